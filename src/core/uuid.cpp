@@ -1,0 +1,145 @@
+// SHA-1 (FIPS 180-4) and UUID forms.
+#include "core/uuid.hpp"
+
+#include <cstring>
+#include <random>
+
+#include "core/error.hpp"
+
+namespace fos {
+namespace {
+
+inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+void sha1_block(uint32_t h[5], const uint8_t* block) {
+  uint32_t w[80];
+  for (int t = 0; t < 16; ++t) {
+    w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |
+           (uint32_t{block[4 * t + 2]} << 8) | uint32_t{block[4 * t + 3]};
+  }
+  for (int t = 16; t < 80; ++t) w[t] = rotl32(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+  for (int t = 0; t < 80; ++t) {
+    uint32_t f = 0, k = 0;
+    if (t < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5A827999;
+    } else if (t < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ED9EBA1;
+    } else if (t < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = 0x8F1BBCDC;
+    } else {
+      f = b ^ c ^ d;
+      k = 0xCA62C1D6;
+    }
+    const uint32_t temp = rotl32(a, 5) + f + e + k + w[t];
+    e = d;
+    d = c;
+    c = rotl32(b, 30);
+    b = a;
+    a = temp;
+  }
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Sha1Digest sha1(std::string_view bytes) {
+  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  size_t n = bytes.size();
+  while (n >= 64) {
+    sha1_block(h, data);
+    data += 64;
+    n -= 64;
+  }
+  uint8_t tail[128] = {};
+  std::memcpy(tail, data, n);
+  tail[n] = 0x80;
+  const size_t tail_len = n + 9 <= 64 ? 64 : 128;
+  const uint64_t bits = static_cast<uint64_t>(bytes.size()) * 8;
+  for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  sha1_block(h, tail);
+  if (tail_len == 128) sha1_block(h, tail + 64);
+  Sha1Digest out{};
+  for (int i = 0; i < 5; ++i) {
+    out[4 * i] = static_cast<uint8_t>(h[i] >> 24);
+    out[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
+    out[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);
+    out[4 * i + 3] = static_cast<uint8_t>(h[i]);
+  }
+  return out;
+}
+
+Uuid Uuid::name_based(const Uuid& ns, std::string_view name) {
+  std::string input(reinterpret_cast<const char*>(ns.bytes_.data()), 16);
+  input.append(name);
+  const Sha1Digest digest = sha1(input);
+  Uuid u;
+  std::memcpy(u.bytes_.data(), digest.data(), 16);
+  u.bytes_[6] = static_cast<uint8_t>((u.bytes_[6] & 0x0F) | 0x50);
+  u.bytes_[8] = static_cast<uint8_t>((u.bytes_[8] & 0x3F) | 0x80);
+  return u;
+}
+
+Uuid Uuid::random() {
+  std::random_device device;
+  Uuid u;
+  for (size_t i = 0; i < 16; i += 4) {
+    const uint32_t r = device();
+    std::memcpy(u.bytes_.data() + i, &r, 4);
+  }
+  u.bytes_[6] = static_cast<uint8_t>((u.bytes_[6] & 0x0F) | 0x40);
+  u.bytes_[8] = static_cast<uint8_t>((u.bytes_[8] & 0x3F) | 0x80);
+  return u;
+}
+
+Uuid Uuid::parse(std::string_view text) {
+  Uuid u;
+  size_t byte = 0;
+  bool ok = text.size() == 36;
+  for (size_t i = 0; ok && i < text.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      ok = text[i] == '-';
+      continue;
+    }
+    const int hi = hex_value(text[i]);
+    const int lo = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
+    ok = hi >= 0 && lo >= 0;
+    if (ok) u.bytes_[byte++] = static_cast<uint8_t>(hi * 16 + lo);
+    ++i;
+  }
+  if (!ok || byte != 16) fail(ErrorKind::kInvalidInput, "not a UUID: '" + std::string(text) + "'");
+  return u;
+}
+
+void Uuid::append_to(std::string& out) const {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[bytes_[i] >> 4]);
+    out.push_back(kHex[bytes_[i] & 0xF]);
+  }
+}
+
+std::string Uuid::str() const {
+  std::string out;
+  out.reserve(36);
+  append_to(out);
+  return out;
+}
+
+}  // namespace fos
