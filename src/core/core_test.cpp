@@ -1,3 +1,346 @@
+// Unit tests of the core room: RNG streams, dates, JSON writer, CSV quoting, atomic output, UUIDs.
 #include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
 #include "core/core.hpp"
-TEST(Core, Builds) { EXPECT_EQ(fos::Date::from_civil(1970, 1, 2).days(), 1); }
+
+namespace fs = std::filesystem;
+using namespace fos;
+
+TEST(Rng, SameSeedAndStreamGiveSameSequence) {
+  Rng a(42, 7);
+  Rng b(42, 7);
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(a.next_u64(), b.next_u64());
+}
+
+TEST(Rng, DifferentStreamsDiffer) {
+  Rng a(42, 7);
+  Rng b(42, 8);
+  Rng c(43, 7);
+  int equal_ab = 0;
+  int equal_ac = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const uint64_t x = a.next_u64();
+    equal_ab += x == b.next_u64();
+    equal_ac += x == c.next_u64();
+  }
+  EXPECT_EQ(equal_ab, 0);
+  EXPECT_EQ(equal_ac, 0);
+}
+
+TEST(Rng, DerivedStreamDoesNotDependOnConsumption) {
+  Rng a(1, 99);
+  Rng b(1, 99);
+  for (int i = 0; i < 17; ++i) b.next_u64();
+  Rng da = a.derive("vitals");
+  Rng db = b.derive("vitals");
+  for (int i = 0; i < 100; ++i) ASSERT_EQ(da.next_u64(), db.next_u64());
+  EXPECT_NE(a.derive("vitals").next_u64(), a.derive("immunizations").next_u64());
+}
+
+TEST(Rng, UniformIntStaysInRangeAndCoversIt) {
+  Rng r(5, 5);
+  std::set<int64_t> seen;
+  for (int i = 0; i < 10000; ++i) {
+    const int64_t v = r.uniform_int(-3, 3);
+    ASSERT_GE(v, -3);
+    ASSERT_LE(v, 3);
+    seen.insert(v);
+  }
+  EXPECT_EQ(seen.size(), 7U);
+}
+
+TEST(Rng, NormalHasRequestedMoments) {
+  Rng r(9, 1);
+  double sum = 0;
+  double sum_sq = 0;
+  constexpr int kN = 200000;
+  for (int i = 0; i < kN; ++i) {
+    const double x = r.normal(10, 2);
+    sum += x;
+    sum_sq += x * x;
+  }
+  const double mean = sum / kN;
+  const double sd = std::sqrt(sum_sq / kN - mean * mean);
+  EXPECT_NEAR(mean, 10, 0.03);
+  EXPECT_NEAR(sd, 2, 0.03);
+}
+
+TEST(Rng, WeightedFollowsWeightsAndSkipsZeros) {
+  Rng r(3, 3);
+  const double weights[] = {1, 0, 3};
+  int counts[3] = {};
+  for (int i = 0; i < 40000; ++i) ++counts[r.weighted(weights)];
+  EXPECT_EQ(counts[1], 0);
+  EXPECT_NEAR(counts[2] / 40000.0, 0.75, 0.01);
+  const double cumulative[] = {1, 1, 4};
+  int c2[3] = {};
+  for (int i = 0; i < 40000; ++i) ++c2[r.weighted_cumulative(cumulative)];
+  EXPECT_EQ(c2[1], 0);
+  EXPECT_NEAR(c2[2] / 40000.0, 0.75, 0.01);
+}
+
+TEST(Date, RoundTripsThroughCivilForFourCenturies) {
+  for (int32_t d = -150000; d < 150000; d += 37) {
+    const Date date(d);
+    const CivilDate c = date.civil();
+    ASSERT_TRUE(is_valid_civil(c.year, c.month, c.day));
+    ASSERT_EQ(Date::from_civil(c.year, c.month, c.day).days(), d);
+  }
+  EXPECT_EQ(Date::from_civil(1970, 1, 1).days(), 0);
+  EXPECT_EQ(Date::from_civil(2000, 3, 1).days(), 11017);
+  EXPECT_EQ(Date::from_civil(1969, 12, 31).days(), -1);
+}
+
+TEST(Date, ParsesAndFormatsIso) {
+  auto d = Date::parse("2024-02-29");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->iso(), "2024-02-29");
+  EXPECT_EQ(d->compact(), "20240229");
+  EXPECT_FALSE(Date::parse("2023-02-29"));
+  EXPECT_FALSE(Date::parse("2023-13-01"));
+  EXPECT_FALSE(Date::parse("2023-1-01"));
+  EXPECT_FALSE(Date::parse("20230101"));
+  EXPECT_EQ(Date::from_civil(812, 5, 6).iso(), "0812-05-06");
+}
+
+TEST(Date, MonthArithmeticClampsToMonthEnd) {
+  EXPECT_EQ(Date::from_civil(2023, 1, 31).plus_months(1).iso(), "2023-02-28");
+  EXPECT_EQ(Date::from_civil(2024, 1, 31).plus_months(1).iso(), "2024-02-29");
+  EXPECT_EQ(Date::from_civil(2024, 2, 29).plus_years(1).iso(), "2025-02-28");
+  EXPECT_EQ(Date::from_civil(2024, 3, 15).plus_months(-15).iso(), "2022-12-15");
+}
+
+TEST(Date, AgeCountsWholeYearsAndMonths) {
+  const Date birth = Date::from_civil(2000, 6, 15);
+  EXPECT_EQ(age_in_years(birth, Date::from_civil(2010, 6, 14)), 9);
+  EXPECT_EQ(age_in_years(birth, Date::from_civil(2010, 6, 15)), 10);
+  EXPECT_EQ(age_in_months(birth, Date::from_civil(2000, 8, 14)), 1);
+  EXPECT_EQ(age_in_months(birth, Date::from_civil(2000, 8, 15)), 2);
+}
+
+TEST(Instant, FormatsAndParsesUtcAndOffsets) {
+  const Instant t = Instant::at(Date::from_civil(2021, 3, 4), 5, 6, 7);
+  EXPECT_EQ(t.iso(), "2021-03-04T05:06:07Z");
+  std::string sql;
+  t.append_sql(sql);
+  EXPECT_EQ(sql, "2021-03-04 05:06:07");
+  EXPECT_EQ(Instant::parse("2021-03-04T05:06:07Z"), t);
+  EXPECT_EQ(Instant::parse("2021-03-04T07:06:07+02:00"), t);
+  EXPECT_EQ(Instant::parse("2021-03-04T05:06:07.123Z"), t);
+  EXPECT_FALSE(Instant::parse("2021-03-04T05:06:07"));
+  EXPECT_FALSE(Instant::parse("2021-03-04T25:06:07Z"));
+  const Instant before_epoch = Instant::at(Date::from_civil(1950, 1, 1), 23, 59, 59);
+  EXPECT_EQ(before_epoch.iso(), "1950-01-01T23:59:59Z");
+  EXPECT_EQ(before_epoch.date().iso(), "1950-01-01");
+}
+
+namespace {
+std::string write_json(const std::function<void(JsonWriter&)>& body) {
+  std::string out;
+  JsonWriter w(out);
+  body(w);
+  EXPECT_TRUE(w.complete());
+  return out;
+}
+}  // namespace
+
+TEST(JsonWriter, WritesNestedStructuresWithCommas) {
+  const std::string json = write_json([](JsonWriter& w) {
+    w.begin_object();
+    w.field("a", 1);
+    w.key("b");
+    w.begin_array();
+    w.value("x");
+    w.value(true);
+    w.null();
+    w.begin_object();
+    w.end_object();
+    w.end_array();
+    w.field("c", 2.5);
+    w.end_object();
+  });
+  EXPECT_EQ(json, R"({"a":1,"b":["x",true,null,{}],"c":2.5})");
+}
+
+TEST(JsonWriter, EscapesAndRoundTripsThroughSimdjson) {
+  std::string nasty = "quote\" backslash\\ newline\n tab\t cr\r bell\x07 nul";
+  nasty.push_back('\0');
+  nasty += " unicode é 漢字 \x1f end";
+  const std::string json = write_json([&](JsonWriter& w) {
+    w.begin_object();
+    w.field(nasty, nasty);
+    w.end_object();
+  });
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS) << json;
+  simdjson::dom::object obj;
+  ASSERT_EQ(doc.get(obj), simdjson::SUCCESS);
+  for (auto field : obj) {
+    EXPECT_EQ(std::string(field.key), nasty);
+    std::string_view value;
+    ASSERT_EQ(field.value.get(value), simdjson::SUCCESS);
+    EXPECT_EQ(std::string(value), nasty);
+  }
+}
+
+TEST(JsonWriter, NumbersRoundTripAndKeepFixedPrecision) {
+  const std::string json = write_json([](JsonWriter& w) {
+    w.begin_array();
+    w.value(0.1);
+    w.value(int64_t{-9007199254740993});
+    w.value(uint64_t{18446744073709551615ULL});
+    w.value_fixed(1.5, 2);
+    w.value_fixed(-0.001, 1);
+    w.value_fixed(72.0, 0);
+    w.end_array();
+  });
+  EXPECT_EQ(json, "[0.1,-9007199254740993,18446744073709551615,1.50,0.0,72]");
+}
+
+TEST(JsonWriter, RejectsNonFiniteNumbers) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  EXPECT_THROW(w.value(std::nan("")), Error);
+  EXPECT_THROW(w.value_fixed(INFINITY, 1), Error);
+}
+
+TEST(Csv, QuotesOnlyWhenNeeded) {
+  std::string out;
+  append_csv_field(out, "plain");
+  out.push_back('|');
+  append_csv_field(out, "a,b");
+  out.push_back('|');
+  append_csv_field(out, "say \"hi\"");
+  out.push_back('|');
+  append_csv_field(out, "two\nlines");
+  out.push_back('|');
+  append_csv_field(out, "");
+  EXPECT_EQ(out, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"\"");
+}
+
+class TempDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("fos-core-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+using AtomicFileTest = TempDir;
+
+TEST_F(AtomicFileTest, CommitMakesTheFileAppear) {
+  const fs::path target = dir_ / "out.txt";
+  {
+    AtomicFile f(target);
+    f.write("hello ");
+    f.write("world");
+    EXPECT_FALSE(fs::exists(target));
+    f.commit();
+  }
+  EXPECT_EQ(read_file(target), "hello world");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
+TEST_F(AtomicFileTest, DroppedWithoutCommitLeavesNothing) {
+  {
+    AtomicFile f(dir_ / "out.txt");
+    f.write("partial");
+  }
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(AtomicFileTest, UnwritableLocationThrowsNamingThePath) {
+  try {
+    AtomicFile f(dir_ / "missing" / "out.txt");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kIo);
+    EXPECT_NE(std::string(e.what()).find("missing/out.txt"), std::string::npos) << e.what();
+  }
+}
+
+using StagedDirTest = TempDir;
+
+TEST_F(StagedDirTest, CommitReplacesEntriesAndFailureKeepsOldOnes) {
+  write_file_atomic(dir_ / "keep.txt", "old");
+  {
+    StagedDir staged(dir_);
+    write_file_atomic(staged.path("keep.txt"), "new");
+    write_file_atomic(staged.path("sub/a.txt"), "a");
+    staged.commit();
+  }
+  EXPECT_EQ(read_file(dir_ / "keep.txt"), "new");
+  EXPECT_EQ(read_file(dir_ / "sub/a.txt"), "a");
+  {
+    StagedDir staged(dir_);
+    write_file_atomic(staged.path("keep.txt"), "abandoned");
+    // no commit: as when a run fails
+  }
+  EXPECT_EQ(read_file(dir_ / "keep.txt"), "new");
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().filename().string().find(".fos-staging"), std::string::npos);
+  }
+}
+
+TEST_F(StagedDirTest, TargetThatIsAFileIsRejected) {
+  write_file_atomic(dir_ / "file", "x");
+  EXPECT_THROW(StagedDir staged(dir_ / "file"), Error);
+}
+
+TEST(Uuid, Sha1MatchesKnownVectors) {
+  auto hex = [](const Sha1Digest& d) {
+    std::string s;
+    for (auto b : d) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      s.push_back(kHex[b >> 4]);
+      s.push_back(kHex[b & 0xF]);
+    }
+    return s;
+  };
+  EXPECT_EQ(hex(sha1("")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+  EXPECT_EQ(hex(sha1("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(hex(sha1("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+  EXPECT_EQ(hex(sha1(std::string(1000000, 'a'))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+}
+
+TEST(Uuid, NameBasedMatchesRfcExample) {
+  // RFC 9562 appendix: v5 UUID of "www.example.com" in the DNS namespace.
+  const Uuid dns = Uuid::parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+  EXPECT_EQ(Uuid::name_based(dns, "www.example.com").str(), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+}
+
+TEST(Uuid, RandomIsVersion4AndParsesBack) {
+  const Uuid u = Uuid::random();
+  const std::string s = u.str();
+  EXPECT_EQ(s[14], '4');
+  EXPECT_EQ(Uuid::parse(s), u);
+  EXPECT_THROW(Uuid::parse("not-a-uuid"), Error);
+}
+
+TEST(Diagnostics, CountsByCategoryAndKeepsFirstExamples) {
+  Diagnostics d(2);
+  d.warn("skipped line", "a.ndjson:1");
+  d.warn("skipped line", "a.ndjson:2");
+  d.warn("skipped line", "a.ndjson:3");
+  d.report(Severity::kError, "bad code", "x");
+  EXPECT_EQ(d.total(), 4U);
+  const auto s = d.summary();
+  ASSERT_EQ(s.size(), 2U);
+  EXPECT_EQ(s[0].category, "bad code");
+  EXPECT_EQ(s[1].count, 3U);
+  EXPECT_EQ(s[1].examples, (std::vector<std::string>{"a.ndjson:1", "a.ndjson:2"}));
+}

@@ -1,0 +1,49 @@
+// fos: the command-line entry point. Parses flags, runs one subcommand, maps the outcome
+// to an exit code (0 ok, 1 checks failed, 2 error). The only place that catches Error.
+#include <csignal>
+#include <cstdio>
+
+#include "cli/app.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace fos::cli;
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as a write error we treat as success
+
+  GlobalOptions global;
+  CLI::App app{"fos: the FHIR-OMOP synthetic stack. Generates synthetic patients as FHIR R4 and "
+               "OMOP CDM 5.4."};
+  app.name("fos");
+  app.set_version_flag("-V,--version", "fos " + std::string(fos::pipeline::fos_version()));
+  app.add_flag("-q,--quiet", global.quiet, "Print nothing but errors");
+  app.add_option("--log-level", global.log_level, "Message level: error, warn, info, debug")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
+      ->capture_default_str();
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  Action action;
+  add_generate_command(app, global, action);
+  add_pipeline_command(app, global, action);
+
+  const Terminal terminal(global);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    app.exit(e);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    terminal.error(e.what());
+    std::fprintf(stderr, "Run 'fos --help' for usage.\n");
+    return kExitError;
+  }
+  try {
+    return action ? action() : kExitError;
+  } catch (const fos::Error& e) {
+    terminal.error(e.what());
+    return kExitError;
+  } catch (const std::exception& e) {
+    terminal.error(std::string("unexpected failure: ") + e.what());
+    return kExitError;
+  }
+}
