@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A 500-patient population checked by the oracles: every FHIR resource validates against
+# the FHIR R4 JSON Schema, the OMOP CDM conforms to the 5.4 specification and the real
+# vocabulary, and FHIR and OMOP describe the same patients and events.
+source "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+run="$WORK/run"
+"$FOS" generate -q -p 500 -s 11 --reference-date 2025-01-15 --omop csv,duckdb --out "$run"
+
+if "$here/../oracles/fhir_schema.sh" "$run/fhir" >"$WORK/schema.log" 2>&1; then pass; else
+  fail_check "FHIR schema validation failed: $(tail -5 "$WORK/schema.log")"
+fi
+tail -1 "$WORK/schema.log"
+grep -qE '^[1-9][0-9]* passed, 0 failed' <(tail -1 "$WORK/schema.log") && pass || fail_check "schema summary: $(tail -1 "$WORK/schema.log")"
+
+if "$CONFORMANCE" "$run/omop.duckdb" "$SHARED_DIR" >"$WORK/conformance.log" 2>&1; then pass; else
+  fail_check "OMOP conformance failed: $(head -20 "$WORK/conformance.log")"
+fi
+tail -3 "$WORK/conformance.log"
+
+if python3 "$here/cross_model.py" "$run" >"$WORK/cross.log" 2>&1; then pass; else
+  fail_check "FHIR and OMOP disagree: $(head -20 "$WORK/cross.log")"
+fi
+cat "$WORK/cross.log"
+
+# Bundles: one transaction Bundle per patient, schema-valid, references resolved inside each.
+"$FOS" generate -q -p 40 -s 11 --reference-date 2025-01-15 --fhir bundles --omop none --out "$WORK/bundles"
+n=$(find "$WORK/bundles/fhir/bundles" -name '*.json' | wc -l)
+[[ $n -eq 40 ]] && pass || fail_check "expected 40 bundles, found $n"
+if "$here/../oracles/fhir_schema.sh" "$WORK/bundles/fhir/bundles" >"$WORK/bschema.log" 2>&1; then pass; else
+  fail_check "bundle schema validation failed: $(tail -5 "$WORK/bschema.log")"
+fi
+finish
