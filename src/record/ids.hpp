@@ -4,7 +4,7 @@
 // shards made on different machines never collide and union to exactly what
 // one run makes. FHIR ids are name-based UUIDs; OMOP ids are integers. Both
 // writers take their ids from here, which is why FHIR and OMOP agree.
-// See docs/decisions/0003-ids.md.
+// See docs/decisions/0002-ids.md.
 #pragma once
 
 #include <cstdint>
