@@ -56,14 +56,16 @@ void add_generate_flags(CLI::App& command, GenerateFlags& flags) {
       ->capture_default_str();
   command.add_option("--threads", flags.threads, "Worker threads (0 = one per core)")
       ->capture_default_str();
-  command.add_option("--shard", flags.shard,
-                     "Generate only part i of N of the population (e.g. 2/8); shards union to "
-                     "the whole")
+  command
+      .add_option("--shard", flags.shard,
+                  "Generate only part i of N of the population (e.g. 2/8); shards union to "
+                  "the whole")
       ->capture_default_str();
   command.add_option("--reference-date", flags.reference_date,
                      "The simulation's 'today', YYYY-MM-DD (default: the current date)");
-  command.add_option("--years-of-history", flags.years_of_history,
-                     "Years of history exported before the end of each record (0 = all)")
+  command
+      .add_option("--years-of-history", flags.years_of_history,
+                  "Years of history exported before the end of each record (0 = all)")
       ->capture_default_str();
   command.add_option("--config", flags.config_dir,
                      "Folder of configuration files overriding the built-in ones");
@@ -89,7 +91,8 @@ pipeline::GenerateJob make_generate_job(const GenerateFlags& flags) {
     g.reference_date = today_utc();
   } else {
     auto date = Date::parse(flags.reference_date);
-    if (!date) bad_flag("--reference-date", "expected YYYY-MM-DD, got '" + flags.reference_date + "'");
+    if (!date)
+      bad_flag("--reference-date", "expected YYYY-MM-DD, got '" + flags.reference_date + "'");
     g.reference_date = *date;
   }
   g.years_of_history = flags.years_of_history;

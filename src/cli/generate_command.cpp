@@ -18,8 +18,9 @@ void add_generate_command(CLI::App& app, const GlobalOptions& global, Action& ac
       pipeline::GenerateResult result;
       {
         ProgressBar bar(terminal, "generate");
-        result = pipeline::run_generate(job, staged.staging(),
-                                        [&bar](uint64_t done, uint64_t total) { bar.update(done, total); });
+        result = pipeline::run_generate(
+            job, staged.staging(),
+            [&bar](uint64_t done, uint64_t total) { bar.update(done, total); });
       }
       staged.commit();
       terminal.summary(format_summary(result, last - first, flags->out));

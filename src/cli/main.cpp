@@ -11,8 +11,9 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as a write error we treat as success
 
   GlobalOptions global;
-  CLI::App app{"fos: the FHIR-OMOP synthetic stack. Generates synthetic patients as FHIR R4 and "
-               "OMOP CDM 5.4."};
+  CLI::App app{
+      "fos: the FHIR-OMOP synthetic stack. Generates synthetic patients as FHIR R4 and "
+      "OMOP CDM 5.4."};
   app.name("fos");
   app.set_version_flag("-V,--version", "fos " + std::string(fos::pipeline::fos_version()));
   app.add_flag("-q,--quiet", global.quiet, "Print nothing but errors");

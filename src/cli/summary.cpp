@@ -20,9 +20,10 @@ std::string format_summary(const pipeline::GenerateResult& result, uint64_t shar
   uint64_t resources = 0;
   for (const auto& [_, n] : result.fhir) resources += n;
   const double seconds = result.seconds > 0 ? result.seconds : 1e-9;
-  std::string text = fmt::format("Generated {} patients ({} deceased) into {} in {:.2f} s: {:.0f} patients/s",
-                                 result.population.patients, result.population.deceased, out,
-                                 result.seconds, shard_patients / seconds);
+  std::string text =
+      fmt::format("Generated {} patients ({} deceased) into {} in {:.2f} s: {:.0f} patients/s",
+                  result.population.patients, result.population.deceased, out, result.seconds,
+                  shard_patients / seconds);
   if (resources > 0) text += fmt::format(", {:.0f} resources/s", resources / seconds);
   text += "\n";
   if (!result.fhir.empty()) {

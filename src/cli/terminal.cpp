@@ -29,7 +29,9 @@ LogLevel GlobalOptions::level() const {
   return LogLevel::kInfo;
 }
 
-void Terminal::error(std::string_view message) const { emit("fos: error: ", message); }
+void Terminal::error(std::string_view message) const {
+  emit("fos: error: ", message);
+}
 
 void Terminal::warn(std::string_view message) const {
   if (options_.quiet || options_.level() < LogLevel::kWarn) return;
@@ -46,12 +48,16 @@ void Terminal::summary(std::string_view text) const {
   std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
-bool Terminal::show_progress() const { return !options_.quiet && ::isatty(STDERR_FILENO) != 0; }
+bool Terminal::show_progress() const {
+  return !options_.quiet && ::isatty(STDERR_FILENO) != 0;
+}
 
 ProgressBar::ProgressBar(const Terminal& terminal, std::string label)
     : enabled_(terminal.show_progress()), label_(std::move(label)), start_ms_(now_ms()) {}
 
-ProgressBar::~ProgressBar() { done(); }
+ProgressBar::~ProgressBar() {
+  done();
+}
 
 void ProgressBar::update(uint64_t done_count, uint64_t total) {
   if (!enabled_) return;

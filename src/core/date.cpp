@@ -26,7 +26,8 @@ CivilDate civil_from_days(int64_t z) {
   const auto day_of_era = static_cast<unsigned>(z - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned mp = (5 * day_of_year + 2) / 153;
   const unsigned d = day_of_year - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
@@ -61,7 +62,9 @@ std::optional<int> parse_fixed(std::string_view text, size_t pos, size_t width) 
 
 }  // namespace
 
-bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -88,7 +91,9 @@ std::optional<Date> Date::parse(std::string_view text) {
   return from_civil(*y, *m, *d);
 }
 
-CivilDate Date::civil() const { return civil_from_days(days_); }
+CivilDate Date::civil() const {
+  return civil_from_days(days_);
+}
 
 Date Date::plus_months(int n) const {
   const CivilDate c = civil();
@@ -145,7 +150,8 @@ Instant Instant::at(Date date, int hour, int minute, int second) {
 }
 
 std::optional<Instant> Instant::parse(std::string_view text) {
-  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
+  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
   auto date = Date::parse(text.substr(0, 10));
   auto h = parse_fixed(text, 11, 2);
   auto mi = parse_fixed(text, 14, 2);

@@ -38,11 +38,12 @@ class Error : public std::runtime_error {
 [[noreturn]] void fail(ErrorKind kind, const std::string& message);
 
 /// Programmer errors only: never triggered by user input.
-#define FOS_ASSERT(cond)                                                                  \
-  do {                                                                                    \
-    if (!(cond)) ::fos::fail(::fos::ErrorKind::kInternal,                                 \
-                             std::string("assertion failed: ") + #cond + " at " + __FILE__ + \
-                                 ":" + std::to_string(__LINE__));                         \
+#define FOS_ASSERT(cond)                                                                   \
+  do {                                                                                     \
+    if (!(cond))                                                                           \
+      ::fos::fail(::fos::ErrorKind::kInternal, std::string("assertion failed: ") + #cond + \
+                                                   " at " + __FILE__ + ":" +               \
+                                                   std::to_string(__LINE__));              \
   } while (0)
 
 }  // namespace fos

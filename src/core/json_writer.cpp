@@ -12,7 +12,9 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 // Characters that need escaping: '"', '\\' and everything below 0x20.
-constexpr bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+constexpr bool needs_escape(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\';
+}
 
 void check_finite(double number) {
   if (!std::isfinite(number)) fail(ErrorKind::kInternal, "JSON cannot hold a non-finite number");
@@ -29,13 +31,27 @@ void append_json_string(std::string& out, std::string_view text) {
     out.append(text.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
       default: {
         const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
         out.append(esc, 6);
@@ -133,7 +149,8 @@ void JsonWriter::value_fixed(double number, int decimals) {
   if (res.ec != std::errc()) fail(ErrorKind::kInternal, "number too large for JSON writer");
   // "-0.00" is valid JSON but reads oddly; write it as zero.
   std::string_view text(buf, static_cast<size_t>(res.ptr - buf));
-  if (text.size() > 1 && text[0] == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
+  if (text.size() > 1 && text[0] == '-' &&
+      text.find_first_not_of("-0.") == std::string_view::npos) {
     text.remove_prefix(1);
   }
   out_.append(text);

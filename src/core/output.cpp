@@ -105,7 +105,8 @@ StagedDir::StagedDir(fs::path target) : target_(std::move(target)) {
   }
   fs::create_directories(target_, ec);
   if (ec) fail(ErrorKind::kIo, target_.string() + ": cannot create output folder: " + ec.message());
-  if (::access(target_.c_str(), W_OK | X_OK) != 0) io_fail(target_, "output folder is not writable", errno);
+  if (::access(target_.c_str(), W_OK | X_OK) != 0)
+    io_fail(target_, "output folder is not writable", errno);
   staging_ = target_ / (".fos-staging-" + unique_suffix());
   fs::create_directory(staging_, ec);
   if (ec) fail(ErrorKind::kIo, staging_.string() + ": cannot create: " + ec.message());

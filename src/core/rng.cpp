@@ -25,7 +25,9 @@ uint64_t hash64(std::string_view text) {
   return mix64(h);
 }
 
-uint64_t combine64(uint64_t a, uint64_t b) { return mix64(mix64(a) ^ (b + 0x632BE59BD9B4E019ULL)); }
+uint64_t combine64(uint64_t a, uint64_t b) {
+  return mix64(mix64(a) ^ (b + 0x632BE59BD9B4E019ULL));
+}
 
 Rng::Rng(uint64_t seed, uint64_t stream) : key_(combine64(seed, stream)) {
   uint64_t x = key_;
@@ -35,7 +37,9 @@ Rng::Rng(uint64_t seed, uint64_t stream) : key_(combine64(seed, stream)) {
   }
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 uint64_t Rng::next_u64() {
   const uint64_t result = rotl(s_[1] * 5, 7) * 9;
@@ -49,7 +53,9 @@ uint64_t Rng::next_u64() {
   return result;
 }
 
-double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
   FOS_ASSERT(lo <= hi);

@@ -9,7 +9,9 @@
 namespace fos {
 namespace {
 
-inline uint32_t rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+inline uint32_t rotl32(uint32_t x, int k) {
+  return (x << k) | (x >> (32 - k));
+}
 
 void sha1_block(uint32_t h[5], const uint8_t* block) {
   uint32_t w[80];

@@ -18,7 +18,7 @@ namespace fos::pipeline {
 struct GenerateJob {
   synth::GenerateOptions generate;
   std::optional<fhir::FhirLayout> fhir = fhir::FhirLayout::kNdjson;  ///< nullopt: no FHIR
-  std::vector<omop::OmopFormat> omop = {omop::OmopFormat::kCsv};      ///< empty: no OMOP
+  std::vector<omop::OmopFormat> omop = {omop::OmopFormat::kCsv};     ///< empty: no OMOP
 
   void validate() const;
 };

@@ -22,9 +22,12 @@ std::string now_iso() {
 
 std::string format_name(omop::OmopFormat format) {
   switch (format) {
-    case omop::OmopFormat::kCsv: return "csv";
-    case omop::OmopFormat::kParquet: return "parquet";
-    case omop::OmopFormat::kDuckdb: return "duckdb";
+    case omop::OmopFormat::kCsv:
+      return "csv";
+    case omop::OmopFormat::kParquet:
+      return "parquet";
+    case omop::OmopFormat::kDuckdb:
+      return "duckdb";
   }
   return "?";
 }
@@ -40,7 +43,7 @@ std::map<std::string, std::string> describe(const PipelineOptions& options) {
   out["years_of_history"] = std::to_string(g.years_of_history);
   out["config"] = g.config_dir.empty() ? "built-in" : g.config_dir.string();
   out["out"] = options.out.string();
-  out["fhir"] = !options.job.fhir                              ? "none"
+  out["fhir"] = !options.job.fhir                                ? "none"
                 : *options.job.fhir == fhir::FhirLayout::kNdjson ? "ndjson"
                                                                  : "bundles";
   std::string omop;
@@ -51,7 +54,9 @@ std::map<std::string, std::string> describe(const PipelineOptions& options) {
 
 }  // namespace
 
-std::string_view fos_version() { return FOS_VERSION; }
+std::string_view fos_version() {
+  return FOS_VERSION;
+}
 
 void PipelineOptions::validate() const {
   job.validate();

@@ -20,7 +20,8 @@
 namespace fos::pipeline {
 
 struct StageContext {
-  std::filesystem::path staging;  ///< where the stage writes (committed to the output folder at the end)
+  std::filesystem::path
+      staging;  ///< where the stage writes (committed to the output folder at the end)
   const Uuid& run_id;
   Diagnostics& diagnostics;
   std::function<void(uint64_t done, uint64_t total)> progress;

@@ -3,4 +3,6 @@
 
 #include "pipeline/pipeline.hpp"
 
-TEST(Pipeline, VersionIsSet) { EXPECT_FALSE(fos::pipeline::fos_version().empty()); }
+TEST(Pipeline, VersionIsSet) {
+  EXPECT_FALSE(fos::pipeline::fos_version().empty());
+}

@@ -75,10 +75,10 @@ struct Medication {
   Instant start;
   std::optional<Instant> stop;
   std::optional<Code> reason;
-  double dose = 0;           ///< amount per administration, 0 when unknown
-  int frequency = 0;         ///< administrations per period
-  double period = 0;         ///< length of the period...
-  std::string period_unit;   ///< ...in UCUM time units ("d", "h", "wk")
+  double dose = 0;          ///< amount per administration, 0 when unknown
+  int frequency = 0;        ///< administrations per period
+  double period = 0;        ///< length of the period...
+  std::string period_unit;  ///< ...in UCUM time units ("d", "h", "wk")
   bool as_needed = false;
   bool chronic = false;
 };

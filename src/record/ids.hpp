@@ -19,7 +19,9 @@ namespace fos::record {
 inline constexpr int64_t kIdsPerPerson = 1'000'000;
 
 /// OMOP person_id of the patient at population index `index` (1-based).
-inline int64_t person_id(uint64_t index) { return static_cast<int64_t>(index) + 1; }
+inline int64_t person_id(uint64_t index) {
+  return static_cast<int64_t>(index) + 1;
+}
 /// OMOP id of the `ordinal`-th (0-based) row of some event table for a person.
 int64_t event_id(uint64_t person_index, uint64_t ordinal);
 

@@ -11,7 +11,13 @@
 namespace fos::record {
 
 enum class Sex : uint8_t { kFemale, kMale };  ///< sex assigned at birth
-enum class GenderIdentity : uint8_t { kWoman, kMan, kTransgenderWoman, kTransgenderMan, kNonBinary };
+enum class GenderIdentity : uint8_t {
+  kWoman,
+  kMan,
+  kTransgenderWoman,
+  kTransgenderMan,
+  kNonBinary
+};
 enum class Race : uint8_t { kWhite, kBlack, kAsian, kAmericanIndian, kPacificIslander, kOther };
 enum class Ethnicity : uint8_t { kHispanic, kNotHispanic };
 enum class MaritalStatus : uint8_t { kNeverMarried, kMarried, kDivorced, kWidowed, kSeparated };

@@ -46,7 +46,8 @@ ProviderDirectory::ProviderDirectory(std::vector<Organization> organizations,
     : organizations_(std::move(organizations)), providers_(std::move(providers)) {
   for (size_t i = 0; i < organizations_.size(); ++i) {
     if (!organization_index_.emplace(organizations_[i].id, i).second) {
-      fail(ErrorKind::kInternal, "duplicate organization id " + std::to_string(organizations_[i].id));
+      fail(ErrorKind::kInternal,
+           "duplicate organization id " + std::to_string(organizations_[i].id));
     }
   }
   for (size_t i = 0; i < providers_.size(); ++i) {

@@ -13,9 +13,9 @@ void GenerateOptions::validate() const {
     fail(ErrorKind::kInvalidInput, "--population: at most 10^12 patients");
   }
   if (shard_count == 0 || shard_index >= shard_count) {
-    fail(ErrorKind::kInvalidInput,
-         "--shard: must be i/N with 1 <= i <= N (got " + std::to_string(shard_index + 1) + "/" +
-             std::to_string(shard_count) + ")");
+    fail(ErrorKind::kInvalidInput, "--shard: must be i/N with 1 <= i <= N (got " +
+                                       std::to_string(shard_index + 1) + "/" +
+                                       std::to_string(shard_count) + ")");
   }
   if (shard_count > population) {
     fail(ErrorKind::kInvalidInput, "--shard: more shards than patients");

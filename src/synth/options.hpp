@@ -12,11 +12,11 @@ namespace fos::synth {
 struct GenerateOptions {
   uint64_t population = 1000;  ///< patients in the whole population (all shards)
   uint64_t seed = 1;
-  unsigned threads = 0;         ///< worker threads; 0 = one per core
-  uint32_t shard_index = 0;     ///< 0-based; the CLI's --shard 1/3 is index 0
+  unsigned threads = 0;      ///< worker threads; 0 = one per core
+  uint32_t shard_index = 0;  ///< 0-based; the CLI's --shard 1/3 is index 0
   uint32_t shard_count = 1;
-  Date reference_date;          ///< "today" of the simulation; the CLI defaults it to the current date
-  int years_of_history = 10;    ///< years exported before the end of the record; 0 = everything
+  Date reference_date;  ///< "today" of the simulation; the CLI defaults it to the current date
+  int years_of_history = 10;  ///< years exported before the end of the record; 0 = everything
   std::filesystem::path config_dir;  ///< empty: the configuration built into fos
 
   /// Throws Error{kInvalidInput} naming the offending option.
