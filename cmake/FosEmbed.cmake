@@ -14,6 +14,7 @@ function(fos_embed_files target)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DNAMESPACE=${E_NAMESPACE} -DFUNCTION=${E_FUNCTION}
             -DBASE=${E_BASE} "-DFILES=${E_FILES}" -P ${CMAKE_SOURCE_DIR}/cmake/FosEmbedScript.cmake
     DEPENDS ${inputs} ${CMAKE_SOURCE_DIR}/cmake/FosEmbedScript.cmake
-    COMMENT "Embedding ${E_FUNCTION} data files")
+    COMMENT "Embedding ${E_FUNCTION} data files"
+    VERBATIM)
   target_sources(${target} PRIVATE ${out})
 endfunction()
