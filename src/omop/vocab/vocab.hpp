@@ -1,0 +1,162 @@
+// Front door of omop/vocab: OMOP concepts, and how a source code finds its standard concept.
+//
+// fos ships a small vocabulary of its own (the repository's vocab/ folder, compiled
+// into the binary): every concept its generator's data uses, in Athena's layout
+// (TAB-separated, dates YYYYMMDD), checked against real OHDSI vocabulary subsets.
+// A code is mapped the OMOP way: its source concept, then that concept's
+// 'Maps to' target; codes with no source concept (NUCC provider taxonomy) go
+// through SOURCE_TO_CONCEPT_MAP. Immutable once loaded; safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/date.hpp"
+
+namespace fos::omop {
+
+struct ConceptRow {
+  int32_t concept_id = 0;
+  std::string concept_name;
+  std::string domain_id;
+  std::string vocabulary_id;
+  std::string concept_class_id;
+  std::string standard_concept;  ///< "S", "C" or empty
+  std::string concept_code;
+  Date valid_start_date;
+  Date valid_end_date;
+  std::string invalid_reason;
+};
+
+struct VocabularyRow {
+  std::string vocabulary_id;
+  std::string vocabulary_name;
+  std::string vocabulary_reference;
+  std::string vocabulary_version;
+  int32_t vocabulary_concept_id = 0;
+};
+
+struct DomainRow {
+  std::string domain_id;
+  std::string domain_name;
+  int32_t domain_concept_id = 0;
+};
+
+struct ConceptClassRow {
+  std::string concept_class_id;
+  std::string concept_class_name;
+  int32_t concept_class_concept_id = 0;
+};
+
+struct RelationshipRow {
+  std::string relationship_id;
+  std::string relationship_name;
+  std::string is_hierarchical;
+  std::string defines_ancestry;
+  std::string reverse_relationship_id;
+  int32_t relationship_concept_id = 0;
+};
+
+struct ConceptRelationshipRow {
+  int32_t concept_id_1 = 0;
+  int32_t concept_id_2 = 0;
+  std::string relationship_id;
+  Date valid_start_date;
+  Date valid_end_date;
+  std::string invalid_reason;
+};
+
+struct SourceToConceptMapRow {
+  std::string source_code;
+  int32_t source_concept_id = 0;
+  std::string source_vocabulary_id;
+  std::string source_code_description;
+  int32_t target_concept_id = 0;
+  std::string target_vocabulary_id;
+  Date valid_start_date;
+  Date valid_end_date;
+  std::string invalid_reason;
+};
+
+/// A concept found in a Vocabulary; views stay valid while the Vocabulary lives.
+struct ConceptRef {
+  int32_t concept_id = 0;
+  std::string_view concept_name;
+  std::string_view domain_id;
+  std::string_view vocabulary_id;
+  std::string_view concept_code;
+  bool standard = false;
+};
+
+/// How a source code maps: its own concept (0 when the vocabulary has none) and
+/// the standard concept to record (nullopt when unmapped: write 0 and count it).
+struct CodeMapping {
+  int32_t source_concept_id = 0;
+  std::optional<ConceptRef> standard;
+};
+
+/// The text of each vocabulary file, by Athena file name ("CONCEPT.csv", ...).
+/// CONCEPT.csv is required; the others may be absent.
+struct VocabularyFiles {
+  std::string origin;  ///< folder or label used in error messages ("built-in vocab")
+  std::map<std::string, std::string_view> files;
+};
+
+class Vocabulary {
+ public:
+  /// The vocabulary compiled into fos. Built once, on first use.
+  static const Vocabulary& builtin();
+  /// Parse Athena-layout TAB-separated files. Throws Error{kInvalidInput} naming file and line.
+  static Vocabulary parse(const VocabularyFiles& files);
+
+  std::optional<ConceptRef> find(std::string_view vocabulary_id,
+                                 std::string_view concept_code) const;
+  std::optional<ConceptRef> find_by_id(int32_t concept_id) const;
+  /// The concept itself when standard, else its valid 'Maps to' target; nullopt when neither.
+  std::optional<ConceptRef> standard_for(int32_t concept_id) const;
+  /// Map a source code to its source and standard concepts.
+  CodeMapping map(std::string_view vocabulary_id, std::string_view code) const;
+
+  const ConceptRow* concept_row(int32_t concept_id) const;
+  const VocabularyRow* vocabulary(std::string_view vocabulary_id) const;
+  const DomainRow* domain(std::string_view domain_id) const;
+  const ConceptClassRow* concept_class(std::string_view concept_class_id) const;
+  const RelationshipRow* relationship(std::string_view relationship_id) const;
+
+  /// Full rows, in file order, for writing the vocabulary tables.
+  const std::vector<ConceptRow>& concepts() const { return concepts_; }
+  const std::vector<VocabularyRow>& vocabularies() const { return vocabularies_; }
+  const std::vector<DomainRow>& domains() const { return domains_; }
+  const std::vector<ConceptClassRow>& concept_classes() const { return concept_classes_; }
+  const std::vector<RelationshipRow>& relationships() const { return relationships_; }
+  const std::vector<ConceptRelationshipRow>& concept_relationships() const {
+    return concept_relationships_;
+  }
+  const std::vector<SourceToConceptMapRow>& source_to_concept_maps() const {
+    return source_to_concept_maps_;
+  }
+
+ private:
+  void index();
+  ConceptRef ref(const ConceptRow& row) const;
+
+  std::vector<ConceptRow> concepts_;
+  std::vector<VocabularyRow> vocabularies_;
+  std::vector<DomainRow> domains_;
+  std::vector<ConceptClassRow> concept_classes_;
+  std::vector<RelationshipRow> relationships_;
+  std::vector<ConceptRelationshipRow> concept_relationships_;
+  std::vector<SourceToConceptMapRow> source_to_concept_maps_;
+
+  std::unordered_map<int32_t, size_t> by_id_;
+  std::unordered_map<std::string, size_t> by_code_;     // "vocabulary\tcode"
+  std::unordered_map<int32_t, int32_t> maps_to_;        // first valid 'Maps to' target
+  std::unordered_map<std::string, size_t> source_map_;  // "vocabulary\tcode" -> row
+};
+
+}  // namespace fos::omop
