@@ -1,0 +1,78 @@
+// Lookup state the renderers share: the provider directory indexed with ready
+// references, and one patient's ids.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "fhir/write/detail/references.hpp"
+#include "record/patient_record.hpp"
+#include "record/provider.hpp"
+
+namespace fos::fhir::detail {
+
+/// An organization with the references to it and to its one Location (at its address).
+struct OrganizationEntry {
+  const record::Organization* organization = nullptr;
+  ResourceRef ref;
+  ResourceRef location;
+};
+
+struct ProviderEntry {
+  const record::Provider* provider = nullptr;
+  ResourceRef ref;
+};
+
+/// The provider directory with each entry's FHIR ids computed once. Immutable; shared by threads.
+class SharedIndex {
+ public:
+  SharedIndex(const record::ProviderDirectory& directory, RefStyle style);
+
+  /// nullptr when `id` is not in the directory.
+  const OrganizationEntry* organization(uint64_t id) const;
+  const ProviderEntry* provider(uint64_t id) const;
+  RefStyle style() const { return style_; }
+
+ private:
+  RefStyle style_;
+  std::unordered_map<uint64_t, OrganizationEntry> organizations_;
+  std::unordered_map<uint64_t, ProviderEntry> providers_;
+};
+
+/// The shared resources one encounter uses (each may be null: none recorded).
+struct EncounterParties {
+  const ProviderEntry* provider = nullptr;
+  const OrganizationEntry* organization = nullptr;
+};
+
+/// One patient's record with its resource ids; reused from patient to patient
+/// within a block so the per-encounter vectors keep their capacity.
+class PatientContext {
+ public:
+  explicit PatientContext(const SharedIndex& shared) : shared_(shared) {}
+
+  /// Point at `record` and compute its Patient and Encounter ids. Throws
+  /// Error{kMapping} when an encounter names an unknown provider or organization.
+  void load(const record::PatientRecord& record);
+
+  const record::PatientRecord& record() const { return *record_; }
+  RefStyle style() const { return shared_.style(); }
+  const ResourceRef& patient() const { return patient_; }
+  /// The encounter that entry `ordinal` of kind `kind` ("observation") names.
+  /// Throws Error{kMapping} when `index` is not an encounter of this patient.
+  const ResourceRef& encounter(uint32_t index, std::string_view kind, size_t ordinal) const;
+  const EncounterParties& parties(size_t encounter) const { return parties_[encounter]; }
+  ResourceRef observation(size_t i) const;
+  ResourceRef immunization(size_t i) const;
+
+ private:
+  const SharedIndex& shared_;
+  const record::PatientRecord* record_ = nullptr;
+  ResourceRef patient_;
+  std::vector<ResourceRef> encounters_;
+  std::vector<EncounterParties> parties_;
+};
+
+}  // namespace fos::fhir::detail

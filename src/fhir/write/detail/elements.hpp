@@ -1,0 +1,67 @@
+// FHIR data types shared by the resource renderers: codings, quantities,
+// dates and instants, periods, names, addresses, telecoms, meta.profile.
+#pragma once
+
+#include <string_view>
+
+#include "core/date.hpp"
+#include "core/json_writer.hpp"
+#include "record/code.hpp"
+#include "record/person.hpp"
+
+namespace fos::fhir::detail {
+
+inline constexpr std::string_view kUcumSystem = "http://unitsofmeasure.org";
+
+/// The FHIR system URI of a record code system; empty for CodeSystem::kOther.
+std::string_view system_uri(record::CodeSystem system);
+
+/// ISO text of a date ("YYYY-MM-DD") or a UTC instant ("YYYY-MM-DDTHH:MM:SSZ"), on the stack.
+/// Throws Error{kMapping} for years outside 0001..9999, which FHIR cannot write.
+class IsoText {
+ public:
+  explicit IsoText(Date date);
+  explicit IsoText(Instant instant);
+  std::string_view view() const { return {buf_, len_}; }
+
+ private:
+  char buf_[24] = {};
+  size_t len_ = 0;
+};
+
+void write_date(JsonWriter& w, std::string_view key, Date date);
+void write_instant(JsonWriter& w, std::string_view key, Instant instant);
+/// `"period":{"start":...,"end":...}`.
+void write_period(JsonWriter& w, Instant start, Instant end);
+
+/// A Coding object (no key): system (when known), code, display (when not empty).
+void write_coding(JsonWriter& w, std::string_view system, std::string_view code,
+                  std::string_view display);
+void write_coding(JsonWriter& w, const record::Code& code);
+/// A CodeableConcept object (no key) with one coding and `text` = display.
+void write_concept(JsonWriter& w, std::string_view system, std::string_view code,
+                   std::string_view display);
+void write_concept(JsonWriter& w, const record::Code& code);
+/// `"<key>":[<CodeableConcept>]`.
+void write_concept_list(JsonWriter& w, std::string_view key, const record::Code& code);
+void write_concept_list(JsonWriter& w, std::string_view key, std::string_view system,
+                        std::string_view code, std::string_view display);
+
+/// A Quantity object (no key): value with the record's decimals, UCUM unit and code.
+void write_quantity(JsonWriter& w, const record::Quantity& quantity);
+
+/// `"meta":{"profile":[...]}` with the non-empty profiles given.
+void write_profiles(JsonWriter& w, std::string_view first, std::string_view second = {});
+
+/// A HumanName object (no key) with `use`; empty parts are left out.
+void write_name(JsonWriter& w, std::string_view use, const record::HumanName& name);
+/// An Address object (no key) with `use` when not empty; the geolocation extension
+/// when `with_geolocation` and the coordinates are set (not both zero).
+void write_address(JsonWriter& w, const record::Address& address, std::string_view use,
+                   bool with_geolocation);
+/// `"telecom":[{"system":"phone","value":...,"use":...}]` when `phone` is not empty.
+void write_phone(JsonWriter& w, std::string_view phone, std::string_view use);
+/// A decimal with six places (latitude, longitude: about 0.1 m).
+void write_coordinate(JsonWriter& w, std::string_view key, double degrees);
+
+}  // namespace fos::fhir::detail

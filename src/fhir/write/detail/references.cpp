@@ -1,0 +1,55 @@
+// ResourceRef formatting.
+#include "fhir/write/detail/references.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "core/error.hpp"
+
+namespace fos::fhir::detail {
+namespace {
+
+constexpr std::array<std::string_view, kResourceTypeCount> kTypeNames = {
+    "Patient",      "Encounter",    "Observation", "Immunization",
+    "Organization", "Practitioner", "Location"};
+
+constexpr std::string_view kUrnPrefix = "urn:uuid:";
+
+// Lower-case 8-4-4-4-12 text of `id` into `out` (36 characters).
+void format_uuid(const Uuid& id, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto& bytes = id.bytes();
+  int pos = 0;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[pos++] = '-';
+    out[pos++] = kHex[bytes[i] >> 4];
+    out[pos++] = kHex[bytes[i] & 0xF];
+  }
+}
+
+}  // namespace
+
+std::string_view type_name(ResourceType type) {
+  return kTypeNames[static_cast<size_t>(type)];
+}
+
+ResourceRef::ResourceRef(ResourceType type, const Uuid& id, RefStyle style) : type_(type) {
+  const std::string_view prefix = style == RefStyle::kUrnUuid ? kUrnPrefix : type_name(type);
+  size_t pos = prefix.size();
+  std::memcpy(buf_, prefix.data(), prefix.size());
+  if (style == RefStyle::kRelative) buf_[pos++] = '/';
+  id_pos_ = static_cast<uint8_t>(pos);
+  format_uuid(id, buf_ + pos);
+  len_ = static_cast<uint8_t>(pos + 36);
+}
+
+void write_reference(JsonWriter& w, std::string_view key, const ResourceRef& ref,
+                     std::string_view display) {
+  w.key(key);
+  w.begin_object();
+  w.field("reference", ref.reference());
+  if (!display.empty()) w.field("display", display);
+  w.end_object();
+}
+
+}  // namespace fos::fhir::detail

@@ -1,0 +1,57 @@
+// Resource types, ids and references as FHIR text, kept on the stack.
+//
+// NDJSON output refers to resources as "Patient/<id>"; a transaction Bundle
+// refers to its entries as "urn:uuid:<id>" (the entry's fullUrl).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/json_writer.hpp"
+#include "core/uuid.hpp"
+
+namespace fos::fhir::detail {
+
+enum class ResourceType : uint8_t {
+  kPatient,
+  kEncounter,
+  kObservation,
+  kImmunization,
+  kOrganization,
+  kPractitioner,
+  kLocation,
+};
+inline constexpr int kResourceTypeCount = 7;
+
+/// "Patient", "Encounter", ...
+std::string_view type_name(ResourceType type);
+
+enum class RefStyle : uint8_t {
+  kRelative,  ///< "Patient/<id>"
+  kUrnUuid,   ///< "urn:uuid:<id>"
+};
+
+/// A resource's id and the text other resources use to refer to it.
+class ResourceRef {
+ public:
+  ResourceRef() = default;
+  ResourceRef(ResourceType type, const Uuid& id, RefStyle style);
+
+  ResourceType type() const { return type_; }
+  /// The 36-character UUID text.
+  std::string_view id() const { return {buf_ + id_pos_, 36}; }
+  /// "Patient/<id>" or "urn:uuid:<id>".
+  std::string_view reference() const { return {buf_, len_}; }
+
+ private:
+  char buf_[56] = {};
+  uint8_t id_pos_ = 0;
+  uint8_t len_ = 0;
+  ResourceType type_ = ResourceType::kPatient;
+};
+
+/// Write `"<key>":{"reference":"...","display":"..."}` (display only when not empty).
+void write_reference(JsonWriter& w, std::string_view key, const ResourceRef& ref,
+                     std::string_view display = {});
+
+}  // namespace fos::fhir::detail

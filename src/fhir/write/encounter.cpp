@@ -1,0 +1,96 @@
+// Encounter: class, type, subject, participant, period, reason, location, service provider.
+#include <string_view>
+
+#include "fhir/write/detail/elements.hpp"
+#include "fhir/write/resources.hpp"
+
+namespace fos::fhir {
+namespace {
+
+using record::EncounterClass;
+
+constexpr std::string_view kActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+constexpr std::string_view kParticipationType =
+    "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
+
+struct ActCode {
+  std::string_view code;
+  std::string_view display;
+};
+
+// Urgent care has no code of its own in v3-ActCode; it is walk-in ambulatory
+// care outside an emergency department, so it maps to AMB (as Synthea does).
+ActCode class_code(EncounterClass c) {
+  switch (c) {
+    case EncounterClass::kWellness:
+    case EncounterClass::kAmbulatory:
+    case EncounterClass::kOutpatient:
+    case EncounterClass::kUrgentCare:
+      return {"AMB", "ambulatory"};
+    case EncounterClass::kEmergency:
+      return {"EMER", "emergency"};
+    case EncounterClass::kInpatient:
+      return {"IMP", "inpatient encounter"};
+  }
+  return {"AMB", "ambulatory"};
+}
+
+// Provider's full name for a reference display ("Dr. Ana Lopez").
+void append_name(std::string& out, const record::HumanName& name) {
+  for (std::string_view part : {std::string_view(name.prefix), std::string_view(name.given),
+                                std::string_view(name.family)}) {
+    if (part.empty()) continue;
+    if (!out.empty()) out.push_back(' ');
+    out.append(part);
+  }
+}
+
+void write_participant(JsonWriter& w, const record::Encounter& enc,
+                       const detail::ProviderEntry& provider) {
+  w.key("participant");
+  w.begin_array();
+  w.begin_object();
+  w.key("type");
+  w.begin_array();
+  detail::write_concept(w, kParticipationType, "PPRF", "primary performer");
+  w.end_array();
+  detail::write_period(w, enc.start, enc.end);
+  std::string display;
+  append_name(display, provider.provider->name);
+  detail::write_reference(w, "individual", provider.ref, display);
+  w.end_object();
+  w.end_array();
+}
+
+}  // namespace
+
+void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w) {
+  const record::Encounter& enc = ctx.record().encounters[i];
+  const detail::EncounterParties& parties = ctx.parties(i);
+  const ActCode cls = class_code(enc.encounter_class);
+  w.begin_object();
+  w.field("resourceType", "Encounter");
+  w.field("id", ctx.encounter(static_cast<uint32_t>(i), "encounter", i).id());
+  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter");
+  w.field("status", "finished");
+  w.key("class");
+  detail::write_coding(w, kActCode, cls.code, cls.display);
+  detail::write_concept_list(w, "type", enc.type);
+  detail::write_reference(w, "subject", ctx.patient());
+  if (parties.provider != nullptr) write_participant(w, enc, *parties.provider);
+  detail::write_period(w, enc.start, enc.end);
+  if (enc.reason) detail::write_concept_list(w, "reasonCode", *enc.reason);
+  if (parties.organization != nullptr) {
+    const std::string_view name = parties.organization->organization->name;
+    w.key("location");
+    w.begin_array();
+    w.begin_object();
+    detail::write_reference(w, "location", parties.organization->location, name);
+    w.end_object();
+    w.end_array();
+    detail::write_reference(w, "serviceProvider", parties.organization->ref, name);
+  }
+  w.end_object();
+}
+
+}  // namespace fos::fhir

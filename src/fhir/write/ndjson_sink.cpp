@@ -1,0 +1,175 @@
+// Bulk Data NDJSON layout: <Type>.ndjson per resource type plus manifest.json.
+//
+// Patient-owned resources are rendered on worker threads into one buffer per
+// type; write() only appends them. The shared resources (Organization,
+// Location, Practitioner) are written at finish() for exactly the ids the
+// written patients used, sorted by FHIR id.
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/json_writer.hpp"
+#include "core/output.hpp"
+#include "fhir/write/resources.hpp"
+#include "fhir/write/sinks.hpp"
+
+namespace fos::fhir {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::ResourceType;
+
+// The types render() makes, in ResourceType order.
+constexpr int kPatientTypes = 4;
+
+struct NdjsonBlock final : record::RenderedBlock {
+  std::array<std::string, kPatientTypes> text;
+  std::array<uint64_t, kPatientTypes> count{};
+  SharedIds shared;
+};
+
+class NdjsonSink final : public record::RecordSink {
+ public:
+  NdjsonSink(fs::path dir, const record::ProviderDirectory& directory, FhirWriteOptions options)
+      : dir_(std::move(dir)),
+        options_(std::move(options)),
+        shared_(directory, detail::RefStyle::kRelative) {}
+
+  std::unique_ptr<record::RenderedBlock> render(
+      std::span<const record::PatientRecord> block) const override {
+    auto out = std::make_unique<NdjsonBlock>();
+    detail::PatientContext ctx(shared_);
+    for (const auto& record : block) {
+      ctx.load(record);
+      render_patient_resources(ctx, *out);
+      out->shared.add(ctx);
+    }
+    return out;
+  }
+
+  void write(std::unique_ptr<record::RenderedBlock> block) override {
+    FOS_ASSERT(!finished_);
+    auto& b = dynamic_cast<NdjsonBlock&>(*block);
+    for (int t = 0; t < kPatientTypes; ++t) {
+      append(static_cast<ResourceType>(t), b.text[t], b.count[t]);
+    }
+    shared_ids_.organizations.merge(b.shared.organizations);
+    shared_ids_.providers.merge(b.shared.providers);
+  }
+
+  void finish() override {
+    FOS_ASSERT(!finished_);
+    write_shared();
+    std::vector<ManifestOutput> outputs;
+    for (int t = 0; t < detail::kResourceTypeCount; ++t) {
+      if (!files_[t]) continue;
+      files_[t]->commit();
+      const std::string type(detail::type_name(static_cast<ResourceType>(t)));
+      outputs.push_back({type, type + ".ndjson", counts_[t]});
+    }
+    write_file_atomic(dir_ / "manifest.json", render_manifest(options_, std::move(outputs)));
+    finished_ = true;
+  }
+
+  record::OutputCounts counts() const override {
+    record::OutputCounts out;
+    for (int t = 0; t < detail::kResourceTypeCount; ++t) {
+      if (counts_[t] > 0)
+        out[std::string(detail::type_name(static_cast<ResourceType>(t)))] = counts_[t];
+    }
+    return out;
+  }
+
+ private:
+  static void render_patient_resources(const detail::PatientContext& ctx, NdjsonBlock& out) {
+    const record::PatientRecord& record = ctx.record();
+    auto line = [&](ResourceType type) -> JsonWriter {
+      ++out.count[static_cast<int>(type)];
+      return JsonWriter(out.text[static_cast<int>(type)]);
+    };
+    auto end_line = [&](ResourceType type) { out.text[static_cast<int>(type)].push_back('\n'); };
+
+    JsonWriter patient = line(ResourceType::kPatient);
+    render_patient(ctx, patient);
+    end_line(ResourceType::kPatient);
+    for (size_t i = 0; i < record.encounters.size(); ++i) {
+      JsonWriter w = line(ResourceType::kEncounter);
+      render_encounter(ctx, i, w);
+      end_line(ResourceType::kEncounter);
+    }
+    for (size_t i = 0; i < record.observations.size(); ++i) {
+      JsonWriter w = line(ResourceType::kObservation);
+      render_observation(ctx, i, ctx.observation(i), w);
+      end_line(ResourceType::kObservation);
+    }
+    for (size_t i = 0; i < record.immunizations.size(); ++i) {
+      JsonWriter w = line(ResourceType::kImmunization);
+      render_immunization(ctx, i, ctx.immunization(i), w);
+      end_line(ResourceType::kImmunization);
+    }
+  }
+
+  void append(ResourceType type, std::string_view text, uint64_t count) {
+    if (text.empty()) return;
+    const int t = static_cast<int>(type);
+    if (!files_[t]) files_[t].emplace(dir_ / (std::string(detail::type_name(type)) + ".ndjson"));
+    files_[t]->write(text);
+    counts_[t] += count;
+  }
+
+  void write_shared() {
+    std::string text;
+    const auto organizations = sorted_organizations(shared_, shared_ids_.organizations);
+    const auto flush = [&](ResourceType type, uint64_t count) {
+      append(type, text, count);
+      text.clear();
+    };
+    for (const auto* org : organizations) {
+      JsonWriter w(text);
+      render_organization(*org, w);
+      text.push_back('\n');
+    }
+    flush(ResourceType::kOrganization, organizations.size());
+    for (const auto* org : sorted_locations(organizations)) {
+      JsonWriter w(text);
+      render_location(*org, w);
+      text.push_back('\n');
+    }
+    flush(ResourceType::kLocation, organizations.size());
+    const auto providers = sorted_providers(shared_, shared_ids_.providers);
+    for (const auto* provider : providers) {
+      JsonWriter w(text);
+      render_practitioner(*provider, w);
+      text.push_back('\n');
+    }
+    flush(ResourceType::kPractitioner, providers.size());
+  }
+
+  // Locations in order of their own ids (they differ from their organizations' ids).
+  static std::vector<const detail::OrganizationEntry*> sorted_locations(
+      std::vector<const detail::OrganizationEntry*> orgs) {
+    std::sort(orgs.begin(), orgs.end(),
+              [](const auto* a, const auto* b) { return a->location.id() < b->location.id(); });
+    return orgs;
+  }
+
+  fs::path dir_;
+  FhirWriteOptions options_;
+  detail::SharedIndex shared_;
+  std::array<std::optional<AtomicFile>, detail::kResourceTypeCount> files_;
+  std::array<uint64_t, detail::kResourceTypeCount> counts_{};
+  SharedIds shared_ids_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<record::RecordSink> make_ndjson_sink(const fs::path& dir,
+                                                     const record::ProviderDirectory& directory,
+                                                     const FhirWriteOptions& options) {
+  return std::make_unique<NdjsonSink>(dir, directory, options);
+}
+
+}  // namespace fos::fhir

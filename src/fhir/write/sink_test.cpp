@@ -1,0 +1,220 @@
+// Tests of the NDJSON and Bundle sinks: references, manifest, counts,
+// determinism, abandonment, bundle structure.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <set>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/output.hpp"
+#include "fhir/write/test_fixture.hpp"
+
+namespace fos::fhir {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+std::string_view str(simdjson::dom::element e) {
+  return e.get_string().value();
+}
+
+class SinkTest : public ::testing::Test {
+ protected:
+  record::ProviderDirectory directory_ = testing::fixture_directory();
+  std::vector<record::PatientRecord> patients_ = testing::fixture_patients();
+};
+
+TEST_F(SinkTest, NdjsonFilesManifestAndCounts) {
+  TempDir tmp;
+  const auto counts = testing::write_all(tmp.path(), directory_,
+                                         testing::fixture_options(FhirLayout::kNdjson), patients_);
+  const record::OutputCounts expected = {{"Encounter", 3},    {"Immunization", 5}, {"Location", 2},
+                                         {"Observation", 10}, {"Organization", 2}, {"Patient", 2},
+                                         {"Practitioner", 2}};
+  EXPECT_EQ(counts, expected);
+  EXPECT_EQ(testing::list_files(tmp.path()),
+            (std::vector<std::string>{"Encounter.ndjson", "Immunization.ndjson", "Location.ndjson",
+                                      "Observation.ndjson", "Organization.ndjson", "Patient.ndjson",
+                                      "Practitioner.ndjson", "manifest.json"}));
+  for (const auto& [type, n] : expected) {
+    EXPECT_EQ(testing::split_lines(read_file(tmp.path() / (type + ".ndjson"))).size(), n) << type;
+  }
+  EXPECT_EQ(read_file(tmp.path() / "manifest.json"),
+            "{\"transactionTime\":\"2024-01-01T00:00:00Z\",\"request\":\"fos generate\","
+            "\"requiresAccessToken\":false,\"output\":["
+            "{\"type\":\"Encounter\",\"url\":\"Encounter.ndjson\",\"count\":3},"
+            "{\"type\":\"Immunization\",\"url\":\"Immunization.ndjson\",\"count\":5},"
+            "{\"type\":\"Location\",\"url\":\"Location.ndjson\",\"count\":2},"
+            "{\"type\":\"Observation\",\"url\":\"Observation.ndjson\",\"count\":10},"
+            "{\"type\":\"Organization\",\"url\":\"Organization.ndjson\",\"count\":2},"
+            "{\"type\":\"Patient\",\"url\":\"Patient.ndjson\",\"count\":2},"
+            "{\"type\":\"Practitioner\",\"url\":\"Practitioner.ndjson\",\"count\":2}],"
+            "\"error\":[]}\n");
+}
+
+TEST_F(SinkTest, NdjsonWritesOnlyTypesWithResources) {
+  TempDir tmp;
+  record::PatientRecord bare = testing::fixture_child();
+  bare.encounters.clear();
+  bare.observations.clear();
+  bare.immunizations.clear();
+  const auto counts = testing::write_all(tmp.path(), directory_,
+                                         testing::fixture_options(FhirLayout::kNdjson), {bare});
+  EXPECT_EQ(counts, (record::OutputCounts{{"Patient", 1}}));
+  EXPECT_EQ(testing::list_files(tmp.path()),
+            (std::vector<std::string>{"Patient.ndjson", "manifest.json"}));
+}
+
+TEST_F(SinkTest, NdjsonSharedResourcesAreTheUsedOnesSortedById) {
+  TempDir tmp;
+  testing::write_all(tmp.path(), directory_, testing::fixture_options(FhirLayout::kNdjson),
+                     patients_);
+  simdjson::dom::parser parser;
+  for (const std::string type : {"Organization", "Location", "Practitioner"}) {
+    std::vector<std::string> ids;
+    for (const auto& line : testing::split_lines(read_file(tmp.path() / (type + ".ndjson")))) {
+      ids.emplace_back(str(parser.parse(line).value()["id"].value()));
+    }
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end())) << type;
+    EXPECT_EQ(ids.size(), 2u) << type;
+  }
+  const std::string orgs = read_file(tmp.path() / "Organization.ndjson");
+  EXPECT_EQ(orgs.find("Unused"), std::string::npos);
+  EXPECT_NE(orgs.find(record::shared_uuid("Organization", 1001).str()), std::string::npos);
+}
+
+TEST_F(SinkTest, NdjsonReferencesResolve) {
+  TempDir tmp;
+  testing::write_all(tmp.path(), directory_, testing::fixture_options(FhirLayout::kNdjson),
+                     patients_);
+  simdjson::dom::parser parser;
+  std::set<std::string> resources;
+  std::vector<std::string> references;
+  for (const auto& name : testing::list_files(tmp.path())) {
+    if (fs::path(name).extension() != ".ndjson") continue;
+    for (const auto& line : testing::split_lines(read_file(tmp.path() / name))) {
+      simdjson::dom::element doc = parser.parse(line).value();
+      const std::string type(str(doc["resourceType"].value()));
+      EXPECT_TRUE(resources.insert(type + "/" + std::string(str(doc["id"].value()))).second);
+      testing::collect_references(doc, references);
+    }
+  }
+  EXPECT_EQ(resources.size(), 26u);
+  EXPECT_GT(references.size(), 40u);
+  for (const auto& ref : references) EXPECT_TRUE(resources.count(ref)) << ref << " unresolved";
+}
+
+TEST_F(SinkTest, BundlesAreTransactionsWhoseReferencesResolve) {
+  TempDir tmp;
+  const auto counts = testing::write_all(tmp.path(), directory_,
+                                         testing::fixture_options(FhirLayout::kBundles), patients_);
+  EXPECT_EQ(counts.at("Bundle"), 2u);
+  EXPECT_EQ(counts.at("Patient"), 2u);
+  EXPECT_EQ(counts.at("Organization"), 3u);  // two in the adult's bundle, one in the child's
+  EXPECT_EQ(counts.at("Practitioner"), 3u);
+  const std::string adult_id = record::resource_uuid("Patient", 7, 0).str();
+  const std::string child_id = record::resource_uuid("Patient", 8, 0).str();
+  std::vector<std::string> expected_files = {"bundles/" + adult_id + ".json",
+                                             "bundles/" + child_id + ".json"};
+  std::sort(expected_files.begin(), expected_files.end());
+  ASSERT_EQ(testing::list_files(tmp.path()), expected_files);
+
+  simdjson::dom::parser parser;
+  for (const auto& name : expected_files) {
+    const std::string text = read_file(tmp.path() / name);
+    simdjson::dom::element bundle = parser.parse(text).value();
+    EXPECT_EQ(str(bundle["resourceType"].value()), "Bundle");
+    EXPECT_EQ(str(bundle["type"].value()), "transaction");
+    std::set<std::string> full_urls;
+    std::vector<std::string> references;
+    size_t entries = 0;
+    simdjson::dom::array entry_list = bundle["entry"].get_array().value();
+    for (simdjson::dom::element entry : entry_list) {
+      ++entries;
+      const std::string full_url(str(entry["fullUrl"].value()));
+      simdjson::dom::element resource = entry["resource"].value();
+      const std::string type(str(resource["resourceType"].value()));
+      const std::string id(str(resource["id"].value()));
+      EXPECT_EQ(full_url, "urn:uuid:" + id);
+      EXPECT_TRUE(full_urls.insert(full_url).second) << full_url << " twice";
+      const std::string method(str(entry.at_pointer("/request/method").value()));
+      const std::string url(str(entry.at_pointer("/request/url").value()));
+      if (type == "Organization" || type == "Location" || type == "Practitioner") {
+        EXPECT_EQ(method, "PUT");
+        EXPECT_EQ(url, type + "/" + id);
+      } else {
+        EXPECT_EQ(method, "POST");
+        EXPECT_EQ(url, type);
+      }
+      testing::collect_references(resource, references);
+    }
+    EXPECT_EQ(str(bundle.at_pointer("/entry/0/resource/resourceType").value()), "Patient");
+    EXPECT_GT(entries, 5u);
+    EXPECT_FALSE(references.empty());
+    for (const auto& ref : references) {
+      EXPECT_EQ(ref.rfind("urn:uuid:", 0), 0u) << ref;
+      EXPECT_TRUE(full_urls.count(ref)) << name << ": " << ref << " unresolved";
+    }
+  }
+}
+
+TEST_F(SinkTest, OutputIsDeterministicWhateverTheBlockSize) {
+  for (const FhirLayout layout : {FhirLayout::kNdjson, FhirLayout::kBundles}) {
+    TempDir a, b;
+    testing::write_all(a.path(), directory_, testing::fixture_options(layout), patients_, 1);
+    testing::write_all(b.path(), directory_, testing::fixture_options(layout), patients_, 2);
+    const auto files = testing::list_files(a.path());
+    ASSERT_EQ(files, testing::list_files(b.path()));
+    for (const auto& name : files) {
+      EXPECT_EQ(read_file(a.path() / name), read_file(b.path() / name)) << name;
+    }
+  }
+}
+
+TEST_F(SinkTest, SinkDestroyedWithoutFinishLeavesNothing) {
+  for (const FhirLayout layout : {FhirLayout::kNdjson, FhirLayout::kBundles}) {
+    TempDir tmp;
+    {
+      auto sink = make_fhir_sink(tmp.path(), directory_, testing::fixture_options(layout));
+      sink->write(sink->render(patients_));
+      EXPECT_EQ(sink->counts().at("Patient"), 2u);
+    }
+    EXPECT_TRUE(fs::is_empty(tmp.path())) << testing::list_files(tmp.path()).size();
+  }
+}
+
+TEST_F(SinkTest, RenderErrorsPropagate) {
+  TempDir tmp;
+  auto bad = patients_;
+  bad[1].observations[0].encounter = 3;
+  auto sink = make_fhir_sink(tmp.path(), directory_, testing::fixture_options(FhirLayout::kNdjson));
+  EXPECT_THROW(sink->render(bad), Error);
+}
+
+TEST_F(SinkTest, BadFolderAndExistingBundlesAreIoErrors) {
+  TempDir tmp;
+  try {
+    make_fhir_sink(tmp.path() / "missing", directory_,
+                   testing::fixture_options(FhirLayout::kNdjson));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kIo);
+    EXPECT_NE(std::string(e.what()).find("missing: FHIR output folder does not exist"),
+              std::string::npos);
+  }
+  fs::create_directory(tmp.path() / "bundles");
+  try {
+    make_fhir_sink(tmp.path(), directory_, testing::fixture_options(FhirLayout::kBundles));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kIo);
+  }
+  auto options = testing::fixture_options(FhirLayout::kNdjson);
+  options.request_url.clear();
+  EXPECT_THROW(make_fhir_sink(tmp.path(), directory_, options), Error);
+}
+
+}  // namespace
+}  // namespace fos::fhir
