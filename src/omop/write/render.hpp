@@ -1,0 +1,58 @@
+// Rendering one patient's record as rows of the per-patient CDM tables.
+//
+// Pure functions of (record, vocabulary, directory): safe on worker threads.
+// Shared tables (provider, care_site, their locations) and the vocabulary
+// tables are written once, by the sink's finish().
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "omop/vocab/vocab.hpp"
+#include "record/patient_record.hpp"
+#include "record/provider.hpp"
+
+namespace fos::omop {
+
+/// The tables every patient contributes rows to, in output order.
+enum class PatientTable : uint8_t {
+  kPerson,
+  kObservationPeriod,
+  kVisitOccurrence,
+  kMeasurement,
+  kDrugExposure,
+  kDeath,
+  kLocation,
+};
+inline constexpr size_t kPatientTableCount = 7;
+std::string_view table_name(PatientTable table);
+
+/// What a run of patients produced: CSV text per table and what it refers to.
+struct PatientRows {
+  std::array<std::string, kPatientTableCount> text;
+  std::array<uint64_t, kPatientTableCount> rows{};
+  std::set<int32_t> concepts;         ///< every concept id written
+  std::set<uint64_t> providers;       ///< provider ids referenced
+  std::set<uint64_t> organizations;   ///< organization (care site) ids referenced
+  uint64_t unmapped = 0;              ///< codes written as concept 0
+  int64_t min_person_id = INT64_MAX;  ///< person ids double as person location ids
+  int64_t max_person_id = 0;
+};
+
+struct RenderContext {
+  const Vocabulary& vocabulary;
+  const record::ProviderDirectory& directory;
+  Date reference_date;
+};
+
+/// Append one patient's rows to `out`.
+void render_patient(const record::PatientRecord& patient, const RenderContext& context,
+                    PatientRows& out);
+
+/// OMOP vocabulary_id of a record code system ("" when OMOP has none).
+std::string_view vocabulary_id(record::CodeSystem system);
+
+}  // namespace fos::omop

@@ -1,0 +1,209 @@
+// Tests of the OMOP writer: golden CSV for the hand-made fixture, quoting and NULLs,
+// Parquet and DuckDB outputs with CDM types, abandoned sinks, options.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/output.hpp"
+#include "lake/duckdb/db.hpp"
+#include "omop/omop.hpp"
+#include "omop/write/csv_row.hpp"
+#include "omop/write/test_fixture.hpp"
+
+namespace fos::omop {
+namespace {
+
+namespace fs = std::filesystem;
+
+class OmopWrite : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("fos_omop_write_test_" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::set<std::string> files(const fs::path& dir) const {
+    std::set<std::string> out;
+    if (!fs::exists(dir)) return out;
+    for (const auto& entry : fs::directory_iterator(dir))
+      out.insert(entry.path().filename().string());
+    return out;
+  }
+
+  fs::path root_;
+};
+
+TEST_F(OmopWrite, CsvMatchesGolden) {
+  const record::OutputCounts counts = testing::write_fixture(root_, {OmopFormat::kCsv});
+  const fs::path golden = fs::path(FOS_SOURCE_DIR) / "tests/golden/omop_small";
+  const bool update = std::getenv("FOS_UPDATE_GOLDEN") != nullptr;
+  if (update) {
+    fs::remove_all(golden);
+    fs::create_directories(golden);
+  }
+  const std::set<std::string> written = files(root_ / "omop");
+  EXPECT_EQ(written.size(), 17u);
+  for (const std::string& name : written) {
+    const std::string actual = read_file(root_ / "omop" / name);
+    if (update) {
+      write_file_atomic(golden / name, actual);
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(golden / name)) << name << " (run with FOS_UPDATE_GOLDEN=1)";
+    EXPECT_EQ(actual, read_file(golden / name)) << name;
+  }
+  EXPECT_EQ(files(golden), written);
+  EXPECT_EQ(files(root_), std::set<std::string>{"omop"});
+}
+
+TEST_F(OmopWrite, CountsRowsAndUnmappedCodes) {
+  const record::OutputCounts counts = testing::write_fixture(root_, {OmopFormat::kCsv});
+  EXPECT_EQ(counts.at("person"), 3u);
+  EXPECT_EQ(counts.at("observation_period"), 3u);
+  EXPECT_EQ(counts.at("visit_occurrence"), 3u);
+  EXPECT_EQ(counts.at("measurement"),
+            9u);  // 3 + BP systolic/diastolic + HR; temp, unknown, smoking
+  EXPECT_EQ(counts.at("drug_exposure"), 4u);
+  EXPECT_EQ(counts.at("death"), 1u);
+  EXPECT_EQ(counts.at("location"), 5u);  // two people with an address, three care sites
+  EXPECT_EQ(counts.at("care_site"), 3u);
+  EXPECT_EQ(counts.at("provider"), 2u);
+  EXPECT_EQ(counts.at("cdm_source"), 1u);
+  // race "other", LOINC 0000-0, unit furlong, LOINC 72166-2, CVX 999
+  EXPECT_EQ(counts.at(std::string(kUnmappedCount)), 5u);
+}
+
+TEST_F(OmopWrite, QuotesTextAndWritesNullAsNothing) {
+  testing::write_fixture(root_, {OmopFormat::kCsv});
+  const std::string location = read_file(root_ / "omop/location.csv");
+  // Comma and quotes quoted; the county cut to varchar(20); address_2 NULL (empty, unquoted).
+  EXPECT_NE(
+      location.find("1,\"12 Elm St, Apt \"\"3\"\"\",,Springfield,MA,01101,Prince George's Oute,"),
+      std::string::npos)
+      << location;
+  const std::string measurement = read_file(root_ / "omop/measurement.csv");
+  EXPECT_NE(measurement.find("\"Never smoked, \"\"really\"\"\""), std::string::npos);
+  EXPECT_NE(measurement.find(",0.0,"), std::string::npos);  // precision kept, no "-0.0"
+  const std::string person = read_file(root_ / "omop/person.csv");
+  EXPECT_NE(person.find("8515,38003564,,,,"), std::string::npos) << person;  // no address, no PCP
+  EXPECT_NE(person.find("2015-03-04 10:20:30"), std::string::npos);
+}
+
+TEST_F(OmopWrite, BlockSizeDoesNotChangeBytes) {
+  const fs::path a = root_ / "a", b = root_ / "b";
+  fs::create_directories(a);
+  fs::create_directories(b);
+  testing::write_fixture(a, {OmopFormat::kCsv}, 1);
+  testing::write_fixture(b, {OmopFormat::kCsv}, 3);
+  for (const std::string& name : files(a / "omop")) {
+    EXPECT_EQ(read_file(a / "omop" / name), read_file(b / "omop" / name)) << name;
+  }
+}
+
+TEST_F(OmopWrite, ParquetAndDuckdbHaveCountsAndCdmTypes) {
+  const record::OutputCounts counts =
+      testing::write_fixture(root_, {OmopFormat::kParquet, OmopFormat::kDuckdb});
+  EXPECT_FALSE(fs::exists(root_ / "omop/person.csv"));  // csv not requested
+  ASSERT_TRUE(fs::exists(root_ / "omop/person.parquet"));
+  ASSERT_TRUE(fs::exists(root_ / "omop.duckdb"));
+  lake::Database db = lake::Database::open(root_ / "omop.duckdb");
+  lake::Connection con(db);
+  for (const auto& [name, rows] : counts) {
+    if (name == kUnmappedCount) continue;
+    const std::string parquet = lake::sql_quote((root_ / "omop" / (name + ".parquet")).string());
+    EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM read_parquet(" + parquet + ")"),
+              static_cast<int64_t>(rows))
+        << name;
+    EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM " + lake::sql_identifier(name)),
+              static_cast<int64_t>(rows))
+        << name;
+    // Parquet and database columns carry the CDM SQL types, in spec order.
+    const CdmTable& table = cdm_table(name);
+    lake::QueryResult types =
+        con.query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(" +
+                  parquet + "))");
+    lake::QueryResult db_types = con.query(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = " +
+        lake::sql_quote(name) + " ORDER BY ordinal_position");
+    ASSERT_EQ(types.row_count(), table.columns.size()) << name;
+    ASSERT_EQ(db_types.row_count(), table.columns.size()) << name;
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      EXPECT_EQ(types.str(i, 0), table.columns[i].name);
+      EXPECT_EQ(types.str(i, 1), sql_type(table.columns[i]))
+          << name << "." << table.columns[i].name;
+      EXPECT_EQ(db_types.str(i, 0), table.columns[i].name);
+      EXPECT_EQ(db_types.str(i, 1), sql_type(table.columns[i]))
+          << name << "." << table.columns[i].name;
+    }
+  }
+  // Every CDM table exists in the database, empty where fos writes nothing.
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM information_schema.tables"),
+            static_cast<int64_t>(cdm_tables().size()));
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM condition_occurrence"), 0);
+  // Values survive: NULL vs empty, timestamps, big ids.
+  EXPECT_EQ(con.query("SELECT address_2 IS NULL, address_1 FROM location WHERE location_id = 1")
+                .str(0, 1),
+            "12 Elm St, Apt \"3\"");
+  EXPECT_EQ(con.query("SELECT CAST(visit_end_datetime AS VARCHAR) FROM visit_occurrence "
+                      "WHERE visit_concept_id = 8782")
+                .str(0, 0),
+            "2022-03-01 00:10:00");
+  EXPECT_EQ(con.scalar_int64("SELECT max(measurement_id) FROM measurement"), 2000002);
+  EXPECT_EQ(con.query("SELECT vocabulary_version FROM cdm_source").str(0, 0).rfind("fos ", 0), 0u);
+}
+
+TEST_F(OmopWrite, AbandonedSinkLeavesNothing) {
+  static const record::ProviderDirectory directory = testing::fixture_directory();
+  const auto patients = testing::fixture_patients();
+  OmopWriteOptions options;
+  options.formats = {OmopFormat::kCsv, OmopFormat::kDuckdb};
+  {
+    auto sink = make_omop_sink(root_, directory, options);
+    sink->write(sink->render(patients));
+    EXPECT_EQ(sink->counts().at("person"), 3u);
+  }
+  EXPECT_TRUE(files(root_).empty());
+}
+
+TEST(OmopOptions, ValidateNamesTheProblem) {
+  OmopWriteOptions options;
+  options.formats = {};
+  EXPECT_THROW(options.validate(), Error);
+  options.formats = {OmopFormat::kCsv, OmopFormat::kCsv};
+  try {
+    options.validate();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+    EXPECT_STREQ(e.what(), "omop: format 'csv' requested twice");
+  }
+  options.formats = {OmopFormat::kCsv};
+  options.source_name = "";
+  EXPECT_THROW(options.validate(), Error);
+  const record::ProviderDirectory directory;
+  EXPECT_THROW(make_omop_sink(fs::temp_directory_path(), directory, options), Error);
+}
+
+TEST(OmopCsvRow, TruncatesAndFormats) {
+  EXPECT_EQ(truncate_utf8("héllo", 2), "hé");
+  EXPECT_EQ(truncate_utf8("abc", 5), "abc");
+  EXPECT_EQ(format_number(1.25, 1), "1.2");
+  EXPECT_EQ(format_number(-0.01, 1), "0.0");
+  EXPECT_EQ(format_number(120, 0), "120");
+  std::string out;
+  std::set<int32_t> concepts;
+  CsvRow row(out, table_layout("death"), concepts);
+  row.integer(1).date(Date::from_civil(2020, 1, 2)).null().concept_id(32817);
+  EXPECT_THROW(row.end(), Error);  // 4 of 7 fields
+  EXPECT_TRUE(concepts.contains(32817));
+}
+
+}  // namespace
+}  // namespace fos::omop
