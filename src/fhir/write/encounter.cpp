@@ -1,4 +1,5 @@
 // Encounter: class, type, subject, participant, period, reason, location, service provider.
+#include <string>
 #include <string_view>
 
 #include "fhir/write/detail/elements.hpp"
@@ -50,10 +51,13 @@ void write_participant(JsonWriter& w, const record::Encounter& enc,
   w.key("participant");
   w.begin_array();
   w.begin_object();
+  static const std::string kType = detail::json_text([](JsonWriter& t) {
+    t.begin_array();
+    detail::write_concept(t, kParticipationType, "PPRF", "primary performer");
+    t.end_array();
+  });
   w.key("type");
-  w.begin_array();
-  detail::write_concept(w, kParticipationType, "PPRF", "primary performer");
-  w.end_array();
+  w.raw(kType);
   detail::write_period(w, enc.start, enc.end);
   std::string display;
   append_name(display, provider.provider->name);
@@ -67,14 +71,20 @@ void write_participant(JsonWriter& w, const record::Encounter& enc,
 void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w) {
   const record::Encounter& enc = ctx.record().encounters[i];
   const detail::EncounterParties& parties = ctx.parties(i);
-  const ActCode cls = class_code(enc.encounter_class);
   w.begin_object();
   w.field("resourceType", "Encounter");
   w.field("id", ctx.encounter(static_cast<uint32_t>(i), "encounter", i).id());
-  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter");
+  static const std::string kMeta =
+      detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter");
+  w.key("meta");
+  w.raw(kMeta);
   w.field("status", "finished");
   w.key("class");
-  detail::write_coding(w, kActCode, cls.code, cls.display);
+  w.raw(detail::per_value_json<6>(static_cast<size_t>(enc.encounter_class),
+                                  [](JsonWriter& x, size_t v) {
+                                    const ActCode cls = class_code(static_cast<EncounterClass>(v));
+                                    detail::write_coding(x, kActCode, cls.code, cls.display);
+                                  }));
   detail::write_concept_list(w, "type", enc.type);
   detail::write_reference(w, "subject", ctx.patient());
   if (parties.provider != nullptr) write_participant(w, enc, *parties.provider);

@@ -10,7 +10,10 @@ void render_immunization(const detail::PatientContext& ctx, size_t i,
   w.begin_object();
   w.field("resourceType", "Immunization");
   w.field("id", self.id());
-  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-immunization");
+  static const std::string kMeta =
+      detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-immunization");
+  w.key("meta");
+  w.raw(kMeta);
   w.field("status", "completed");
   w.key("vaccineCode");
   detail::write_concept(w, imm.code);

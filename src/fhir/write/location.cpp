@@ -9,7 +9,10 @@ void render_location(const detail::OrganizationEntry& entry, JsonWriter& w) {
   w.begin_object();
   w.field("resourceType", "Location");
   w.field("id", entry.location.id());
-  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-location");
+  static const std::string kMeta =
+      detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-location");
+  w.key("meta");
+  w.raw(kMeta);
   w.field("status", "active");
   if (!org.name.empty()) w.field("name", org.name);
   detail::write_phone(w, org.phone, "work");

@@ -40,6 +40,7 @@ class NdjsonSink final : public record::RecordSink {
   std::unique_ptr<record::RenderedBlock> render(
       std::span<const record::PatientRecord> block) const override {
     auto out = std::make_unique<NdjsonBlock>();
+    reserve(block, *out);
     detail::PatientContext ctx(shared_);
     for (const auto& record : block) {
       ctx.load(record);
@@ -83,6 +84,18 @@ class NdjsonSink final : public record::RecordSink {
   }
 
  private:
+  // Room for the block's text at typical resource sizes, so buffers grow at most rarely.
+  static void reserve(std::span<const record::PatientRecord> block, NdjsonBlock& out) {
+    static constexpr std::array<size_t, kPatientTypes> kTypicalBytes = {2600, 1400, 1000, 700};
+    std::array<size_t, kPatientTypes> n = {block.size(), 0, 0, 0};
+    for (const auto& r : block) {
+      n[1] += r.encounters.size();
+      n[2] += r.observations.size();
+      n[3] += r.immunizations.size();
+    }
+    for (int t = 0; t < kPatientTypes; ++t) out.text[t].reserve(n[t] * kTypicalBytes[t]);
+  }
+
   static void render_patient_resources(const detail::PatientContext& ctx, NdjsonBlock& out) {
     const record::PatientRecord& record = ctx.record();
     auto line = [&](ResourceType type) -> JsonWriter {

@@ -1,6 +1,9 @@
 // Observation: category, LOINC code, subject, encounter, time, one value or components.
+#include <array>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "fhir/write/detail/elements.hpp"
@@ -17,39 +20,41 @@ constexpr std::string_view kVitalSigns = "http://hl7.org/fhir/StructureDefinitio
 constexpr std::string_view kUsCoreLab =
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab";
 
-struct Category {
-  std::string_view code;
-  std::string_view display;
-};
+constexpr int kCategoryCount = 7;
 
-Category category_code(ObservationCategory c) {
-  switch (c) {
-    case ObservationCategory::kVitalSigns:
-      return {"vital-signs", "Vital Signs"};
-    case ObservationCategory::kLaboratory:
-      return {"laboratory", "Laboratory"};
-    case ObservationCategory::kSurvey:
-      return {"survey", "Survey"};
-    case ObservationCategory::kSocialHistory:
-      return {"social-history", "Social History"};
-    case ObservationCategory::kExam:
-      return {"exam", "Exam"};
-    case ObservationCategory::kImaging:
-      return {"imaging", "Imaging"};
-    case ObservationCategory::kProcedure:
-      return {"procedure", "Procedure"};
-  }
-  return {"exam", "Exam"};
+// The value of "category" per ObservationCategory, made once.
+const std::string& category_json(ObservationCategory c) {
+  static const std::array<std::string, kCategoryCount> kTexts = [] {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, kCategoryCount>
+        kCodes = {{{"vital-signs", "Vital Signs"},
+                   {"laboratory", "Laboratory"},
+                   {"survey", "Survey"},
+                   {"social-history", "Social History"},
+                   {"exam", "Exam"},
+                   {"imaging", "Imaging"},
+                   {"procedure", "Procedure"}}};
+    std::array<std::string, kCategoryCount> texts;
+    for (int i = 0; i < kCategoryCount; ++i) {
+      texts[i] = detail::json_text([&](JsonWriter& w) {
+        w.begin_array();
+        detail::write_concept(w, kCategorySystem, kCodes[i].first, kCodes[i].second);
+        w.end_array();
+      });
+    }
+    return texts;
+  }();
+  return kTexts[static_cast<size_t>(c)];
 }
 
-// The FHIR R4 vital-sign profile of a LOINC code, or the pediatric BMI profile
-// of US Core; empty when only the generic vital-signs profile applies.
-std::string_view vital_sign_profile(std::string_view loinc) {
-  struct Entry {
-    std::string_view code;
-    std::string_view profile;
-  };
-  static constexpr Entry kProfiles[] = {
+struct VitalSignProfile {
+  std::string_view loinc;
+  std::string meta;
+};
+
+// meta.profile of a vital sign: the generic vital-signs profile plus the FHIR R4
+// profile of its LOINC code (or US Core's pediatric BMI profile) when there is one.
+std::vector<VitalSignProfile> make_vital_sign_profiles() {
+  static constexpr std::pair<std::string_view, std::string_view> kProfiles[] = {
       {"85354-9", "http://hl7.org/fhir/StructureDefinition/bp"},
       {"8302-2", "http://hl7.org/fhir/StructureDefinition/bodyheight"},
       {"29463-7", "http://hl7.org/fhir/StructureDefinition/bodyweight"},
@@ -61,17 +66,30 @@ std::string_view vital_sign_profile(std::string_view loinc) {
       {"2708-6", "http://hl7.org/fhir/StructureDefinition/oxygensat"},
       {"59576-9", "http://hl7.org/fhir/us/core/StructureDefinition/pediatric-bmi-for-age"},
   };
-  for (const auto& e : kProfiles) {
-    if (e.code == loinc) return e.profile;
+  std::vector<VitalSignProfile> out;
+  for (const auto& [code, profile] : kProfiles) {
+    out.push_back({code, detail::meta_profiles(kVitalSigns, profile)});
   }
-  return {};
+  return out;
+}
+
+const std::string& vital_sign_meta(std::string_view loinc) {
+  static const std::vector<VitalSignProfile> kProfiles = make_vital_sign_profiles();
+  static const std::string kGeneric = detail::meta_profiles(kVitalSigns);
+  for (const auto& p : kProfiles) {
+    if (p.loinc == loinc) return p.meta;
+  }
+  return kGeneric;
 }
 
 void write_meta(JsonWriter& w, const record::Observation& obs) {
+  static const std::string kLabMeta = detail::meta_profiles(kUsCoreLab);
   if (obs.category == ObservationCategory::kVitalSigns) {
-    detail::write_profiles(w, kVitalSigns, vital_sign_profile(obs.code.code));
+    w.key("meta");
+    w.raw(vital_sign_meta(obs.code.code));
   } else if (obs.category == ObservationCategory::kLaboratory) {
-    detail::write_profiles(w, kUsCoreLab);
+    w.key("meta");
+    w.raw(kLabMeta);
   }
 }
 
@@ -117,16 +135,13 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   const record::Observation& obs = record.observations[i];
   check_one_value(record, i,
                   (obs.quantity ? 1 : 0) + (obs.value_code ? 1 : 0) + (obs.value_text ? 1 : 0));
-  const Category category = category_code(obs.category);
   w.begin_object();
   w.field("resourceType", "Observation");
   w.field("id", self.id());
   write_meta(w, obs);
   w.field("status", "final");
   w.key("category");
-  w.begin_array();
-  detail::write_concept(w, kCategorySystem, category.code, category.display);
-  w.end_array();
+  w.raw(category_json(obs.category));
   w.key("code");
   detail::write_concept(w, obs.code);
   detail::write_reference(w, "subject", ctx.patient());

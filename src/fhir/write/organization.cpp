@@ -11,7 +11,10 @@ void render_organization(const detail::OrganizationEntry& entry, JsonWriter& w) 
   w.begin_object();
   w.field("resourceType", "Organization");
   w.field("id", entry.ref.id());
-  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-organization");
+  static const std::string kMeta =
+      detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-organization");
+  w.key("meta");
+  w.raw(kMeta);
   w.key("identifier");
   w.begin_array();
   w.begin_object();

@@ -165,22 +165,35 @@ void write_omb_extension(JsonWriter& w, std::string_view url, Coded coded) {
   w.end_object();
 }
 
+template <typename Enum>
+size_t ordinal(Enum e) {
+  return static_cast<size_t>(e);
+}
+
 void write_extensions(JsonWriter& w, const Person& person) {
   w.key("extension");
   w.begin_array();
-  write_omb_extension(w, kRaceUrl, race_code(person.race));
-  write_omb_extension(w, kEthnicityUrl, ethnicity_code(person.ethnicity));
-  w.begin_object();
-  w.field("url", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex");
-  w.field("valueCode", person.sex == record::Sex::kFemale ? "F" : "M");
-  w.end_object();
+  w.raw(detail::per_value_json<6>(ordinal(person.race), [](JsonWriter& x, size_t v) {
+    write_omb_extension(x, kRaceUrl, race_code(static_cast<record::Race>(v)));
+  }));
+  w.raw(detail::per_value_json<2>(ordinal(person.ethnicity), [](JsonWriter& x, size_t v) {
+    write_omb_extension(x, kEthnicityUrl, ethnicity_code(static_cast<record::Ethnicity>(v)));
+  }));
+  w.raw(detail::per_value_json<2>(ordinal(person.sex), [](JsonWriter& x, size_t v) {
+    x.begin_object();
+    x.field("url", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex");
+    x.field("valueCode", static_cast<record::Sex>(v) == record::Sex::kFemale ? "F" : "M");
+    x.end_object();
+  }));
   if (person.gender_identity) {
-    const Coded identity = gender_identity_code(*person.gender_identity);
-    w.begin_object();
-    w.field("url", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-genderIdentity");
-    w.key("valueCodeableConcept");
-    write_concept(w, kSnomed, identity.code, identity.display);
-    w.end_object();
+    w.raw(detail::per_value_json<5>(ordinal(*person.gender_identity), [](JsonWriter& x, size_t v) {
+      const Coded identity = gender_identity_code(static_cast<record::GenderIdentity>(v));
+      x.begin_object();
+      x.field("url", "http://hl7.org/fhir/us/core/StructureDefinition/us-core-genderIdentity");
+      x.key("valueCodeableConcept");
+      write_concept(x, kSnomed, identity.code, identity.display);
+      x.end_object();
+    }));
   }
   w.end_array();
 }
@@ -192,10 +205,12 @@ void write_identifiers(JsonWriter& w, const Person& person) {
   w.begin_array();
   for (const auto& id : person.identifiers) {
     if (id.value.empty()) continue;
-    const Coded type = identifier_type(id.type);
     w.begin_object();
     w.key("type");
-    write_concept(w, kV2IdentifierType, type.code, type.display);
+    w.raw(detail::per_value_json<4>(ordinal(id.type), [](JsonWriter& x, size_t v) {
+      const Coded type = identifier_type(static_cast<record::IdentifierType>(v));
+      write_concept(x, kV2IdentifierType, type.code, type.display);
+    }));
     write_identifier_system(w, person, id.type);
     w.field("value", id.value);
     w.end_object();
@@ -234,7 +249,10 @@ void render_patient(const detail::PatientContext& ctx, JsonWriter& w) {
   w.begin_object();
   w.field("resourceType", "Patient");
   w.field("id", ctx.patient().id());
-  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient");
+  static const std::string kMeta =
+      detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient");
+  w.key("meta");
+  w.raw(kMeta);
   write_extensions(w, person);
   write_identifiers(w, person);
   write_names(w, person);
@@ -246,9 +264,11 @@ void render_patient(const detail::PatientContext& ctx, JsonWriter& w) {
   w.begin_array();
   detail::write_address(w, person.address, "home", true);
   w.end_array();
-  const Coded marital = marital_code(person.marital_status);
   w.key("maritalStatus");
-  write_concept(w, kMaritalSystem, marital.code, marital.display);
+  w.raw(detail::per_value_json<5>(ordinal(person.marital_status), [](JsonWriter& x, size_t v) {
+    const Coded marital = marital_code(static_cast<record::MaritalStatus>(v));
+    write_concept(x, kMaritalSystem, marital.code, marital.display);
+  }));
   write_language(w, person);
   w.end_object();
 }

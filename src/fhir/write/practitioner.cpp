@@ -27,7 +27,10 @@ void render_practitioner(const detail::ProviderEntry& entry, JsonWriter& w) {
   w.begin_object();
   w.field("resourceType", "Practitioner");
   w.field("id", entry.ref.id());
-  detail::write_profiles(w, "http://hl7.org/fhir/us/core/StructureDefinition/us-core-practitioner");
+  static const std::string kMeta =
+      detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-practitioner");
+  w.key("meta");
+  w.raw(kMeta);
   w.key("identifier");
   w.begin_array();
   w.begin_object();

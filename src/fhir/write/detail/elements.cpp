@@ -140,15 +140,16 @@ void write_quantity(JsonWriter& w, const record::Quantity& quantity) {
   w.end_object();
 }
 
-void write_profiles(JsonWriter& w, std::string_view first, std::string_view second) {
-  w.key("meta");
-  w.begin_object();
-  w.key("profile");
-  w.begin_array();
-  w.value(first);
-  if (!second.empty()) w.value(second);
-  w.end_array();
-  w.end_object();
+std::string meta_profiles(std::string_view first, std::string_view second) {
+  return json_text([&](JsonWriter& w) {
+    w.begin_object();
+    w.key("profile");
+    w.begin_array();
+    w.value(first);
+    if (!second.empty()) w.value(second);
+    w.end_array();
+    w.end_object();
+  });
 }
 
 namespace {

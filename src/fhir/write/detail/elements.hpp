@@ -2,6 +2,9 @@
 // dates and instants, periods, names, addresses, telecoms, meta.profile.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "core/date.hpp"
@@ -50,8 +53,31 @@ void write_concept_list(JsonWriter& w, std::string_view key, std::string_view sy
 /// A Quantity object (no key): value with the record's decimals, UCUM unit and code.
 void write_quantity(JsonWriter& w, const record::Quantity& quantity);
 
-/// `"meta":{"profile":[...]}` with the non-empty profiles given.
-void write_profiles(JsonWriter& w, std::string_view first, std::string_view second = {});
+/// JSON text made once by `fn` (a constant part of a resource: a profile list, a
+/// fixed coding) and then inserted with JsonWriter::raw, so the hot path does not
+/// format and escape the same long URIs for every resource.
+template <typename Fn>
+std::string json_text(Fn fn) {
+  std::string text;
+  JsonWriter w(text);
+  fn(w);
+  return text;
+}
+
+/// One constant JSON text per value 0..N-1 of an enum, made by `make(w, value)`
+/// on first use. Each call site (each `make` lambda) has its own table.
+template <size_t N, typename Make>
+const std::string& per_value_json(size_t value, Make make) {
+  static const std::array<std::string, N> kTexts = [&] {
+    std::array<std::string, N> texts;
+    for (size_t i = 0; i < N; ++i) texts[i] = json_text([&](JsonWriter& w) { make(w, i); });
+    return texts;
+  }();
+  return kTexts[value];
+}
+
+/// The value of `"meta"`: `{"profile":[...]}` with the non-empty profiles given.
+std::string meta_profiles(std::string_view first, std::string_view second = {});
 
 /// A HumanName object (no key) with `use`; empty parts are left out.
 void write_name(JsonWriter& w, std::string_view use, const record::HumanName& name);
