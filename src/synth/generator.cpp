@@ -1,0 +1,111 @@
+// Generator: one patient's life from (seed, index), cut to the export window.
+#include "synth/generator.hpp"
+
+#include "core/rng.hpp"
+#include "synth/detail/clinical.hpp"
+#include "synth/detail/people.hpp"
+#include "synth/detail/providers.hpp"
+
+namespace fos::synth {
+namespace {
+
+using record::Code;
+using record::CodeSystem;
+
+const Code kWellChildVisit{CodeSystem::kSnomed, "410620009", "Well child visit (procedure)"};
+const Code kGeneralExam{CodeSystem::kSnomed, "162673000",
+                        "General examination of patient (procedure)"};
+
+// Index of the first visit inside the export window ending at `end`.
+size_t first_in_window(const std::vector<detail::Visit>& visits, Instant end, int years) {
+  if (years <= 0) return 0;
+  const Instant window_start =
+      Instant::at(end.date().plus_years(-years)).plus_seconds(end.seconds_of_day());
+  size_t first = 0;
+  while (first < visits.size() && visits[first].start < window_start) ++first;
+  return first;
+}
+
+}  // namespace
+
+struct Generator::Impl {
+  Impl(SynthConfig c, GenerateOptions o)
+      : config(std::move(c)),
+        options(std::move(o)),
+        network(detail::build_care_network(config)),
+        people(config) {}
+
+  // The primary-care clinician a patient sees: a pediatrician under 18.
+  const record::Provider& clinician(const detail::CityCare& care, bool child, size_t pick) const {
+    const auto& list = child ? care.pediatric : care.adult;
+    return network.directory.providers()[list[pick % list.size()]];
+  }
+
+  SynthConfig config;
+  GenerateOptions options;
+  detail::CareNetwork network;
+  detail::Demographer people;  // refers to `config`: declared after it
+};
+
+Generator::Generator(SynthConfig config, GenerateOptions options)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(options))) {}
+
+Generator::~Generator() = default;
+
+const record::ProviderDirectory& Generator::directory() const {
+  return impl_->network.directory;
+}
+
+const GenerateOptions& Generator::options() const {
+  return impl_->options;
+}
+
+record::PatientRecord Generator::generate(uint64_t index) const {
+  const Impl& impl = *impl_;
+  const Rng patient(impl.options.seed, index);
+  Rng demographics = patient.derive("demographics");
+  Rng mortality = patient.derive("mortality");
+  detail::PersonDraw draw =
+      impl.people.draw(index, impl.options.reference_date, demographics, mortality);
+
+  record::PatientRecord rec;
+  rec.person = std::move(draw.person);
+  const record::Person& person = rec.person;
+
+  Rng wellness = patient.derive("wellness");
+  const auto visits =
+      detail::wellness_visits(impl.config.wellness(), person.birth_time, draw.end, wellness);
+  const size_t first = first_in_window(visits, draw.end, impl.options.years_of_history);
+
+  Rng care = patient.derive("providers");
+  const auto pediatric_pick = static_cast<size_t>(care.next_u64() >> 1);
+  const auto adult_pick = static_cast<size_t>(care.next_u64() >> 1);
+  const detail::CityCare& city_care = impl.network.cities[draw.city];
+  rec.encounters.reserve(visits.size() - first);
+  for (size_t i = first; i < visits.size(); ++i) {
+    const bool child = age_in_years(person.birth_date, visits[i].date) < 18;
+    const record::Provider& provider =
+        impl.clinician(city_care, child, child ? pediatric_pick : adult_pick);
+    record::Encounter& e = rec.encounters.emplace_back();
+    e.encounter_class = record::EncounterClass::kWellness;
+    e.type = child ? kWellChildVisit : kGeneralExam;
+    e.start = visits[i].start;
+    e.end = visits[i].end;
+    e.provider_id = provider.id;
+    e.organization_id = provider.organization_id;
+  }
+
+  Rng vitals_rng = patient.derive("vitals");
+  detail::VitalsModel vitals(impl.config.vitals(), person.sex, person.birth_date, vitals_rng);
+  rec.observations.reserve(9 * (visits.size() - first));
+  for (size_t i = 0; i < visits.size(); ++i) {
+    vitals.measure(visits[i], static_cast<uint32_t>(i - first), i >= first, rec.observations);
+  }
+
+  Rng immunizations = patient.derive("immunizations");
+  detail::immunize(impl.config.vaccines(), person.birth_date, visits, first, immunizations,
+                   rec.immunizations);
+  return rec;
+}
+
+}  // namespace fos::synth
