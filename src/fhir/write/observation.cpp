@@ -149,7 +149,7 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   detail::write_instant(w, "effectiveDateTime", obs.effective);
   detail::write_instant(w, "issued", obs.effective);
   write_value(w, obs);
-  if (obs.value_text) w.field("valueString", *obs.value_text);
+  if (obs.value_text && !obs.value_text->empty()) w.field("valueString", *obs.value_text);
   write_components(w, record, i);
   w.end_object();
 }

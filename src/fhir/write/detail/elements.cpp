@@ -92,7 +92,7 @@ void write_coding(JsonWriter& w, std::string_view system, std::string_view code,
                   std::string_view display) {
   w.begin_object();
   if (!system.empty()) w.field("system", system);
-  w.field("code", code);
+  if (!code.empty()) w.field("code", code);
   if (!display.empty()) w.field("display", display);
   w.end_object();
 }
