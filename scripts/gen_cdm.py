@@ -7,6 +7,8 @@ and src/omop/cdm/cdm_tables.cpp. Tables and columns keep the order of the CSV.
 """
 import csv
 import pathlib
+import shutil
+import subprocess
 import sys
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
@@ -87,7 +89,12 @@ def main():
     spec = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SPEC
     target = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_OUT
     tables = read_tables(spec)
-    target.write_text(render(tables), encoding="utf-8")
+    text = render(tables)
+    if shutil.which("clang-format"):  # the checked-in file is clang-format clean
+        text = subprocess.run(["clang-format", "--style=file", f"--assume-filename={target}"],
+                              input=text, capture_output=True, text=True, check=True,
+                              cwd=REPO).stdout
+    target.write_text(text, encoding="utf-8")
     print(f"{target}: {len(tables)} tables, {sum(len(c) for c in tables.values())} columns")
 
 

@@ -54,7 +54,8 @@ constexpr std::array<CdmColumn, 17> kVisitOccurrenceColumns = {{
     {"admitted_from_source_value", "varchar(50)", false, false, "", "", ""},
     {"discharged_to_concept_id", "integer", false, false, "concept", "concept_id", "Visit"},
     {"discharged_to_source_value", "varchar(50)", false, false, "", "", ""},
-    {"preceding_visit_occurrence_id", "integer", false, false, "visit_occurrence", "visit_occurrence_id", ""},
+    {"preceding_visit_occurrence_id", "integer", false, false, "visit_occurrence",
+     "visit_occurrence_id", ""},
 }};
 
 constexpr std::array<CdmColumn, 19> kVisitDetailColumns = {{
@@ -65,7 +66,8 @@ constexpr std::array<CdmColumn, 19> kVisitDetailColumns = {{
     {"visit_detail_start_datetime", "datetime", false, false, "", "", ""},
     {"visit_detail_end_date", "date", true, false, "", "", ""},
     {"visit_detail_end_datetime", "datetime", false, false, "", "", ""},
-    {"visit_detail_type_concept_id", "integer", true, false, "concept", "concept_id", "Type Concept"},
+    {"visit_detail_type_concept_id", "integer", true, false, "concept", "concept_id",
+     "Type Concept"},
     {"provider_id", "integer", false, false, "provider", "provider_id", ""},
     {"care_site_id", "integer", false, false, "care_site", "care_site_id", ""},
     {"visit_detail_source_value", "varchar(50)", false, false, "", "", ""},
@@ -88,7 +90,8 @@ constexpr std::array<CdmColumn, 16> kConditionOccurrenceColumns = {{
     {"condition_end_date", "date", false, false, "", "", ""},
     {"condition_end_datetime", "datetime", false, false, "", "", ""},
     {"condition_type_concept_id", "integer", true, false, "concept", "concept_id", "Type Concept"},
-    {"condition_status_concept_id", "integer", false, false, "concept", "concept_id", "Condition Status"},
+    {"condition_status_concept_id", "integer", false, false, "concept", "concept_id",
+     "Condition Status"},
     {"stop_reason", "varchar(20)", false, false, "", "", ""},
     {"provider_id", "integer", false, false, "provider", "provider_id", ""},
     {"visit_occurrence_id", "integer", false, false, "visit_occurrence", "visit_occurrence_id", ""},
@@ -172,7 +175,8 @@ constexpr std::array<CdmColumn, 23> kMeasurementColumns = {{
     {"measurement_date", "date", true, false, "", "", ""},
     {"measurement_datetime", "datetime", false, false, "", "", ""},
     {"measurement_time", "varchar(10)", false, false, "", "", ""},
-    {"measurement_type_concept_id", "integer", true, false, "concept", "concept_id", "Type Concept"},
+    {"measurement_type_concept_id", "integer", true, false, "concept", "concept_id",
+     "Type Concept"},
     {"operator_concept_id", "integer", false, false, "concept", "concept_id", ""},
     {"value_as_number", "float", false, false, "", "", ""},
     {"value_as_concept_id", "integer", false, false, "concept", "concept_id", ""},
@@ -197,7 +201,8 @@ constexpr std::array<CdmColumn, 21> kObservationColumns = {{
     {"observation_concept_id", "integer", true, false, "concept", "concept_id", ""},
     {"observation_date", "date", true, false, "", "", ""},
     {"observation_datetime", "datetime", false, false, "", "", ""},
-    {"observation_type_concept_id", "integer", true, false, "concept", "concept_id", "Type Concept"},
+    {"observation_type_concept_id", "integer", true, false, "concept", "concept_id",
+     "Type Concept"},
     {"value_as_number", "float", false, false, "", "", ""},
     {"value_as_string", "varchar(60)", false, false, "", "", ""},
     {"value_as_concept_id", "integer", false, false, "concept", "concept_id", ""},
@@ -411,7 +416,8 @@ constexpr std::array<CdmColumn, 13> kEpisodeColumns = {{
     {"episode_end_datetime", "datetime", false, false, "", "", ""},
     {"episode_parent_id", "integer", false, false, "", "", ""},
     {"episode_number", "integer", false, false, "", "", ""},
-    {"episode_object_concept_id", "integer", true, false, "concept", "concept_id", "Procedure, Regimen"},
+    {"episode_object_concept_id", "integer", true, false, "concept", "concept_id",
+     "Procedure, Regimen"},
     {"episode_type_concept_id", "integer", true, false, "concept", "concept_id", "Type Concept"},
     {"episode_source_value", "varchar(50)", false, false, "", "", ""},
     {"episode_source_concept_id", "integer", false, false, "concept", "concept_id", ""},
@@ -601,6 +607,8 @@ const std::array<CdmTable, 39> kTables = {{
 
 }  // namespace
 
-std::span<const CdmTable> cdm_tables() { return kTables; }
+std::span<const CdmTable> cdm_tables() {
+  return kTables;
+}
 
 }  // namespace fos::omop
