@@ -107,8 +107,14 @@ void check_locations(const YamlFile& file, const MapReader& root, const Demograp
   std::set<std::string> known;
   for (const State& state : d.states) known.insert(state.code);
   std::set<std::string> with_city;
+  std::set<std::string> city_keys;
   const auto nodes = sequence(file, root.required("cities"), "cities");
   for (size_t i = 0; i < d.cities.size(); ++i) {
+    // Organization ids derive from state and city name, so the pair must be unique.
+    if (!city_keys.insert(d.cities[i].state + "/" + d.cities[i].name).second) {
+      file.fail_at(nodes[i].Mark(), "duplicate city '" + d.cities[i].name + "' in state '" +
+                                        d.cities[i].state + "'");
+    }
     if (!known.count(d.cities[i].state)) {
       file.fail_at(nodes[i].Mark(), "city '" + d.cities[i].name + "' names unknown state '" +
                                         d.cities[i].state + "'");

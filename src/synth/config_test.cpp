@@ -204,6 +204,18 @@ TEST(SynthConfig, CityWithUnknownStateIsRejected) {
                                         ": city 'Tuscaloosa' names unknown state 'ZZ'");
 }
 
+TEST(SynthConfig, DuplicateCityIsRejected) {
+  TempDir dir;
+  std::string text = builtin("demographics.yaml");
+  const std::string needle = "{name: Tuscaloosa, state: AL";
+  text.replace(text.find(needle), needle.size(), "{name: Mobile, state: AL");
+  dir.write("demographics.yaml", text);
+  const int line = line_of(text, "{name: Mobile, state: AL, county: Tuscaloosa");
+  EXPECT_EQ(load_error(dir.path()), (dir.path() / "demographics.yaml").string() + ": line " +
+                                        std::to_string(line) +
+                                        ": duplicate city 'Mobile' in state 'AL'");
+}
+
 TEST(SynthConfig, UnreadableFileNamesThePath) {
   TempDir dir;
   fs::create_directories(dir.path() / "names.yaml");  // a folder where a file should be
