@@ -32,7 +32,7 @@ if [[ ! -f "$oracle/validate-fhir.mjs" ]]; then
   mkdir -p "$cache"
   tmp=$(mktemp -d "$cache/fhir-schema.tmp.XXXXXX")
   cp -R "$source_dir/." "$tmp/"
-  chmod -R u+w "$tmp"
+  chmod -R u+w,go+rX "$tmp"
   mv "$tmp" "$oracle" 2>/dev/null || rm -rf "$tmp"  # another run may have won the race
 fi
 

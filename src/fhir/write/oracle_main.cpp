@@ -23,7 +23,9 @@ std::string quoted(const std::string& text) {
 
 void write_layouts(const fs::path& dir) {
   const auto directory = fos::fhir::testing::fixture_directory();
-  const auto patients = fos::fhir::testing::fixture_patients();
+  auto patients = fos::fhir::testing::fixture_patients();
+  for (auto& variant : fos::fhir::testing::fixture_variants())
+    patients.push_back(std::move(variant));
   for (const auto& [name, layout] :
        {std::pair{"ndjson", FhirLayout::kNdjson}, std::pair{"bundles", FhirLayout::kBundles}}) {
     fs::create_directories(dir / name);

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -18,6 +19,25 @@ using testing::TempDir;
 
 std::string_view str(simdjson::dom::element e) {
   return e.get_string().value();
+}
+
+// Every reference in the NDJSON files under `dir` names a resource in them.
+void expect_references_resolve(const fs::path& dir, size_t expected_resources) {
+  simdjson::dom::parser parser;
+  std::set<std::string> resources;
+  std::vector<std::string> references;
+  for (const auto& name : testing::list_files(dir)) {
+    if (fs::path(name).extension() != ".ndjson") continue;
+    for (const auto& line : testing::split_lines(read_file(dir / name))) {
+      simdjson::dom::element doc = parser.parse(line).value();
+      const std::string type(str(doc["resourceType"].value()));
+      EXPECT_TRUE(resources.insert(type + "/" + std::string(str(doc["id"].value()))).second);
+      testing::collect_references(doc, references);
+    }
+  }
+  EXPECT_EQ(resources.size(), expected_resources);
+  EXPECT_GT(references.size(), 2 * resources.size() - 10);
+  for (const auto& ref : references) EXPECT_TRUE(resources.count(ref)) << ref << " unresolved";
 }
 
 class SinkTest : public ::testing::Test {
@@ -89,21 +109,13 @@ TEST_F(SinkTest, NdjsonReferencesResolve) {
   TempDir tmp;
   testing::write_all(tmp.path(), directory_, testing::fixture_options(FhirLayout::kNdjson),
                      patients_);
-  simdjson::dom::parser parser;
-  std::set<std::string> resources;
-  std::vector<std::string> references;
-  for (const auto& name : testing::list_files(tmp.path())) {
-    if (fs::path(name).extension() != ".ndjson") continue;
-    for (const auto& line : testing::split_lines(read_file(tmp.path() / name))) {
-      simdjson::dom::element doc = parser.parse(line).value();
-      const std::string type(str(doc["resourceType"].value()));
-      EXPECT_TRUE(resources.insert(type + "/" + std::string(str(doc["id"].value()))).second);
-      testing::collect_references(doc, references);
-    }
-  }
-  EXPECT_EQ(resources.size(), 26u);
-  EXPECT_GT(references.size(), 40u);
-  for (const auto& ref : references) EXPECT_TRUE(resources.count(ref)) << ref << " unresolved";
+  TempDir variants;
+  testing::write_all(variants.path(), directory_, testing::fixture_options(FhirLayout::kNdjson),
+                     testing::fixture_variants(), 4);
+  expect_references_resolve(tmp.path(), 26);
+  // 3 children + 3 adults: 6 patients, 3+6 encounters, (3+2)*3 + (7+2)*3 observations,
+  // 9+6 immunizations, 2 organizations + 2 locations + 2 practitioners.
+  expect_references_resolve(variants.path(), 6 + 9 + 42 + 15 + 6);
 }
 
 TEST_F(SinkTest, BundlesAreTransactionsWhoseReferencesResolve) {
@@ -169,6 +181,40 @@ TEST_F(SinkTest, OutputIsDeterministicWhateverTheBlockSize) {
     ASSERT_EQ(files, testing::list_files(b.path()));
     for (const auto& name : files) {
       EXPECT_EQ(read_file(a.path() / name), read_file(b.path() / name)) << name;
+    }
+  }
+}
+
+TEST_F(SinkTest, ParallelRenderGivesTheSerialBytes) {
+  std::vector<record::PatientRecord> many;
+  for (uint64_t i = 0; i < 40; ++i) {
+    record::PatientRecord r = i % 2 ? testing::fixture_adult() : testing::fixture_child();
+    r.person.index = 100 + i;
+    many.push_back(std::move(r));
+  }
+  constexpr size_t kBlock = 3;
+  for (const FhirLayout layout : {FhirLayout::kNdjson, FhirLayout::kBundles}) {
+    TempDir serial, parallel;
+    testing::write_all(serial.path(), directory_, testing::fixture_options(layout), many, kBlock);
+    auto sink = make_fhir_sink(parallel.path(), directory_, testing::fixture_options(layout));
+    const std::span<const record::PatientRecord> all(many);
+    std::vector<std::unique_ptr<record::RenderedBlock>> blocks((all.size() + kBlock - 1) / kBlock);
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < 4; ++t) {
+      workers.emplace_back([&, t] {
+        for (size_t b = t; b < blocks.size(); b += 4) {
+          blocks[b] =
+              sink->render(all.subspan(b * kBlock, std::min(kBlock, all.size() - b * kBlock)));
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+    for (auto& block : blocks) sink->write(std::move(block));
+    sink->finish();
+    const auto files = testing::list_files(serial.path());
+    ASSERT_EQ(files, testing::list_files(parallel.path()));
+    for (const auto& name : files) {
+      EXPECT_EQ(read_file(serial.path() / name), read_file(parallel.path() / name)) << name;
     }
   }
 }

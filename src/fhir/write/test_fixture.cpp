@@ -196,6 +196,43 @@ std::vector<record::PatientRecord> fixture_patients() {
   return {fixture_adult(), fixture_child()};
 }
 
+std::vector<record::PatientRecord> fixture_variants() {
+  std::vector<record::PatientRecord> out;
+  for (int v = 0; v < 6; ++v) {
+    record::PatientRecord r = v % 2 ? fixture_adult() : fixture_child();
+    r.person.index = 20 + static_cast<uint64_t>(v);
+    r.person.race = static_cast<record::Race>(v);
+    r.person.ethnicity = static_cast<record::Ethnicity>(v % 2);
+    r.person.marital_status = static_cast<record::MaritalStatus>(v % 5);
+    r.person.gender_identity = static_cast<record::GenderIdentity>(v % 5);
+    r.person.identifiers.push_back(
+        {static_cast<record::IdentifierType>(v % 4), "ID-" + std::to_string(v)});
+    r.person.address.state = v == 5 ? "ZZ" : "AL";  // unknown state: fallback license system
+    r.encounters[0].encounter_class = static_cast<record::EncounterClass>(v);
+    if (v == 4) {
+      r.encounters[0].provider_id = 0;
+      r.encounters[0].organization_id = 0;
+    }
+    for (size_t i = 0; i < r.observations.size(); ++i) {
+      r.observations[i].category = static_cast<ObservationCategory>((v + i) % 7);
+    }
+    record::Observation coded;
+    coded.category = ObservationCategory::kSurvey;
+    coded.code = loinc("72166-2", "Tobacco smoking status");
+    coded.effective = r.encounters[0].start;
+    coded.value_code = snomed("266919005", "Never smoked tobacco (finding)");
+    r.observations.push_back(coded);
+    record::Observation text;
+    text.category = ObservationCategory::kLaboratory;
+    text.code = loinc("5778-6", "Color of Urine");
+    text.effective = r.encounters[0].start;
+    text.value_text = "yellow";
+    r.observations.push_back(text);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 FhirWriteOptions fixture_options(FhirLayout layout) {
   FhirWriteOptions options;
   options.layout = layout;

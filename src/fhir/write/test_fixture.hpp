@@ -20,6 +20,10 @@ record::PatientRecord fixture_adult();
 /// A living child (index 8): one encounter, vitals, three immunizations, gender identity.
 record::PatientRecord fixture_child();
 std::vector<record::PatientRecord> fixture_patients();
+/// Six more patients (indices 20..25) that between them use every value of every
+/// record enum the writer maps (race, marital status, gender identity, encounter
+/// class, observation category, identifier type) and coded / text values.
+std::vector<record::PatientRecord> fixture_variants();
 FhirWriteOptions fixture_options(FhirLayout layout);
 
 /// Run `patients` through a fresh sink in blocks of `block_size`, finish, return its counts.
