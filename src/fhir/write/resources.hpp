@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "core/json_writer.hpp"
 #include "fhir/write/detail/context.hpp"
