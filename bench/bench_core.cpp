@@ -37,8 +37,8 @@ void BM_JsonWriterObservationLike(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["resources/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                     benchmark::Counter::kIsRate);
+  state.counters["resources/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_JsonWriterObservationLike);
 
@@ -78,7 +78,8 @@ BENCHMARK(BM_RngNormal);
 void BM_NameBasedUuid(benchmark::State& state) {
   const fos::Uuid ns = fos::Uuid::random();
   uint64_t i = 0;
-  for (auto _ : state) benchmark::DoNotOptimize(fos::Uuid::name_based(ns, "Observation/12345/" + std::to_string(i++)));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(fos::Uuid::name_based(ns, "Observation/12345/" + std::to_string(i++)));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_NameBasedUuid);

@@ -52,9 +52,8 @@ void BM_RenderBlock(benchmark::State& state) {
       benchmark::DoNotOptimize(o);
     }
   }
-  state.counters["patients/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations() * block.size()),
-                         benchmark::Counter::kIsRate);
+  state.counters["patients/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * block.size()), benchmark::Counter::kIsRate);
   fhir.reset();
   omop.reset();
   fs::remove_all(dir);

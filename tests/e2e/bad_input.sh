@@ -10,7 +10,7 @@ expect_error text_population "--population: expected a positive whole number, go
 expect_error zero_population '--population' -- "${common[@]}" -p 0
 expect_error shard_out_of_range "--shard: expected i/N with 1 <= i <= N, got '4/3'" -- "${common[@]}" -p 10 --shard 4/3
 expect_error shard_malformed '--shard' -- "${common[@]}" -p 10 --shard two
-expect_error bad_date "--reference-date: expected YYYY-MM-DD, got '2024-02-30'" -- "${common[@]}" -p 10 --reference-date 2024-02-30
+expect_error bad_date "--reference-date: expected YYYY-MM-DD, got '2024-02-30'" -- generate --out "$out" -p 10 --reference-date 2024-02-30
 expect_error bad_fhir "--fhir: expected ndjson, bundles or none, got 'xml'" -- "${common[@]}" -p 10 --fhir xml
 expect_error bad_omop "--omop: expected csv, parquet, duckdb or none, got 'excel'" -- "${common[@]}" -p 10 --omop csv,excel
 expect_error nothing_to_write 'nothing to write' -- "${common[@]}" -p 10 --fhir none --omop none
