@@ -21,9 +21,24 @@ std::string read_csv_sql(const std::filesystem::path& csv, const CdmTable& table
          columns + "})";
 }
 
+namespace {
+
+// Fixed engine settings: a memory cap (spilling to a folder inside the staged output) keeps
+// peak memory independent of population size, and a fixed thread count and insertion order
+// keep the bytes independent of the machine.
+void configure(lake::Connection& con, const std::filesystem::path& dir) {
+  con.execute("SET memory_limit = '128MB'");
+  con.execute("SET threads = 2");
+  con.execute("SET preserve_insertion_order = true");
+  con.execute("SET temp_directory = " + lake::sql_quote((dir / ".duckdb-spill").string()));
+}
+
+}  // namespace
+
 void write_parquet(const std::filesystem::path& dir, const std::vector<const CdmTable*>& tables) {
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
+  configure(con, dir);
   for (const CdmTable* table : tables) {
     const std::string name(table->name);
     con.execute("COPY (SELECT * FROM " + read_csv_sql(dir / (name + ".csv"), *table) + ") TO " +
@@ -50,6 +65,7 @@ void write_duckdb(const std::filesystem::path& database, const std::filesystem::
   std::filesystem::remove(database);
   lake::Database db = lake::Database::open(database);
   lake::Connection con(db);
+  configure(con, dir);
   con.execute("BEGIN TRANSACTION");
   for (const CdmTable& table : cdm_tables()) {
     con.execute(create_table_sql(table));
