@@ -33,3 +33,15 @@ if(FOS_DEVELOPER_MODE)
   find_package(GTest REQUIRED)
   find_package(benchmark REQUIRED)
 endif()
+
+# The shared oracles (test data written by others) that tests read in place. The product
+# never needs them. Default: ../shared beside the checkout; FOS_SHARED_DIR overrides.
+if(DEFINED ENV{FOS_SHARED_DIR})
+  set(_fos_shared_default $ENV{FOS_SHARED_DIR})
+else()
+  get_filename_component(_fos_shared_default ${CMAKE_SOURCE_DIR}/../shared ABSOLUTE)
+endif()
+set(FOS_SHARED_DIR ${_fos_shared_default} CACHE PATH "Folder holding the shared oracles (tests only)")
+if(FOS_DEVELOPER_MODE AND NOT EXISTS ${FOS_SHARED_DIR}/oracles)
+  message(WARNING "No oracles in ${FOS_SHARED_DIR}: the oracle tests will fail; set FOS_SHARED_DIR")
+endif()

@@ -10,7 +10,7 @@ function(fos_add_room)
     add_executable(${R_NAME}_test ${R_TESTS})
     target_link_libraries(${R_NAME}_test PRIVATE ${R_NAME} ${R_TEST_DEPS} GTest::gtest_main)
     target_compile_definitions(${R_NAME}_test PRIVATE
-      FOS_SOURCE_DIR="${CMAKE_SOURCE_DIR}" FOS_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
+      FOS_SOURCE_DIR="${CMAKE_SOURCE_DIR}" FOS_SHARED_DIR="${FOS_SHARED_DIR}")
     gtest_discover_tests(${R_NAME}_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS unit)
   endif()
 endfunction()
