@@ -6,7 +6,9 @@
 #include "cli/app.hpp"
 #include "core/error.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_cli(int argc, char** argv) {
   using namespace fos::cli;
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as a write error we treat as success
 
@@ -46,5 +48,16 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     terminal.error(std::string("unexpected failure: ") + e.what());
     return kExitError;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_cli(argc, argv);
+  } catch (...) {
+    std::fputs("fos: error: unexpected failure\n", stderr);
+    return fos::cli::kExitError;
   }
 }

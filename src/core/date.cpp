@@ -145,8 +145,8 @@ int age_in_months(Date birth, Date on) {
 }
 
 Instant Instant::at(Date date, int hour, int minute, int second) {
-  return Instant(static_cast<int64_t>(date.days()) * kSecondsPerDay + hour * 3600 + minute * 60 +
-                 second);
+  return Instant(static_cast<int64_t>(date.days()) * kSecondsPerDay + int64_t{hour} * 3600 +
+                 int64_t{minute} * 60 + second);
 }
 
 std::optional<Instant> Instant::parse(std::string_view text) {
@@ -170,7 +170,7 @@ std::optional<Instant> Instant::parse(std::string_view text) {
     auto oh = parse_fixed(text, pos + 1, 2);
     auto om = parse_fixed(text, pos + 4, 2);
     if (!oh || !om) return std::nullopt;
-    offset = (*oh * 3600 + *om * 60) * (text[pos] == '+' ? 1 : -1);
+    offset = (int64_t{*oh} * 3600 + int64_t{*om} * 60) * (text[pos] == '+' ? 1 : -1);
     pos += 6;
   } else {
     return std::nullopt;

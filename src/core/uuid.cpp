@@ -15,7 +15,7 @@ inline uint32_t rotl32(uint32_t x, int k) {
 
 void sha1_block(uint32_t h[5], const uint8_t* block) {
   uint32_t w[80];
-  for (int t = 0; t < 16; ++t) {
+  for (size_t t = 0; t < 16; ++t) {
     w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |
            (uint32_t{block[4 * t + 2]} << 8) | uint32_t{block[4 * t + 3]};
   }
@@ -77,7 +77,7 @@ Sha1Digest sha1(std::string_view bytes) {
   sha1_block(h, tail);
   if (tail_len == 128) sha1_block(h, tail + 64);
   Sha1Digest out{};
-  for (int i = 0; i < 5; ++i) {
+  for (size_t i = 0; i < 5; ++i) {
     out[4 * i] = static_cast<uint8_t>(h[i] >> 24);
     out[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
     out[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);

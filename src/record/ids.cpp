@@ -9,9 +9,9 @@ namespace {
 
 // The namespace UUID of fos's name-based ids (itself a v5 UUID of "fos" in the URL namespace).
 const Uuid& fos_namespace() {
-  static const Uuid ns =
+  static const Uuid kNamespace =
       Uuid::name_based(Uuid::parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), "https://fos.dev/ids");
-  return ns;
+  return kNamespace;
 }
 
 }  // namespace

@@ -39,10 +39,10 @@ AgeCurve::Stat AgeCurve::at(double age_years, record::Sex sex) const {
 }
 
 const std::vector<std::string_view>& SynthConfig::file_names() {
-  static const std::vector<std::string_view> names = {"demographics.yaml", "names.yaml",
-                                                      "mortality.yaml",    "immunizations.yaml",
-                                                      "wellness.yaml",     "vitals.yaml"};
-  return names;
+  static const std::vector<std::string_view> kNames = {"demographics.yaml", "names.yaml",
+                                                       "mortality.yaml",    "immunizations.yaml",
+                                                       "wellness.yaml",     "vitals.yaml"};
+  return kNames;
 }
 
 std::string_view SynthConfig::builtin_text(std::string_view name) {

@@ -13,6 +13,7 @@ std::vector<double> parse_row(const YamlFile& file, const YAML::Node& node, std:
                                   std::to_string(columns) + " numbers");
   }
   std::vector<double> row;
+  row.reserve(items.size());
   for (const YAML::Node& item : items) row.push_back(scalar_number(file, item, what));
   return row;
 }

@@ -29,6 +29,7 @@ std::vector<double> city_weights(const Demographics& d) {
 
 std::vector<double> name_weights(const std::vector<WeightedName>& names) {
   std::vector<double> weights;
+  weights.reserve(names.size());
   for (const auto& n : names) weights.push_back(n.weight);
   return weights;
 }

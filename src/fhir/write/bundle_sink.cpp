@@ -117,7 +117,7 @@ void write_patient_entries(const detail::PatientContext& ctx, EntryWriter& entri
 
 class BundleSink final : public record::RecordSink {
  public:
-  BundleSink(fs::path dir, const record::ProviderDirectory& directory)
+  BundleSink(const fs::path& dir, const record::ProviderDirectory& directory)
       : final_dir_(dir / "bundles"),
         partial_dir_(dir / ".bundles.partial"),
         shared_(directory, detail::RefStyle::kUrnUuid) {

@@ -196,14 +196,14 @@ void parse_file(const VocabularyFiles& files, const std::string& name, Rows& row
 }  // namespace
 
 const Vocabulary& Vocabulary::builtin() {
-  static const Vocabulary vocabulary = [] {
+  static const Vocabulary kVocabulary = [] {
     VocabularyFiles files{"built-in vocab", {}};
     for (std::string_view name : embedded::vocab_file_names()) {
       files.files.emplace(std::string(name), *embedded::vocab_file(name));
     }
     return parse(files);
   }();
-  return vocabulary;
+  return kVocabulary;
 }
 
 Vocabulary Vocabulary::parse(const VocabularyFiles& files) {

@@ -24,8 +24,8 @@ std::vector<TableLayout> build_layouts() {
 }  // namespace
 
 const TableLayout& table_layout(std::string_view table) {
-  static const std::vector<TableLayout> layouts = build_layouts();
-  for (const TableLayout& layout : layouts) {
+  static const std::vector<TableLayout> kLayouts = build_layouts();
+  for (const TableLayout& layout : kLayouts) {
     if (layout.table->name == table) return layout;
   }
   fail(ErrorKind::kInternal, "no CDM table named " + std::string(table));

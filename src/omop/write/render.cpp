@@ -98,7 +98,7 @@ class PatientRenderer {
 
  private:
   CsvRow row(PatientTable table) {
-    const size_t t = static_cast<size_t>(table);
+    const auto t = static_cast<size_t>(table);
     ++out_.rows[t];
     return CsvRow(out_.text[t], table_layout(kTableNames[t]), out_.concepts);
   }
@@ -136,8 +136,9 @@ class PatientRenderer {
 
   // The primary care provider: the provider of the latest wellness encounter.
   const record::Encounter* primary_care() const {
-    for (auto it = p_.encounters.rbegin(); it != p_.encounters.rend(); ++it) {
-      if (it->encounter_class == EncounterClass::kWellness && it->provider_id != 0) return &*it;
+    for (size_t i = p_.encounters.size(); i-- > 0;) {
+      const record::Encounter& e = p_.encounters[i];
+      if (e.encounter_class == EncounterClass::kWellness && e.provider_id != 0) return &e;
     }
     return nullptr;
   }

@@ -19,7 +19,7 @@ const uint64_t kInternist = stable_id("provider/internist");
 const uint64_t kUnusedProvider = stable_id("provider/unused");
 
 Code loinc(std::string code, std::string display) {
-  return {CodeSystem::kLoinc, code, display};
+  return {CodeSystem::kLoinc, std::move(code), std::move(display)};
 }
 
 Observation vital(uint32_t encounter, Instant at, Code code, double value, int decimals,
@@ -171,12 +171,12 @@ Date fixture_reference_date() {
 
 OutputCounts write_fixture(const std::filesystem::path& root, std::vector<OmopFormat> formats,
                            size_t block_size) {
-  static const ProviderDirectory directory = fixture_directory();
+  static const ProviderDirectory kDirectory = fixture_directory();
   const std::vector<PatientRecord> patients = fixture_patients();
   OmopWriteOptions options;
   options.formats = std::move(formats);
   options.reference_date = fixture_reference_date();
-  auto sink = make_omop_sink(root, directory, options);
+  auto sink = make_omop_sink(root, kDirectory, options);
   for (size_t first = 0; first < patients.size(); first += block_size) {
     const size_t n = std::min(block_size, patients.size() - first);
     sink->write(sink->render(std::span(patients).subspan(first, n)));
