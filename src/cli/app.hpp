@@ -87,5 +87,8 @@ pipeline::GenerateJob make_generate_job(const GenerateFlags& flags);
 std::string format_summary(const pipeline::GenerateResult& result, uint64_t shard_patients,
                            const std::string& out);
 std::string format_counts(const std::map<std::string, uint64_t>& counts, std::string_view prefix);
+/// OMOP rows per table, then the count of source codes kept with concept_id 0.
+std::string format_omop_counts(const std::map<std::string, uint64_t>& counts,
+                               std::string_view prefix);
 
 }  // namespace fos::cli

@@ -41,7 +41,7 @@ std::string format_manifest(const pipeline::RunManifest& manifest, const std::st
       text += format_counts(fhir, "    ");
     }
     if (!omop.empty()) {
-      text += "  OMOP rows:\n" + format_counts(omop, "    ");
+      text += "  OMOP rows:\n" + format_omop_counts(omop, "    ");
     }
     if (!other.empty()) text += format_counts(other, "  ");
   }

@@ -15,6 +15,18 @@ std::string format_counts(const std::map<std::string, uint64_t>& counts, std::st
   return out;
 }
 
+std::string format_omop_counts(const std::map<std::string, uint64_t>& counts,
+                               std::string_view prefix) {
+  std::map<std::string, uint64_t> tables = counts;
+  const auto unmapped = tables.extract(std::string(omop::kUnmappedCount));
+  std::string out = format_counts(tables, prefix);
+  if (!unmapped.empty() && unmapped.mapped() > 0) {
+    out += fmt::format("{}({} source values without a standard concept kept with concept_id 0)\n",
+                       prefix, unmapped.mapped());
+  }
+  return out;
+}
+
 std::string format_summary(const pipeline::GenerateResult& result, uint64_t shard_patients,
                            const std::string& out) {
   uint64_t resources = 0;
@@ -32,7 +44,7 @@ std::string format_summary(const pipeline::GenerateResult& result, uint64_t shar
   }
   if (!result.omop.empty()) {
     text += "OMOP rows:\n";
-    text += format_counts(result.omop, "  ");
+    text += format_omop_counts(result.omop, "  ");
   }
   return text;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Cross-model check (first version): the FHIR and OMOP outputs of one run describe the same
-patients and events. Per person: same identity, same visit count, same measurement count
+patients and events, and every FHIR reference resolves within the output. Per person: same identity, same visit count, same measurement count
 (an Observation with a value gives one measurement; each component with a value gives one).
 
 Usage: cross_model.py RUN_DIR   (RUN_DIR holds fhir/*.ndjson and omop/*.csv)
@@ -25,10 +25,36 @@ def ref_id(reference):
     return reference.split("/", 1)[1]
 
 
+def references(value):
+    """Every Reference.reference string inside a resource."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "reference" and isinstance(v, str):
+                yield v
+            else:
+                yield from references(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from references(v)
+
+
+def check_references(fhir, problems):
+    ids, refs = set(), []
+    for path in sorted(fhir.glob("*.ndjson")):
+        for r in ndjson(path):
+            ids.add(f"{r['resourceType']}/{r['id']}")
+            refs.extend(references(r))
+    dangling = [r for r in refs if r not in ids]
+    print(f"references: {len(refs)}, dangling {len(dangling)}")
+    for r in dangling[:5]:
+        problems.append(f"dangling reference {r}")
+
+
 def main(run_dir):
     run = Path(run_dir)
     fhir, omop = run / "fhir", run / "omop"
     problems = []
+    check_references(fhir, problems)
 
     patients = {p["id"]: p for p in ndjson(fhir / "Patient.ndjson")}
     with (omop / "person.csv").open(newline="") as f:

@@ -23,6 +23,18 @@ if python3 "$here/cross_model.py" "$run" >"$WORK/cross.log" 2>&1; then pass; els
 fi
 cat "$WORK/cross.log"
 
+# The cross-model check must catch a lost measurement row and a dangling reference.
+cp -r "$run" "$WORK/broken"
+sed -i '5d' "$WORK/broken/omop/measurement.csv"
+if python3 "$here/cross_model.py" "$WORK/broken" >"$WORK/broken.log" 2>&1; then
+  fail_check "cross-model check missed a deleted measurement row"
+else
+  grep -q 'measurements FHIR' "$WORK/broken.log" && pass || fail_check "no measurement mismatch reported"
+fi
+cp -r "$run" "$WORK/broken2"
+sed -i '1d' "$WORK/broken2/fhir/Practitioner.ndjson"
+python3 "$here/cross_model.py" "$WORK/broken2" >"$WORK/broken2.log" 2>&1 && fail_check "dangling reference not caught" || pass
+
 # Bundles: one transaction Bundle per patient, schema-valid, references resolved inside each.
 "$FOS" generate -q -p 40 -s 11 --reference-date 2025-01-15 --fhir bundles --omop none --out "$WORK/bundles"
 n=$(find "$WORK/bundles/fhir/bundles" -name '*.json' | wc -l)
