@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 
 #include "core/csv.hpp"
@@ -50,12 +51,27 @@ std::string_view truncate_utf8(std::string_view text, size_t max_chars) {
   return text;
 }
 
-std::string format_number(double value, int decimals) {
+namespace {
+
+// Append `value` with `decimals` digits after the point, without "-0.0".
+void append_number(std::string& out, double value, int decimals) {
   if (!std::isfinite(value)) fail(ErrorKind::kMapping, "a measurement value is not finite");
-  std::string out = fmt::format("{:.{}f}", value, decimals < 0 ? 0 : decimals);
-  if (out == "-0" || out.find_first_not_of("-0.") == std::string::npos) {
-    if (out.front() == '-') out.erase(0, 1);  // no "-0.0"
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed,
+                                 decimals < 0 ? 0 : decimals);
+  if (ec != std::errc()) fail(ErrorKind::kMapping, "a measurement value is too large");
+  std::string_view text(buf, static_cast<size_t>(end - buf));
+  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
+    text.remove_prefix(1);
   }
+  out.append(text);
+}
+
+}  // namespace
+
+std::string format_number(double value, int decimals) {
+  std::string out;
+  append_number(out, value, decimals);
   return out;
 }
 
@@ -66,7 +82,9 @@ void CsvRow::separate() {
 
 CsvRow& CsvRow::integer(int64_t value) {
   separate();
-  fmt::format_to(std::back_inserter(out_), "{}", value);
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out_.append(buf, end);
   return *this;
 }
 
@@ -103,7 +121,7 @@ CsvRow& CsvRow::datetime(Instant value) {
 
 CsvRow& CsvRow::number(double value, int decimals) {
   separate();
-  out_ += format_number(value, decimals);
+  append_number(out_, value, decimals);
   return *this;
 }
 

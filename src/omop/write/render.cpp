@@ -100,7 +100,12 @@ class PatientRenderer {
   CsvRow row(PatientTable table) {
     const auto t = static_cast<size_t>(table);
     ++out_.rows[t];
-    return CsvRow(out_.text[t], table_layout(kTableNames[t]), out_.concepts);
+    static const std::array<const TableLayout*, kPatientTableCount> kLayouts = [] {
+      std::array<const TableLayout*, kPatientTableCount> layouts{};
+      for (size_t i = 0; i < kPatientTableCount; ++i) layouts[i] = &table_layout(kTableNames[i]);
+      return layouts;
+    }();
+    return CsvRow(out_.text[t], *kLayouts[t], out_.concepts);
   }
 
   // The standard concept of a code in `domain`, or 0 (counted) when there is none.
