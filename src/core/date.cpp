@@ -197,27 +197,29 @@ std::string Instant::iso() const {
   return out;
 }
 
-void Instant::append_iso(std::string& out) const {
-  date().append_iso(out);
-  const int sod = seconds_of_day();
-  out.push_back('T');
+namespace {
+
+// "<date><separator>HH:MM:SS<suffix>".
+void append_date_time(std::string& out, const Instant& t, char separator, std::string_view suffix) {
+  t.date().append_iso(out);
+  const int sod = t.seconds_of_day();
+  out.push_back(separator);
   append_digits(out, sod / 3600, 2);
   out.push_back(':');
   append_digits(out, sod / 60 % 60, 2);
   out.push_back(':');
   append_digits(out, sod % 60, 2);
-  out.push_back('Z');
+  out.append(suffix);
+}
+
+}  // namespace
+
+void Instant::append_iso(std::string& out) const {
+  append_date_time(out, *this, 'T', "Z");
 }
 
 void Instant::append_sql(std::string& out) const {
-  date().append_iso(out);
-  const int sod = seconds_of_day();
-  out.push_back(' ');
-  append_digits(out, sod / 3600, 2);
-  out.push_back(':');
-  append_digits(out, sod / 60 % 60, 2);
-  out.push_back(':');
-  append_digits(out, sod % 60, 2);
+  append_date_time(out, *this, ' ', "");
 }
 
 }  // namespace fos
