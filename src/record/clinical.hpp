@@ -142,4 +142,12 @@ struct ImagingStudy {
   uint32_t instances = 1;
 };
 
+/// Supplies handed out in an encounter (test strips, syringes): a SNOMED CT physical object.
+struct Supply {
+  uint32_t encounter = 0;
+  Code code;
+  Instant date;
+  double quantity = 0;
+};
+
 }  // namespace fos::record

@@ -21,6 +21,7 @@ struct PatientRecord {
   std::vector<Device> devices;
   std::vector<DiagnosticReport> reports;
   std::vector<ImagingStudy> imaging_studies;
+  std::vector<Supply> supplies;
 };
 
 }  // namespace fos::record
