@@ -1,0 +1,84 @@
+// Front door of the fhir/read room: a streaming pull source of FHIR resources.
+//
+// Reads Bulk Data NDJSON (files or folders; .ndjson, .ndjson.gz, .ndjson.zst),
+// single-resource JSON files and Bundles (each entry's resource, with
+// `urn:uuid:` full URLs and conditional references rewritten to `Type/id`).
+// One resource at a time: memory stays bounded by the largest line or bundle.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.hpp"
+#include "fhir/read/json.hpp"
+
+namespace fos::fhir {
+
+struct Resource {
+  std::string type;    ///< resourceType
+  std::string id;      ///< may be empty
+  Json json;           ///< the whole resource
+  std::string source;  ///< file it came from
+  uint64_t line = 0;   ///< 1-based NDJSON line; 0 for whole-file JSON
+};
+
+enum class OnError { kFail, kSkip };
+
+struct ReaderOptions {
+  std::vector<std::filesystem::path> inputs;  ///< files or folders
+  OnError on_error = OnError::kFail;
+  /// Where skipped lines are reported (category "skipped line"); may be null.
+  Diagnostics* diagnostics = nullptr;
+  /// Throws Error{kInvalidInput} naming a missing input.
+  void validate() const;
+};
+
+/// Parse "fail" / "skip". Throws Error{kInvalidInput} otherwise.
+OnError parse_on_error(std::string_view text);
+
+class ResourceReader {
+ public:
+  explicit ResourceReader(ReaderOptions options);
+  ~ResourceReader();
+  ResourceReader(const ResourceReader&) = delete;
+  ResourceReader& operator=(const ResourceReader&) = delete;
+
+  /// The next resource, or nullopt at the end of the inputs. Malformed input throws
+  /// Error{kInvalidInput} ("file: line N: reason") unless on_error is kSkip.
+  std::optional<Resource> next();
+
+  /// Lines or files skipped so far (on_error kSkip).
+  uint64_t skipped() const { return skipped_; }
+  /// Bytes of input read so far (decompressed).
+  uint64_t bytes_read() const;
+
+ private:
+  class Source;
+  bool open_next_file();
+  std::optional<Resource> next_from_bundle();
+  void skip_or_fail(const std::string& message);
+
+  ReaderOptions options_;
+  std::vector<std::filesystem::path> files_;
+  size_t next_file_ = 0;
+  std::unique_ptr<Source> source_;
+  std::vector<Resource> pending_;  // entries of the current bundle, in reverse order
+  uint64_t skipped_ = 0;
+  uint64_t bytes_done_ = 0;
+};
+
+/// Turn a parsed document into resources: a Bundle yields its entries (references
+/// resolved), anything else with a resourceType yields itself. Throws Error{kInvalidInput}
+/// naming `where` when the document is not a resource.
+std::vector<Resource> resources_from_document(Json document, const std::string& source,
+                                              uint64_t line);
+
+/// Files an input path stands for: the path itself, or a folder's .ndjson/.json
+/// files (recursively, sorted by path).
+std::vector<std::filesystem::path> expand_inputs(const std::vector<std::filesystem::path>& inputs);
+
+}  // namespace fos::fhir
