@@ -95,23 +95,14 @@ void write_shared_entries(const detail::SharedIndex& index, const detail::Patien
 
 void write_patient_entries(const detail::PatientContext& ctx, EntryWriter& entries, JsonWriter& w) {
   const record::PatientRecord& record = ctx.record();
-  for (size_t i = 0; i < record.encounters.size(); ++i) {
-    const ResourceRef& ref = ctx.encounter(static_cast<uint32_t>(i), "encounter", i);
-    entries.begin(ref);
-    render_encounter(ctx, i, w);
-    entries.end_post(ref);
-  }
-  for (size_t i = 0; i < record.observations.size(); ++i) {
-    const ResourceRef ref = ctx.observation(i);
-    entries.begin(ref);
-    render_observation(ctx, i, ref, w);
-    entries.end_post(ref);
-  }
-  for (size_t i = 0; i < record.immunizations.size(); ++i) {
-    const ResourceRef ref = ctx.immunization(i);
-    entries.begin(ref);
-    render_immunization(ctx, i, ref, w);
-    entries.end_post(ref);
+  for (const EntryKind& kind : entry_kinds()) {
+    const size_t n = kind.count(record);
+    for (size_t i = 0; i < n; ++i) {
+      const ResourceRef ref = ctx.entry(kind.type, i);
+      entries.begin(ref);
+      kind.render(ctx, i, ref, w);
+      entries.end_post(ref);
+    }
   }
 }
 

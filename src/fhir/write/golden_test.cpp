@@ -71,9 +71,10 @@ TEST(Golden, EveryNdjsonLineParses) {
       ++lines;
     }
   }
-  // 1 patient + 2 encounters + 7 observations + 2 immunizations + 2 orgs + 2 locations + 2
-  // practitioners.
-  EXPECT_EQ(lines, 18);
+  // 1 patient + 2 encounters + 9 observations + 2 immunizations + 2 orgs + 2 locations + 2
+  // practitioners + 3 conditions + 2 medication requests + 2 procedures + allergy + care plan
+  // + device + report + imaging study + supply delivery.
+  EXPECT_EQ(lines, 33);
 }
 
 }  // namespace

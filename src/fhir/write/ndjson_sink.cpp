@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 using detail::ResourceType;
 
 // The types render() makes, in ResourceType order.
-constexpr int kPatientTypes = 4;
+constexpr int kPatientTypes = detail::kPatientTypeCount;
 
 struct NdjsonBlock final : record::RenderedBlock {
   std::array<std::string, kPatientTypes> text;
@@ -86,14 +86,12 @@ class NdjsonSink final : public record::RecordSink {
  private:
   // Room for the block's text at typical resource sizes, so buffers grow at most rarely.
   static void reserve(std::span<const record::PatientRecord> block, NdjsonBlock& out) {
-    static constexpr std::array<size_t, kPatientTypes> kTypicalBytes = {2600, 1400, 1000, 700};
-    std::array<size_t, kPatientTypes> n = {block.size(), 0, 0, 0};
-    for (const auto& r : block) {
-      n[1] += r.encounters.size();
-      n[2] += r.observations.size();
-      n[3] += r.immunizations.size();
+    out.text[0].reserve(block.size() * 2600);
+    for (const EntryKind& kind : entry_kinds()) {
+      size_t n = 0;
+      for (const auto& r : block) n += kind.count(r);
+      out.text[static_cast<int>(kind.type)].reserve(n * kind.typical_bytes);
     }
-    for (int t = 0; t < kPatientTypes; ++t) out.text[t].reserve(n[t] * kTypicalBytes[t]);
   }
 
   static void render_patient_resources(const detail::PatientContext& ctx, NdjsonBlock& out) {
@@ -107,20 +105,13 @@ class NdjsonSink final : public record::RecordSink {
     JsonWriter patient = line(ResourceType::kPatient);
     render_patient(ctx, patient);
     end_line(ResourceType::kPatient);
-    for (size_t i = 0; i < record.encounters.size(); ++i) {
-      JsonWriter w = line(ResourceType::kEncounter);
-      render_encounter(ctx, i, w);
-      end_line(ResourceType::kEncounter);
-    }
-    for (size_t i = 0; i < record.observations.size(); ++i) {
-      JsonWriter w = line(ResourceType::kObservation);
-      render_observation(ctx, i, ctx.observation(i), w);
-      end_line(ResourceType::kObservation);
-    }
-    for (size_t i = 0; i < record.immunizations.size(); ++i) {
-      JsonWriter w = line(ResourceType::kImmunization);
-      render_immunization(ctx, i, ctx.immunization(i), w);
-      end_line(ResourceType::kImmunization);
+    for (const EntryKind& kind : entry_kinds()) {
+      const size_t n = kind.count(record);
+      for (size_t i = 0; i < n; ++i) {
+        JsonWriter w = line(kind.type);
+        kind.render(ctx, i, ctx.entry(kind.type, i), w);
+        end_line(kind.type);
+      }
     }
   }
 

@@ -303,6 +303,140 @@ TEST(Npi, TenDigitsWithLuhnCheck) {
   EXPECT_NE(npi[0], '0');
 }
 
+// ---- clinical entries ----
+
+class ClinicalTest : public ResourcesTest {
+ protected:
+  void SetUp() override { ctx_.load(adult_); }
+  template <typename Render>
+  Rendered render(Render fn, detail::ResourceType type, size_t i) {
+    return Rendered([&](JsonWriter& w) { fn(ctx_, i, ctx_.entry(type, i), w); });
+  }
+  std::string ref(detail::ResourceType type, size_t i) {
+    return std::string(ctx_.entry(type, i).reference());
+  }
+  record::PatientRecord adult_ = testing::fixture_adult();
+  PatientContext ctx_{index_};
+};
+
+TEST_F(ClinicalTest, ConditionStatusesFollowAbatement) {
+  Rendered active = render(render_condition, detail::ResourceType::kCondition, 0);
+  EXPECT_EQ(str(active["id"]), record::resource_uuid("Condition", 7, 0).str());
+  EXPECT_EQ(str(active.at("/clinicalStatus/coding/0/code")), "active");
+  EXPECT_EQ(str(active.at("/verificationStatus/coding/0/code")), "confirmed");
+  EXPECT_EQ(str(active.at("/category/0/coding/0/code")), "encounter-diagnosis");
+  EXPECT_FALSE(active.has("/abatementDateTime"));
+  Rendered resolved = render(render_condition, detail::ResourceType::kCondition, 1);
+  EXPECT_EQ(str(resolved.at("/clinicalStatus/coding/0/code")), "resolved");
+  EXPECT_EQ(str(resolved["abatementDateTime"]), "2020-02-15T14:20:00Z");
+  EXPECT_EQ(str(resolved.at("/encounter/reference")), ref(detail::ResourceType::kEncounter, 1));
+}
+
+TEST_F(ClinicalTest, MedicationRequestReasonAndDosage) {
+  Rendered chronic = render(render_medication_request, detail::ResourceType::kMedicationRequest, 0);
+  EXPECT_EQ(str(chronic["status"]), "active");
+  EXPECT_EQ(str(chronic["intent"]), "order");
+  EXPECT_EQ(str(chronic.at("/medicationCodeableConcept/coding/0/system")),
+            "http://www.nlm.nih.gov/research/umls/rxnorm");
+  // The reason is a condition the patient has: a reference to it.
+  EXPECT_EQ(str(chronic.at("/reasonReference/0/reference")),
+            ref(detail::ResourceType::kCondition, 0));
+  EXPECT_FALSE(chronic.has("/reasonCode"));
+  EXPECT_EQ(chronic.at("/dosageInstruction/0/timing/repeat/frequency").get_int64().value(), 2);
+  EXPECT_EQ(str(chronic.at("/dosageInstruction/0/timing/repeat/periodUnit")), "d");
+  EXPECT_FALSE(chronic.at("/dosageInstruction/0/asNeededBoolean").get_bool().value());
+  Rendered stopped = render(render_medication_request, detail::ResourceType::kMedicationRequest, 1);
+  EXPECT_EQ(str(stopped["status"]), "stopped");
+  // No such condition: the reason stays a code.
+  EXPECT_EQ(str(stopped.at("/reasonCode/0/coding/0/code")), "36971009");
+  EXPECT_TRUE(stopped.at("/dosageInstruction/0/asNeededBoolean").get_bool().value());
+
+  adult_.medications[0].period_unit = "fortnight";
+  try {
+    render(render_medication_request, detail::ResourceType::kMedicationRequest, 0);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kMapping);
+    EXPECT_STREQ(e.what(),
+                 "patient 7, medication 0: period unit 'fortnight' is not one of s, min, h, d, wk, "
+                 "mo, a");
+  }
+  adult_.medications[0] = {};
+  adult_.medications[0].code = adult_.medications[1].code;
+  Rendered bare = render(render_medication_request, detail::ResourceType::kMedicationRequest, 0);
+  EXPECT_FALSE(bare.has("/dosageInstruction"));
+  EXPECT_FALSE(bare.has("/reasonCode"));
+}
+
+TEST_F(ClinicalTest, ProcedureAllergyCarePlan) {
+  Rendered procedure = render(render_procedure, detail::ResourceType::kProcedure, 1);
+  EXPECT_EQ(str(procedure.at("/performedPeriod/end")), "2020-02-03T14:40:00Z");
+  EXPECT_EQ(str(procedure.at("/reasonCode/0/coding/0/code")), "444814009");
+  Rendered allergy =
+      render(render_allergy_intolerance, detail::ResourceType::kAllergyIntolerance, 0);
+  EXPECT_EQ(str(allergy["type"]), "allergy");
+  EXPECT_EQ(str(allergy.at("/category/0")), "environment");
+  EXPECT_EQ(str(allergy.at("/clinicalStatus/coding/0/code")), "active");
+  EXPECT_EQ(str(allergy.at("/reaction/1/manifestation/0/coding/0/code")), "878820003");
+  Rendered plan = render(render_care_plan, detail::ResourceType::kCarePlan, 0);
+  EXPECT_EQ(str(plan["status"]), "active");
+  EXPECT_EQ(str(plan["intent"]), "plan");
+  EXPECT_EQ(str(plan.at("/addresses/0/reference")), ref(detail::ResourceType::kCondition, 0));
+  EXPECT_EQ(str(plan.at("/activity/1/detail/status")), "in-progress");
+  adult_.care_plans[0].stop = adult_.care_plans[0].start.plus_days(30);
+  adult_.allergies[0].resolved = adult_.allergies[0].onset.plus_days(30);
+  Rendered done = render(render_care_plan, detail::ResourceType::kCarePlan, 0);
+  EXPECT_EQ(str(done["status"]), "completed");
+  EXPECT_EQ(str(done.at("/activity/0/detail/status")), "completed");
+  EXPECT_EQ(str(done.at("/period/end")), "2019-06-09T09:00:00Z");
+  Rendered resolved =
+      render(render_allergy_intolerance, detail::ResourceType::kAllergyIntolerance, 0);
+  EXPECT_EQ(str(resolved.at("/clinicalStatus/coding/0/code")), "resolved");
+}
+
+TEST_F(ClinicalTest, DeviceReportImagingSupply) {
+  Rendered device = render(render_device, detail::ResourceType::kDevice, 0);
+  EXPECT_EQ(str(device.at("/udiCarrier/0/deviceIdentifier")), "51022222233336");
+  EXPECT_EQ(str(device["status"]), "active");
+  Rendered report = render(render_diagnostic_report, detail::ResourceType::kDiagnosticReport, 0);
+  EXPECT_EQ(str(report.at("/category/0/coding/0/code")), "LAB");
+  EXPECT_EQ(str(report.at("/result/0/reference")), ref(detail::ResourceType::kObservation, 7));
+  EXPECT_EQ(str(report.at("/result/1/reference")), ref(detail::ResourceType::kObservation, 8));
+  Rendered study = render(render_imaging_study, detail::ResourceType::kImagingStudy, 0);
+  EXPECT_EQ(str(study["status"]), "available");
+  EXPECT_EQ(str(study.at("/series/0/modality/code")), "DX");
+  EXPECT_EQ(str(study.at("/series/0/instance/1/sopClass/code")),
+            "urn:oid:1.2.840.10008.5.1.4.1.1.1.1");
+  EXPECT_EQ(study.at("/series/0/instance/1/number").get_int64().value(), 2);
+  const std::string uid(str(study.at("/series/0/uid")));
+  EXPECT_EQ(uid.rfind("2.25.", 0), 0u);
+  EXPECT_LE(uid.size(), 64u);
+  EXPECT_EQ(uid, uuid_oid(record::resource_uuid("ImagingStudy/series", 7, 0)));
+  Rendered supply = render(render_supply_delivery, detail::ResourceType::kSupplyDelivery, 0);
+  EXPECT_EQ(supply.at("/suppliedItem/quantity/value").get_double().value(), 50.0);
+
+  adult_.reports[0].results.push_back(40);
+  try {
+    render(render_diagnostic_report, detail::ResourceType::kDiagnosticReport, 0);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kMapping);
+    EXPECT_STREQ(e.what(),
+                 "patient 7, report 0: observation 40 does not exist (the patient has 9)");
+  }
+  adult_.devices[0].encounter = 5;
+  EXPECT_THROW(render(render_device, detail::ResourceType::kDevice, 0), Error);
+}
+
+TEST(Elements, UuidOid) {
+  Uuid zero;
+  EXPECT_EQ(uuid_oid(zero), "2.25.0");
+  // 2^128 - 1 has 39 digits.
+  const Uuid max = Uuid::parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
+  EXPECT_EQ(uuid_oid(max), "2.25.340282366920938463463374607431768211455");
+  EXPECT_EQ(uuid_oid(Uuid::parse("00000000-0000-0000-0000-000000000100")), "2.25.256");
+}
+
 TEST(References, RelativeAndUrnStyles) {
   const Uuid id = record::resource_uuid("Patient", 3, 0);
   detail::ResourceRef rel(detail::ResourceType::kPatient, id, RefStyle::kRelative);

@@ -50,27 +50,49 @@ TEST_F(SinkTest, NdjsonFilesManifestAndCounts) {
   TempDir tmp;
   const auto counts = testing::write_all(tmp.path(), directory_,
                                          testing::fixture_options(FhirLayout::kNdjson), patients_);
-  const record::OutputCounts expected = {{"Encounter", 3},    {"Immunization", 5}, {"Location", 2},
-                                         {"Observation", 10}, {"Organization", 2}, {"Patient", 2},
-                                         {"Practitioner", 2}};
+  const record::OutputCounts expected = {{"AllergyIntolerance", 1},
+                                         {"CarePlan", 1},
+                                         {"Condition", 3},
+                                         {"Device", 1},
+                                         {"DiagnosticReport", 1},
+                                         {"Encounter", 3},
+                                         {"ImagingStudy", 1},
+                                         {"Immunization", 5},
+                                         {"Location", 2},
+                                         {"MedicationRequest", 2},
+                                         {"Observation", 12},
+                                         {"Organization", 2},
+                                         {"Patient", 2},
+                                         {"Practitioner", 2},
+                                         {"Procedure", 2},
+                                         {"SupplyDelivery", 1}};
   EXPECT_EQ(counts, expected);
-  EXPECT_EQ(testing::list_files(tmp.path()),
-            (std::vector<std::string>{"Encounter.ndjson", "Immunization.ndjson", "Location.ndjson",
-                                      "Observation.ndjson", "Organization.ndjson", "Patient.ndjson",
-                                      "Practitioner.ndjson", "manifest.json"}));
+  std::vector<std::string> files;
+  for (const auto& [type, n] : expected) files.push_back(type + ".ndjson");
+  files.push_back("manifest.json");
+  EXPECT_EQ(testing::list_files(tmp.path()), files);
   for (const auto& [type, n] : expected) {
     EXPECT_EQ(testing::split_lines(read_file(tmp.path() / (type + ".ndjson"))).size(), n) << type;
   }
   EXPECT_EQ(read_file(tmp.path() / "manifest.json"),
             "{\"transactionTime\":\"2024-01-01T00:00:00Z\",\"request\":\"fos generate\","
             "\"requiresAccessToken\":false,\"output\":["
+            "{\"type\":\"AllergyIntolerance\",\"url\":\"AllergyIntolerance.ndjson\",\"count\":1},"
+            "{\"type\":\"CarePlan\",\"url\":\"CarePlan.ndjson\",\"count\":1},"
+            "{\"type\":\"Condition\",\"url\":\"Condition.ndjson\",\"count\":3},"
+            "{\"type\":\"Device\",\"url\":\"Device.ndjson\",\"count\":1},"
+            "{\"type\":\"DiagnosticReport\",\"url\":\"DiagnosticReport.ndjson\",\"count\":1},"
             "{\"type\":\"Encounter\",\"url\":\"Encounter.ndjson\",\"count\":3},"
+            "{\"type\":\"ImagingStudy\",\"url\":\"ImagingStudy.ndjson\",\"count\":1},"
             "{\"type\":\"Immunization\",\"url\":\"Immunization.ndjson\",\"count\":5},"
             "{\"type\":\"Location\",\"url\":\"Location.ndjson\",\"count\":2},"
-            "{\"type\":\"Observation\",\"url\":\"Observation.ndjson\",\"count\":10},"
+            "{\"type\":\"MedicationRequest\",\"url\":\"MedicationRequest.ndjson\",\"count\":2},"
+            "{\"type\":\"Observation\",\"url\":\"Observation.ndjson\",\"count\":12},"
             "{\"type\":\"Organization\",\"url\":\"Organization.ndjson\",\"count\":2},"
             "{\"type\":\"Patient\",\"url\":\"Patient.ndjson\",\"count\":2},"
-            "{\"type\":\"Practitioner\",\"url\":\"Practitioner.ndjson\",\"count\":2}],"
+            "{\"type\":\"Practitioner\",\"url\":\"Practitioner.ndjson\",\"count\":2},"
+            "{\"type\":\"Procedure\",\"url\":\"Procedure.ndjson\",\"count\":2},"
+            "{\"type\":\"SupplyDelivery\",\"url\":\"SupplyDelivery.ndjson\",\"count\":1}],"
             "\"error\":[]}\n");
 }
 
@@ -112,10 +134,14 @@ TEST_F(SinkTest, NdjsonReferencesResolve) {
   TempDir variants;
   testing::write_all(variants.path(), directory_, testing::fixture_options(FhirLayout::kNdjson),
                      testing::fixture_variants(), 4);
-  expect_references_resolve(tmp.path(), 26);
+  // 26 demographic and vital-sign resources + the adult's 15 clinical entries (3 conditions,
+  // 2 medications, 2 procedures, allergy, care plan, device, report, 2 lab results, imaging
+  // study, supply).
+  expect_references_resolve(tmp.path(), 26 + 15);
   // 3 children + 3 adults: 6 patients, 3+6 encounters, (3+2)*3 + (7+2)*3 observations,
-  // 9+6 immunizations, 2 organizations + 2 locations + 2 practitioners.
-  expect_references_resolve(variants.path(), 6 + 9 + 42 + 15 + 6);
+  // 9+6 immunizations, 2 organizations + 2 locations + 2 practitioners; each adult's 15
+  // clinical entries and one allergy per variant.
+  expect_references_resolve(variants.path(), 6 + 9 + 42 + 15 + 6 + 3 * 15 + 6);
 }
 
 TEST_F(SinkTest, BundlesAreTransactionsWhoseReferencesResolve) {

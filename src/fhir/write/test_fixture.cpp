@@ -46,6 +46,102 @@ record::Observation vital(uint32_t encounter, Instant at, Code code, double valu
   return obs;
 }
 
+Code rxnorm(std::string code, std::string display) {
+  return {CodeSystem::kRxnorm, std::move(code), std::move(display)};
+}
+
+record::Observation lab(uint32_t encounter, Instant at, Code code, double value, int decimals,
+                        std::string unit) {
+  record::Observation obs = vital(encounter, at, std::move(code), value, decimals, std::move(unit));
+  obs.category = ObservationCategory::kLaboratory;
+  return obs;
+}
+
+// One of each clinical entry, on the adult's two visits: a chronic condition treated with a
+// medication and a care plan, an acute one that resolved, procedures, an allergy, a device,
+// a lab report over two lab results, an imaging study and supplies.
+void add_clinical_entries(record::PatientRecord& r, Instant visit1, Instant visit2) {
+  const Code diabetes = snomed("44054006", "Type 2 diabetes mellitus");
+  const Code sinusitis = snomed("444814009", "Viral sinusitis (disorder)");
+  r.conditions.push_back({0, diabetes, visit1, std::nullopt});
+  r.conditions.push_back({1, sinusitis, visit2, visit2.plus_days(12)});
+  r.conditions.push_back(
+      {0, snomed("162864005", "Body mass index 30+ - obesity (finding)"), visit1, std::nullopt});
+
+  record::Medication metformin;
+  metformin.encounter = 0;
+  metformin.code =
+      rxnorm("860975", "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet");
+  metformin.start = visit1;
+  metformin.reason = diabetes;
+  metformin.dose = 1;
+  metformin.frequency = 2;
+  metformin.period = 1;
+  metformin.period_unit = "d";
+  metformin.chronic = true;
+  r.medications.push_back(metformin);
+  record::Medication acetaminophen;
+  acetaminophen.encounter = 1;
+  acetaminophen.code = rxnorm("313782", "acetaminophen 325 MG Oral Tablet");
+  acetaminophen.start = visit2;
+  acetaminophen.stop = visit2.plus_days(7);
+  acetaminophen.reason = snomed("36971009", "Sinusitis (disorder)");  // no such condition
+  acetaminophen.dose = 2;
+  acetaminophen.frequency = 4;
+  acetaminophen.period = 1;
+  acetaminophen.period_unit = "d";
+  acetaminophen.as_needed = true;
+  r.medications.push_back(acetaminophen);
+
+  r.procedures.push_back({0, snomed("430193006", "Medication Reconciliation (procedure)"), visit1,
+                          visit1.plus_minutes(15), std::nullopt});
+  r.procedures.push_back({1, snomed("399208008", "Plain chest X-ray (procedure)"), visit2,
+                          visit2.plus_minutes(20), sinusitis});
+
+  record::Allergy mold;
+  mold.encounter = 0;
+  mold.code = snomed("419474003", "Allergy to mold");
+  mold.category = record::AllergyCategory::kEnvironment;
+  mold.onset = visit1;
+  mold.reactions = {snomed("247472004", "Wheal (finding)"),
+                    snomed("878820003", "Rhinoconjunctivitis (disorder)")};
+  r.allergies.push_back(mold);
+
+  record::CarePlan plan;
+  plan.encounter = 0;
+  plan.code = snomed("698360004", "Diabetes self management plan");
+  plan.start = visit1;
+  plan.activities = {snomed("160670007", "Diabetic diet"), snomed("229065009", "Exercise therapy")};
+  plan.reason = diabetes;
+  r.care_plans.push_back(plan);
+
+  r.devices.push_back({0, snomed("337414009", "Blood glucose meter (physical object)"), visit1,
+                       std::nullopt,
+                       "(01)51022222233336(11)190510(17)440510(10)7212758(21)9824713"});
+
+  const auto first_lab = static_cast<uint32_t>(r.observations.size());
+  r.observations.push_back(
+      lab(0, visit1, loinc("2339-0", "Glucose [Mass/volume] in Blood"), 131.2, 1, "mg/dL"));
+  r.observations.push_back(
+      lab(0, visit1, loinc("38483-4", "Creatinine [Mass/volume] in Blood"), 1.05, 2, "mg/dL"));
+  r.reports.push_back(
+      {0, loinc("51990-0", "Basic metabolic panel - Blood"), visit1, {first_lab, first_lab + 1}});
+
+  record::ImagingStudy xray;
+  xray.encounter = 1;
+  xray.started = visit2.plus_minutes(5);
+  xray.procedure = snomed("399208008", "Plain chest X-ray (procedure)");
+  xray.modality = {CodeSystem::kDicomDcm, "DX", "Digital Radiography"};
+  xray.body_site = snomed("51185008", "Thoracic structure (body structure)");
+  xray.sop_class = {CodeSystem::kDicomSop, "1.2.840.10008.5.1.4.1.1.1.1",
+                    "Digital X-Ray Image Storage - For Presentation"};
+  xray.instances = 2;
+  r.imaging_studies.push_back(xray);
+
+  r.supplies.push_back(
+      {0, snomed("337388004", "Blood glucose testing strips (physical object)"), visit1, 50});
+}
+
 record::Observation blood_pressure(uint32_t encounter, Instant at, double systolic,
                                    double diastolic) {
   record::Observation obs;
@@ -159,6 +255,7 @@ record::PatientRecord fixture_adult() {
   r.immunizations.push_back(
       {0, cvx("140", "Influenza, seasonal, injectable, preservative free"), visit1});
   r.immunizations.push_back({0, cvx("113", "Td (adult) preservative free"), visit1});
+  add_clinical_entries(r, visit1, visit2);
   return r;
 }
 
@@ -228,6 +325,19 @@ std::vector<record::PatientRecord> fixture_variants() {
     text.effective = r.encounters[0].start;
     text.value_text = "yellow";
     r.observations.push_back(text);
+    record::Allergy allergy;
+    allergy.code = snomed("91935009", "Allergy to peanut");
+    allergy.category = static_cast<record::AllergyCategory>(v % 4);
+    allergy.onset = r.encounters[0].start;
+    if (v % 2 == 0) allergy.resolved = allergy.onset.plus_days(400);
+    r.allergies.push_back(allergy);
+    for (auto& m : r.medications) {  // no timing, only as-needed; then dose only
+      m.frequency = 0;
+      m.as_needed = v == 1;
+      m.dose = v == 3 ? 1.5 : 0;
+    }
+    for (auto& d : r.devices) d.udi = v == 5 ? "" : "UDI-" + std::to_string(v);
+    for (auto& plan : r.care_plans) plan.stop = plan.start.plus_days(90);
     out.push_back(std::move(r));
   }
   return out;

@@ -15,14 +15,18 @@ namespace fos::fhir::testing {
 /// Two organizations and two providers used by the fixture patients, plus one of each unused.
 record::ProviderDirectory fixture_directory();
 /// A deceased adult (index 7): two encounters, vitals with a blood pressure panel,
-/// two immunizations, maiden name, four identifiers.
+/// two immunizations, maiden name, four identifiers, and one or more of every clinical
+/// entry (conditions, medications, procedures, an allergy, a care plan, a device, a lab
+/// report over two lab observations, an imaging study, supplies).
 record::PatientRecord fixture_adult();
 /// A living child (index 8): one encounter, vitals, three immunizations, gender identity.
 record::PatientRecord fixture_child();
 std::vector<record::PatientRecord> fixture_patients();
 /// Six more patients (indices 20..25) that between them use every value of every
 /// record enum the writer maps (race, marital status, gender identity, encounter
-/// class, observation category, identifier type) and coded / text values.
+/// class, observation category, identifier type, allergy category) and coded / text values,
+/// active and resolved allergies, stopped care plans, dosages without timing, devices
+/// without UDI.
 std::vector<record::PatientRecord> fixture_variants();
 FhirWriteOptions fixture_options(FhirLayout layout);
 

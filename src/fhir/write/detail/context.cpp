@@ -87,13 +87,41 @@ const ResourceRef& PatientContext::encounter(uint32_t index, std::string_view ki
 }
 
 ResourceRef PatientContext::observation(size_t i) const {
-  return ResourceRef(ResourceType::kObservation,
-                     record::resource_uuid("Observation", record_->person.index, i), style());
+  return entry(ResourceType::kObservation, i);
 }
 
 ResourceRef PatientContext::immunization(size_t i) const {
-  return ResourceRef(ResourceType::kImmunization,
-                     record::resource_uuid("Immunization", record_->person.index, i), style());
+  return entry(ResourceType::kImmunization, i);
+}
+
+ResourceRef PatientContext::entry(ResourceType type, size_t i) const {
+  if (type == ResourceType::kEncounter && i < encounters_.size()) return encounters_[i];
+  return ResourceRef(type, record::resource_uuid(type_name(type), record_->person.index, i),
+                     style());
+}
+
+std::optional<size_t> PatientContext::condition_for(const record::Code& reason, Instant at) const {
+  std::optional<size_t> first, latest;
+  const auto& conditions = record_->conditions;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    const record::Code& code = conditions[i].code;
+    if (code.system != reason.system || code.code != reason.code) continue;
+    if (!first) first = i;
+    if (conditions[i].onset <= at && (!latest || conditions[*latest].onset <= conditions[i].onset))
+      latest = i;
+  }
+  return latest ? latest : first;
+}
+
+ResourceRef PatientContext::result(uint32_t i, std::string_view kind, size_t ordinal) const {
+  if (i >= record_->observations.size()) {
+    fail(ErrorKind::kMapping, "patient " + std::to_string(record_->person.index) + ", " +
+                                  std::string(kind) + " " + std::to_string(ordinal) +
+                                  ": observation " + std::to_string(i) +
+                                  " does not exist (the patient has " +
+                                  std::to_string(record_->observations.size()) + ")");
+  }
+  return observation(i);
 }
 
 }  // namespace fos::fhir::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -66,6 +67,14 @@ class PatientContext {
   const EncounterParties& parties(size_t encounter) const { return parties_[encounter]; }
   ResourceRef observation(size_t i) const;
   ResourceRef immunization(size_t i) const;
+  /// The `i`-th entry of a patient-owned type (not kPatient): resource_uuid("<Type>", index, i).
+  ResourceRef entry(ResourceType type, size_t i) const;
+  /// The Condition an entry started at `at` is for: the latest condition with this
+  /// code whose onset is not after `at`, else the first with this code; nullopt when none.
+  std::optional<size_t> condition_for(const record::Code& reason, Instant at) const;
+  /// The `i`-th observation's reference; throws Error{kMapping} naming `kind` and `ordinal`
+  /// when the patient has no observation `i`.
+  ResourceRef result(uint32_t i, std::string_view kind, size_t ordinal) const;
 
  private:
   const SharedIndex& shared_;

@@ -10,8 +10,10 @@ namespace fos::fhir::detail {
 namespace {
 
 constexpr std::array<std::string_view, kResourceTypeCount> kTypeNames = {
-    "Patient",      "Encounter",    "Observation", "Immunization",
-    "Organization", "Practitioner", "Location"};
+    "Patient",           "Encounter",    "Observation",        "Immunization", "Condition",
+    "MedicationRequest", "Procedure",    "AllergyIntolerance", "CarePlan",     "Device",
+    "DiagnosticReport",  "ImagingStudy", "SupplyDelivery",     "Organization", "Practitioner",
+    "Location"};
 
 constexpr std::string_view kUrnPrefix = "urn:uuid:";
 

@@ -12,16 +12,28 @@
 
 namespace fos::fhir::detail {
 
+/// Patient-owned types first (kPatient..kSupplyDelivery), then the shared ones.
 enum class ResourceType : uint8_t {
   kPatient,
   kEncounter,
   kObservation,
   kImmunization,
+  kCondition,
+  kMedicationRequest,
+  kProcedure,
+  kAllergyIntolerance,
+  kCarePlan,
+  kDevice,
+  kDiagnosticReport,
+  kImagingStudy,
+  kSupplyDelivery,
   kOrganization,
   kPractitioner,
   kLocation,
 };
-inline constexpr int kResourceTypeCount = 7;
+inline constexpr int kResourceTypeCount = 16;
+/// Types written per patient: kPatient .. kSupplyDelivery.
+inline constexpr int kPatientTypeCount = 13;
 
 /// "Patient", "Encounter", ...
 std::string_view type_name(ResourceType type);
