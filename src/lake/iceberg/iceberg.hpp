@@ -1,0 +1,16 @@
+// Front door of the lake/iceberg room: Apache Iceberg v2 tables written by fos.
+//
+// types.hpp     schema, partition specs and transforms, Appendix D values, Murmur3
+// avro.hpp      Avro object-container framing and encoding (own writer and reader)
+// manifest.hpp  manifests and manifest lists
+// metadata.hpp  table metadata JSON
+// table.hpp     a table in the file-system catalog layout: create, open, append (Parquet via
+//               DuckDB), optimistic atomic commits
+// The warehouse layout and reading side are described in docs/lake-layout.md.
+#pragma once
+
+#include "lake/iceberg/avro.hpp"
+#include "lake/iceberg/manifest.hpp"
+#include "lake/iceberg/metadata.hpp"
+#include "lake/iceberg/table.hpp"
+#include "lake/iceberg/types.hpp"

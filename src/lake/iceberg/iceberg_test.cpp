@@ -1,0 +1,451 @@
+// Tests of lake/iceberg: Murmur3 and transforms against the spec's vectors, Appendix D
+// bytes, Avro framing (own reader and Debian's python3-avro), manifests, metadata JSON,
+// tables with appends, partitions, statistics and optimistic-commit retries.
+#include "lake/iceberg/iceberg.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/output.hpp"
+
+namespace fos::lake {
+namespace {
+namespace fs = std::filesystem;
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    out.push_back(kDigits[(static_cast<uint8_t>(c) >> 4) & 0xf]);
+    out.push_back(kDigits[static_cast<uint8_t>(c) & 0xf]);
+  }
+  return out;
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("fos-iceberg-test-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Run a shell command, returning its stdout; exit status in `status`.
+std::string run(const std::string& command, int& status) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  status = ::pclose(pipe);
+  return out;
+}
+
+bool have_python_avro() {
+  int status = 0;
+  run("/usr/bin/python3 -c 'import avro' 2>/dev/null", status);
+  return status == 0;
+}
+
+// ---- transforms and encodings ----
+
+TEST(Murmur3, SpecVectors) {
+  EXPECT_EQ(iceberg_hash(IcebergType::kInt, int32_t{34}), 2017239379);
+  EXPECT_EQ(iceberg_hash(IcebergType::kLong, int64_t{34}), 2017239379);
+  EXPECT_EQ(iceberg_hash(IcebergType::kDate, epoch_days(2017, 11, 16)), -653330422);
+  const int64_t micros = int64_t{epoch_days(2017, 11, 16)} * 86400000000 +
+                         int64_t{(22 * 3600 + 31 * 60 + 8)} * 1000000;
+  EXPECT_EQ(iceberg_hash(IcebergType::kTimestamp, micros), -2047944441);
+  EXPECT_EQ(iceberg_hash(IcebergType::kTimestamptz, micros + 1), -1207196810);
+  // time 22:31:08 hashes as its microseconds, like a long.
+  EXPECT_EQ(iceberg_hash(IcebergType::kLong, int64_t{81068000000}), -662762989);
+  EXPECT_EQ(iceberg_hash(IcebergType::kString, std::string("iceberg")), 1210000089);
+  EXPECT_EQ(iceberg_hash(IcebergType::kBinary, std::string("\x00\x01\x02\x03", 4)), -188683207);
+  EXPECT_THROW(iceberg_hash(IcebergType::kDouble, 1.0), Error);
+}
+
+TEST(Transform, BucketMatchesSpark) {
+  const Transform bucket4{TransformKind::kBucket, 4};
+  std::vector<int32_t> got;
+  for (int32_t v : {1, 2, 3, 4}) {
+    got.push_back(std::get<int32_t>(apply_transform(bucket4, IcebergType::kInt, v)));
+  }
+  EXPECT_EQ(got, (std::vector<int32_t>{0, 0, 3, 2}));
+}
+
+TEST(Transform, TimeTransformsAndParsing) {
+  const int32_t day = epoch_days(2017, 11, 16);
+  EXPECT_EQ(apply_transform({TransformKind::kYear}, IcebergType::kDate, day), Value(int32_t{47}));
+  EXPECT_EQ(apply_transform({TransformKind::kMonth}, IcebergType::kDate, day),
+            Value(int32_t{47 * 12 + 10}));
+  EXPECT_EQ(apply_transform({TransformKind::kDay}, IcebergType::kTimestamp,
+                            int64_t{day} * 86400000000 + 5),
+            Value(day));
+  // Before the epoch: 1969-12-31T23:59:59 is day -1, year -1, month -1.
+  EXPECT_EQ(apply_transform({TransformKind::kDay}, IcebergType::kTimestamp, int64_t{-1000000}),
+            Value(int32_t{-1}));
+  EXPECT_EQ(apply_transform({TransformKind::kYear}, IcebergType::kDate, int32_t{-1}),
+            Value(int32_t{-1}));
+  EXPECT_EQ(apply_transform({TransformKind::kYear}, IcebergType::kDate, std::monostate{}),
+            Value(std::monostate{}));
+  EXPECT_EQ(Transform::parse("bucket[16]"), (Transform{TransformKind::kBucket, 16}));
+  EXPECT_EQ(Transform::parse("month")->str(), "month");
+  EXPECT_FALSE(Transform::parse("truncate[3]"));
+  EXPECT_FALSE(Transform::parse("bucket[0]"));
+  EXPECT_FALSE(Transform::parse("bucket[x]"));
+}
+
+TEST(SingleValue, AppendixDBytes) {
+  EXPECT_EQ(hex(encode_single_value(IcebergType::kInt, int32_t{1})), "01000000");
+  EXPECT_EQ(hex(encode_single_value(IcebergType::kDate, epoch_days(2022, 1, 1))), "314a0000");
+  EXPECT_EQ(hex(encode_single_value(IcebergType::kLong, int64_t{-2})), "feffffffffffffff");
+  EXPECT_EQ(hex(encode_single_value(IcebergType::kBoolean, true)), "01");
+  EXPECT_EQ(hex(encode_single_value(IcebergType::kDouble, 1.0)), "000000000000f03f");
+  EXPECT_EQ(encode_single_value(IcebergType::kString, std::string("abc")), "abc");
+  EXPECT_EQ(decode_single_value(IcebergType::kLong,
+                                encode_single_value(IcebergType::kLong, int64_t{1} << 40)),
+            Value(int64_t{1} << 40));
+  EXPECT_FALSE(decode_single_value(IcebergType::kInt, "abc"));
+  EXPECT_THROW(encode_single_value(IcebergType::kString, int32_t{1}), Error);
+}
+
+TEST(SingleValue, StringBoundTruncation) {
+  EXPECT_EQ(truncate_lower("short", 16), "short");
+  EXPECT_EQ(truncate_lower("abcdefghijklmnopqrstuvwxyz", 16), "abcdefghijklmnop");
+  EXPECT_EQ(truncate_upper("abcdefghijklmnopqrstuvwxyz", 16), "abcdefghijklmnoq");
+  EXPECT_EQ(truncate_upper("short", 16), "short");
+  // Multi-byte code points count once; a prefix ending in one drops to the previous ASCII.
+  EXPECT_EQ(truncate_lower("\xc3\xa9\xc3\xa9\xc3\xa9", 2), "\xc3\xa9\xc3\xa9");
+  EXPECT_EQ(truncate_upper("a\xc3\xa9\xc3\xa9", 2), "b");
+  EXPECT_EQ(truncate_upper("\xc3\xa9\xc3\xa9\xc3\xa9", 2), std::nullopt);
+}
+
+// ---- Avro ----
+
+TEST(Avro, ContainerRoundTripsThroughOwnReader) {
+  for (AvroCodec codec : {AvroCodec::kNull, AvroCodec::kDeflate}) {
+    const std::string schema =
+        R"({"type":"record","name":"r","fields":[{"name":"a","type":"long","field-id":1},)"
+        R"({"name":"b","type":["null","string"],"default":null,"field-id":2}]})";
+    AvroFileWriter writer(schema, {{"k", "v"}}, codec);
+    for (int64_t i = 0; i < 1000; ++i) {
+      AvroEncoder& e = writer.begin_record();
+      e.put_long(i * 1000003 - 500);
+      if (i % 3 == 0) {
+        e.put_union(0);
+      } else {
+        e.put_union(1);
+        e.put_string("row " + std::to_string(i));
+      }
+      writer.end_record();
+    }
+    const std::string bytes = writer.finish();
+    ASSERT_EQ(bytes.substr(0, 4), std::string("Obj\x01", 4));
+    const AvroFile file = read_avro_file(bytes, "test.avro");
+    EXPECT_EQ(file.schema_json, schema);  // verbatim, field ids included
+    EXPECT_EQ(file.meta("k"), "v");
+    EXPECT_EQ(file.meta("avro.codec"), codec == AvroCodec::kDeflate ? "deflate" : "null");
+    ASSERT_EQ(file.records.size(), 1000u);
+    EXPECT_EQ(file.records[7].get("a")->number, 7 * 1000003 - 500);
+    EXPECT_EQ(file.records[7].get("b")->bytes, "row 7");
+    EXPECT_TRUE(file.records[9].get("b")->is_null());
+  }
+}
+
+TEST(Avro, ReaderRejectsCorruptFiles) {
+  EXPECT_THROW(read_avro_file("not avro", "x.avro"), Error);
+  AvroFileWriter writer(R"({"type":"record","name":"r","fields":[{"name":"a","type":"long"}]})",
+                        {});
+  writer.begin_record().put_long(1);
+  writer.end_record();
+  std::string bytes = writer.finish();
+  EXPECT_EQ(read_avro_file(bytes, "x.avro").records.size(), 1u);
+  bytes.back() ^= 0x55;  // damage the sync marker
+  try {
+    read_avro_file(bytes, "x.avro");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("x.avro"), std::string::npos);
+  }
+  EXPECT_THROW(read_avro_file(bytes.substr(0, bytes.size() - 20), "x.avro"), Error);
+}
+
+TEST(Avro, PythonAvroReadsOurContainer) {
+  if (!have_python_avro()) GTEST_SKIP() << "python3-avro not installed";
+  const fs::path dir = temp_dir("pyavro");
+  AvroFileWriter writer(
+      R"({"type":"record","name":"r","fields":[{"name":"a","type":"long","field-id":1},)"
+      R"({"name":"d","type":"double","field-id":2}]})",
+      {{"iceberg-key", "42"}});
+  for (int64_t i = -3; i < 3; ++i) {
+    AvroEncoder& e = writer.begin_record();
+    e.put_long(i << 40);
+    e.put_double(0.5 * static_cast<double>(i));
+    writer.end_record();
+  }
+  write_file_atomic(dir / "t.avro", writer.finish());
+  const std::string script =
+      "import json, sys, avro.datafile, avro.io\n"
+      "r = avro.datafile.DataFileReader(open(sys.argv[1], 'rb'), avro.io.DatumReader())\n"
+      "print(r.get_meta('iceberg-key').decode())\n"
+      "print(json.loads(r.get_meta('avro.schema'))['fields'][0]['field-id'])\n"
+      "print(';'.join('%d,%g' % (x['a'], x['d']) for x in r))\n";
+  write_file_atomic(dir / "read.py", script);
+  int status = 0;
+  const std::string out = run(
+      "/usr/bin/python3 " + (dir / "read.py").string() + " " + (dir / "t.avro").string(), status);
+  EXPECT_EQ(status, 0);
+  EXPECT_EQ(out,
+            "42\n1\n-3298534883328,-1.5;-2199023255552,-1;-1099511627776,-0.5;0,0;"
+            "1099511627776,0.5;2199023255552,1\n");
+  fs::remove_all(dir);
+}
+
+// ---- manifests and metadata ----
+
+IcebergSchema sample_schema() {
+  IcebergSchema s;
+  s.fields = {{1, "id", IcebergType::kLong, false},
+              {2, "name", IcebergType::kString, false},
+              {3, "born", IcebergType::kDate, false}};
+  return s;
+}
+
+PartitionSpec sample_spec() {
+  PartitionSpec p;
+  p.fields = {{3, 1000, "born_year", Transform{TransformKind::kYear}},
+              {1, 1001, "id_bucket", Transform{TransformKind::kBucket, 8}}};
+  return p;
+}
+
+TEST(Manifest, RoundTripsEntriesAndListRows) {
+  DataFile f;
+  f.path = "file:/wh/t/data/a.parquet";
+  f.partition = {Value(int32_t{30}), Value(std::monostate{})};
+  f.record_count = 12;
+  f.file_size = 3456;
+  f.stats[1] = {12, 1, std::nullopt, encode_single_value(IcebergType::kLong, int64_t{5}),
+                encode_single_value(IcebergType::kLong, int64_t{99})};
+  f.stats[2] = {12, 12, std::nullopt, std::nullopt, std::nullopt};
+  DataFile g = f;
+  g.path = "file:/wh/t/data/b.parquet";
+  g.partition = {Value(int32_t{28}), Value(int32_t{3})};
+  const std::vector<ManifestEntry> entries = {
+      {EntryStatus::kAdded, 77, std::nullopt, std::nullopt, f},
+      {EntryStatus::kAdded, 77, std::nullopt, std::nullopt, g}};
+  const std::string bytes = write_manifest(sample_schema(), sample_spec(), entries);
+  const AvroFile avro = read_avro_file(bytes, "m.avro");
+  EXPECT_EQ(avro.meta("partition-spec"),
+            R"([{"name":"born_year","transform":"year","source-id":3,"field-id":1000},)"
+            R"({"name":"id_bucket","transform":"bucket[8]","source-id":1,"field-id":1001}])");
+  EXPECT_EQ(avro.meta("content"), "data");
+  EXPECT_EQ(avro.meta("format-version"), "2");
+  EXPECT_EQ(avro.meta("schema-id"), "0");
+  EXPECT_EQ(avro.meta("schema"), sample_schema().to_json());
+  EXPECT_NE(avro.schema_json.find(R"("name":"r102")"), std::string::npos);
+  EXPECT_NE(avro.schema_json.find(R"("name":"r2")"), std::string::npos);
+
+  const std::vector<ManifestEntry> back = read_manifest(bytes, "m.avro");
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].snapshot_id, 77);
+  EXPECT_EQ(back[0].sequence_number, std::nullopt);
+  EXPECT_EQ(back[0].file.path, f.path);
+  EXPECT_EQ(back[0].file.stats, f.stats);
+  EXPECT_EQ(back[1].file.partition, (std::vector<Value>{int64_t{28}, int64_t{3}}));
+
+  const ManifestFile row = describe_manifest("file:/wh/t/metadata/m.avro", 100, sample_schema(),
+                                             sample_spec(), entries, 77, 5);
+  EXPECT_EQ(row.added_files, 2);
+  EXPECT_EQ(row.added_rows, 24);
+  ASSERT_TRUE(row.partitions);
+  EXPECT_FALSE((*row.partitions)[0].contains_null);
+  EXPECT_EQ(hex(*(*row.partitions)[0].lower), "1c000000");
+  EXPECT_EQ(hex(*(*row.partitions)[0].upper), "1e000000");
+  EXPECT_TRUE((*row.partitions)[1].contains_null);
+  const std::string list = write_manifest_list(77, std::nullopt, 5, {row});
+  EXPECT_EQ(read_avro_file(list, "l.avro").meta("parent-snapshot-id"), "null");
+  EXPECT_EQ(read_manifest_list(list, "l.avro"), std::vector<ManifestFile>{row});
+}
+
+TEST(Metadata, JsonShapeAndRoundTrip) {
+  TableMetadata m;
+  m.table_uuid = "9c12d441-03fe-4693-9a96-a0705ddf69c1";
+  m.location = "file:/wh/omop/person";
+  m.last_column_id = 3;
+  m.schemas = {sample_schema()};
+  m.specs = {sample_spec()};
+  m.last_partition_id = 1001;
+  m.properties["owner"] = "fos";
+  Snapshot s;
+  s.snapshot_id = 8333264032233915678;  // above 2^53: must survive as an integer
+  s.sequence_number = 1;
+  s.timestamp_ms = 1700000000000;
+  s.manifest_list = "file:/wh/omop/person/metadata/snap-1.avro";
+  s.summary = {{"operation", "append"}, {"fos.run-id", "r1"}};
+  m.snapshots = {s};
+  m.current_snapshot_id = s.snapshot_id;
+  m.last_sequence_number = 1;
+  m.snapshot_log = {{s.timestamp_ms, s.snapshot_id}};
+  m.metadata_log = {{1, "file:/wh/omop/person/metadata/v1.metadata.json"}};
+  const std::string json = m.to_json();
+  for (const char* key :
+       {R"("format-version":2)", R"("last-sequence-number":1)", R"("default-sort-order-id":0)",
+        R"("refs":{"main":{"snapshot-id":8333264032233915678,"type":"branch"}})",
+        R"("current-snapshot-id":8333264032233915678)", R"("last-partition-id":1001)",
+        R"("snapshot-log":[{)", R"("metadata-log":[{)", R"("summary":{"operation":"append")"}) {
+    EXPECT_NE(json.find(key), std::string::npos) << key;
+  }
+  const TableMetadata back = TableMetadata::parse(json, "v2.metadata.json");
+  EXPECT_EQ(back.to_json(), json);
+  EXPECT_EQ(back.current_snapshot()->summary_value("fos.run-id"), "r1");
+}
+
+TEST(Metadata, ParseErrorsNameTheFileAndKey) {
+  try {
+    TableMetadata::parse("{\"format-version\":2,\"table-uuid\":\"x\"}", "v3.metadata.json");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(std::string(e.what()).find("v3.metadata.json: key 'location': missing"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(TableMetadata::parse("{not json", "x"), Error);
+  EXPECT_THROW(TableMetadata::parse("{\"format-version\":1}", "x"), Error);
+}
+
+// ---- tables ----
+
+TableDefinition people_definition() {
+  TableDefinition d;
+  d.columns = {{"person_id", IcebergType::kLong, true},
+               {"name", IcebergType::kString},
+               {"birth_date", IcebergType::kDate},
+               {"seen_at", IcebergType::kTimestamp},
+               {"weight", IcebergType::kDouble}};
+  d.partition = {{"birth_date", Transform{TransformKind::kYear}, "birth_year"}};
+  return d;
+}
+
+constexpr const char* kPeople =
+    "(VALUES (1, 'Ann', DATE '1980-03-01', TIMESTAMP '2020-01-01 10:00:00', 61.5),"
+    " (2, 'Bob', DATE '1980-12-31', NULL, 'NaN'::DOUBLE),"
+    " (3, NULL, DATE '1999-06-15', TIMESTAMP '2021-05-05 00:00:01', 80.25),"
+    " (4, 'Cyd', NULL, NULL, NULL)) AS t(person_id, name, birth_date, seen_at, weight)";
+
+TEST(Table, CreateAppendAndReadBack) {
+  const fs::path dir = temp_dir("append") / "people";
+  IcebergTable table = IcebergTable::create(dir, people_definition());
+  EXPECT_EQ(table.version(), 1);
+  EXPECT_EQ(read_file(dir / "metadata" / "version-hint.text"), "1");
+  EXPECT_THROW(IcebergTable::create(dir, people_definition()), Error);
+
+  Database db = Database::in_memory();
+  Connection con(db);
+  CommitOptions options;
+  options.summary["fos.run-id"] = "run-1";
+  const AppendResult first = table.append(con, kPeople, options);
+  EXPECT_EQ(first.version, 2);
+  EXPECT_EQ(first.added_records, 4);
+  EXPECT_EQ(first.added_files, 3);  // years 1980, 1999 and null
+  EXPECT_EQ(read_file(dir / "metadata" / "version-hint.text"), "2");
+
+  const IcebergTable reopened = IcebergTable::open(dir);
+  const Snapshot* snap = reopened.metadata().current_snapshot();
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(snap->sequence_number, 1);
+  EXPECT_EQ(snap->summary_value("fos.run-id"), "run-1");
+  EXPECT_EQ(snap->summary_count("total-records"), 4);
+  const std::vector<DataFile> files = reopened.data_files();
+  ASSERT_EQ(files.size(), 3u);
+  int64_t rows = 0;
+  for (const DataFile& f : files) {
+    rows += f.record_count;
+    EXPECT_EQ(f.file_size, static_cast<int64_t>(fs::file_size(reopened.local_path(f.path))));
+    if (f.partition[0] == Value(int64_t{10})) {  // 1980: Ann and Bob
+      EXPECT_EQ(f.record_count, 2);
+      EXPECT_EQ(f.stats.at(1).lower, encode_single_value(IcebergType::kLong, int64_t{1}));
+      EXPECT_EQ(f.stats.at(1).upper, encode_single_value(IcebergType::kLong, int64_t{2}));
+      EXPECT_EQ(f.stats.at(2).lower, "Ann");
+      EXPECT_EQ(f.stats.at(4).null_count, 1);
+      EXPECT_EQ(f.stats.at(5).nan_count, 1);
+      EXPECT_EQ(f.stats.at(5).upper, encode_single_value(IcebergType::kDouble, 61.5));
+      EXPECT_NE(f.path.find("/data/birth_year=10/"), std::string::npos) << f.path;
+    }
+  }
+  EXPECT_EQ(rows, 4);
+
+  // Two more appends: snapshots chain, totals add up, nothing lost.
+  table.append(con, kPeople, options);
+  const AppendResult third = table.append(con, kPeople, options);
+  EXPECT_EQ(third.sequence_number, 3);
+  const IcebergTable after = IcebergTable::open(dir);
+  EXPECT_EQ(after.version(), 4);
+  EXPECT_EQ(after.metadata().snapshots.size(), 3u);
+  EXPECT_EQ(after.metadata().snapshot_log.size(), 3u);
+  EXPECT_EQ(after.metadata().metadata_log.size(), 3u);
+  EXPECT_EQ(after.metadata().current_snapshot()->summary_count("total-records"), 12);
+  EXPECT_EQ(after.data_files().size(), 9u);
+  // Time travel: the first snapshot still lists only its own files.
+  EXPECT_EQ(after.data_files(first.snapshot_id).size(), 3u);
+  EXPECT_THROW(after.data_files(12345), Error);
+  fs::remove_all(dir.parent_path());
+}
+
+TEST(Table, LosingWriterRetriesOnTopOfTheWinner) {
+  const fs::path dir = temp_dir("race") / "t";
+  IcebergTable a = IcebergTable::create(dir, people_definition());
+  IcebergTable b = IcebergTable::open(dir);
+  Database db = Database::in_memory();
+  Connection con(db);
+  // b commits while a is between writing its metadata and linking it into place.
+  CommitOptions options;
+  options.before_link = [&] {
+    if (!b.metadata().current_snapshot()) b.append(con, kPeople);
+  };
+  const AppendResult result = a.append(con, kPeople, options);
+  EXPECT_EQ(result.attempts, 2);
+  EXPECT_EQ(result.version, 3);
+  EXPECT_EQ(result.sequence_number, 2);
+  const IcebergTable after = IcebergTable::open(dir);
+  EXPECT_EQ(after.metadata().snapshots.size(), 2u);
+  EXPECT_EQ(after.metadata().current_snapshot()->summary_count("total-records"), 8);
+  EXPECT_EQ(after.data_files().size(), 6u);
+  fs::remove_all(dir.parent_path());
+}
+
+TEST(Table, BadInputIsRejectedAndLeavesTheTableUntouched) {
+  const fs::path dir = temp_dir("bad") / "t";
+  TableDefinition bad = people_definition();
+  bad.partition = {{"name", Transform{TransformKind::kYear}, ""}};
+  EXPECT_THROW(IcebergTable::create(dir, bad), Error);
+  bad.partition = {{"nope", Transform{TransformKind::kIdentity}, ""}};
+  EXPECT_THROW(IcebergTable::create(dir, bad), Error);
+  EXPECT_FALSE(IcebergTable::exists(dir));
+  EXPECT_THROW(IcebergTable::open(dir), Error);
+
+  IcebergTable table = IcebergTable::create(dir, people_definition());
+  Database db = Database::in_memory();
+  Connection con(db);
+  // A source without the schema's columns fails before anything is committed.
+  EXPECT_THROW(table.append(con, "(SELECT 1 AS other)"), Error);
+  EXPECT_EQ(IcebergTable::open(dir).version(), 1);
+  // A corrupt newest metadata file is an error naming it.
+  write_file_atomic(dir / "metadata" / "v2.metadata.json", "{\"format-version\": 2,");
+  try {
+    IcebergTable::open(dir);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("v2.metadata.json"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir.parent_path());
+}
+
+}  // namespace
+}  // namespace fos::lake
