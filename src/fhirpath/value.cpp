@@ -1,0 +1,412 @@
+// FHIRPath items: construction from JSON, navigation, equality, ordering, output.
+#include "fhirpath/value.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/error.hpp"
+#include "core/json_writer.hpp"
+#include "fhirpath/temporal.hpp"
+
+namespace fos::fhirpath {
+namespace {
+
+// FHIR R4 types that may follow a choice element's name (`value[x]` -> `valueQuantity`).
+constexpr std::array<std::string_view, 51> kChoiceTypes = {"Base64Binary",
+                                                           "Boolean",
+                                                           "Canonical",
+                                                           "Code",
+                                                           "Date",
+                                                           "DateTime",
+                                                           "Decimal",
+                                                           "Id",
+                                                           "Instant",
+                                                           "Integer",
+                                                           "Integer64",
+                                                           "Markdown",
+                                                           "Oid",
+                                                           "PositiveInt",
+                                                           "String",
+                                                           "Time",
+                                                           "UnsignedInt",
+                                                           "Uri",
+                                                           "Url",
+                                                           "Uuid",
+                                                           "Address",
+                                                           "Age",
+                                                           "Annotation",
+                                                           "Attachment",
+                                                           "CodeableConcept",
+                                                           "Coding",
+                                                           "ContactPoint",
+                                                           "Count",
+                                                           "Distance",
+                                                           "Duration",
+                                                           "HumanName",
+                                                           "Identifier",
+                                                           "Money",
+                                                           "Period",
+                                                           "Quantity",
+                                                           "Range",
+                                                           "Ratio",
+                                                           "Reference",
+                                                           "SampledData",
+                                                           "Signature",
+                                                           "Timing",
+                                                           "ContactDetail",
+                                                           "Contributor",
+                                                           "DataRequirement",
+                                                           "Expression",
+                                                           "ParameterDefinition",
+                                                           "RelatedArtifact",
+                                                           "TriggerDefinition",
+                                                           "UsageContext",
+                                                           "Dosage",
+                                                           "Meta"};
+
+// Primitive type names start lowercase in FHIR ("dateTime"); complex types keep their case.
+std::string choice_type_name(std::string_view suffix) {
+  for (size_t i = 0; i < 20; ++i) {
+    if (kChoiceTypes[i] == suffix) {
+      std::string name(suffix);
+      name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
+      return name;
+    }
+  }
+  for (size_t i = 20; i < kChoiceTypes.size(); ++i) {
+    if (kChoiceTypes[i] == suffix) return std::string(suffix);
+  }
+  return {};
+}
+
+bool is_integer_type(std::string_view type) {
+  return type == "integer" || type == "positiveInt" || type == "unsignedInt" || type == "integer64";
+}
+
+// FHIR primitive specializations: derived -> base.
+std::string_view base_type(std::string_view type) {
+  if (type == "code" || type == "id" || type == "markdown") return "string";
+  if (type == "url" || type == "canonical" || type == "oid" || type == "uuid") return "uri";
+  if (type == "positiveInt" || type == "unsignedInt") return "integer";
+  if (type == "Age" || type == "Count" || type == "Distance" || type == "Duration" ||
+      type == "MoneyQuantity" || type == "SimpleQuantity") {
+    return "Quantity";
+  }
+  return {};
+}
+
+std::optional<detail::Temporal> temporal_of(const Value& v) {
+  if (v.kind != ValueKind::kString && !v.is_temporal()) return std::nullopt;
+  return detail::parse_temporal(v.text);
+}
+
+bool json_equal(const Json& a, const Json& b) {
+  return fhir::to_json(a) == fhir::to_json(b);
+}
+
+}  // namespace
+
+Value Value::of_bool(bool flag) {
+  Value v;
+  v.kind = ValueKind::kBoolean;
+  v.boolean = flag;
+  return v;
+}
+
+Value Value::of_integer(int64_t number) {
+  Value v;
+  v.kind = ValueKind::kInteger;
+  v.integer = number;
+  return v;
+}
+
+Value Value::of_decimal(std::string lexical) {
+  Value v;
+  v.kind = ValueKind::kDecimal;
+  v.text = std::move(lexical);
+  return v;
+}
+
+Value Value::of_double(double number) {
+  return of_decimal(format_double(number));
+}
+
+Value Value::of_string(std::string text, std::string type) {
+  Value v;
+  v.kind = ValueKind::kString;
+  v.text = std::move(text);
+  v.type = std::move(type);
+  return v;
+}
+
+Value Value::of_temporal(ValueKind kind, std::string text, std::string type) {
+  Value v;
+  v.kind = kind;
+  v.text = std::move(text);
+  v.type = std::move(type);
+  return v;
+}
+
+Value Value::of_node(const Json& node, std::string type) {
+  Value v;
+  v.kind = ValueKind::kNode;
+  v.node = &node;
+  v.type = std::move(type);
+  return v;
+}
+
+Value Value::from_json(const Json& json, std::string_view type) {
+  switch (json.kind()) {
+    case Json::Kind::kBool: {
+      Value v = of_bool(json.as_bool());
+      v.type = type;
+      return v;
+    }
+    case Json::Kind::kNumber: {
+      Value v;
+      if (type != "decimal" && json.is_integer_number()) {
+        int64_t number = 0;
+        const auto& t = json.text();
+        const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), number);
+        if (ec == std::errc() && ptr == t.data() + t.size()) {
+          v = of_integer(number);
+          v.type = type;
+          return v;
+        }
+      }
+      v = of_decimal(json.text());
+      v.type = type;
+      return v;
+    }
+    case Json::Kind::kString:
+      if (type == "date") return of_temporal(ValueKind::kDate, json.text(), "date");
+      if (type == "dateTime" || type == "instant") {
+        return of_temporal(ValueKind::kDateTime, json.text(), std::string(type));
+      }
+      if (type == "time") return of_temporal(ValueKind::kTime, json.text(), "time");
+      return of_string(json.text(), std::string(type));
+    default:
+      return of_node(json, std::string(type));
+  }
+}
+
+double Value::as_double() const {
+  if (kind == ValueKind::kInteger) return static_cast<double>(integer);
+  return std::strtod(text.c_str(), nullptr);
+}
+
+std::string Value::type_name() const {
+  if (!type.empty()) return type;
+  switch (kind) {
+    case ValueKind::kBoolean:
+      return "boolean";
+    case ValueKind::kInteger:
+      return "integer";
+    case ValueKind::kDecimal:
+      return "decimal";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kDate:
+      return "date";
+    case ValueKind::kDateTime:
+      return "dateTime";
+    case ValueKind::kTime:
+      return "time";
+    case ValueKind::kQuantity:
+      return "Quantity";
+    case ValueKind::kNode:
+      if (node != nullptr) return std::string(node->find_string("resourceType").value_or(""));
+      return {};
+  }
+  return {};
+}
+
+void navigate(const Value& item, std::string_view name, Collection& out) {
+  if (item.kind != ValueKind::kNode || item.node == nullptr || !item.node->is_object()) return;
+  auto add = [&out](const Json& json, std::string_view type) {
+    if (json.is_array()) {
+      for (const Json& element : json.items()) {
+        if (!element.is_null()) out.push_back(Value::from_json(element, type));
+      }
+    } else if (!json.is_null()) {
+      out.push_back(Value::from_json(json, type));
+    }
+  };
+  if (const Json* child = item.node->find(name)) {
+    add(*child, {});
+    return;
+  }
+  for (const auto& [key, value] : item.node->members()) {
+    if (key.size() <= name.size() || key.compare(0, name.size(), name) != 0) continue;
+    if (!std::isupper(static_cast<unsigned char>(key[name.size()]))) continue;
+    const std::string type = choice_type_name(std::string_view(key).substr(name.size()));
+    if (!type.empty()) add(value, type);
+  }
+}
+
+std::string format_double(double number) {
+  if (!std::isfinite(number)) fail(ErrorKind::kFhirpath, "arithmetic result is not finite");
+  char buffer[64];
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
+  return std::string(buffer, ptr);
+}
+
+std::optional<bool> items_equal(const Value& left, const Value& right) {
+  if (left.is_number() && right.is_number()) {
+    if (left.kind == ValueKind::kInteger && right.kind == ValueKind::kInteger) {
+      return left.integer == right.integer;
+    }
+    return left.as_double() == right.as_double();
+  }
+  if (left.is_temporal() || right.is_temporal()) {
+    const auto l = temporal_of(left);
+    const auto r = temporal_of(right);
+    if (!l || !r) return false;
+    const auto order = detail::compare_temporal(*l, *r);
+    if (!order) return std::nullopt;
+    return *order == 0;
+  }
+  if (left.kind != right.kind) return false;
+  switch (left.kind) {
+    case ValueKind::kBoolean:
+      return left.boolean == right.boolean;
+    case ValueKind::kString:
+      return left.text == right.text;
+    case ValueKind::kQuantity:
+      return left.text == right.text && left.unit == right.unit;
+    case ValueKind::kNode:
+      return left.node == right.node || json_equal(*left.node, *right.node);
+    default:
+      return false;
+  }
+}
+
+bool items_equivalent(const Value& left, const Value& right) {
+  if (left.kind == ValueKind::kString && right.kind == ValueKind::kString) {
+    auto normal = [](const std::string& s) {
+      std::string out;
+      bool space = false;
+      for (char c : s) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+          space = true;
+          continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      return out;
+    };
+    return normal(left.text) == normal(right.text);
+  }
+  return items_equal(left, right).value_or(false);
+}
+
+std::optional<int> compare_items(const Value& left, const Value& right) {
+  if (left.is_number() && right.is_number()) {
+    if (left.kind == ValueKind::kInteger && right.kind == ValueKind::kInteger) {
+      return left.integer < right.integer ? -1 : left.integer > right.integer ? 1 : 0;
+    }
+    const double l = left.as_double();
+    const double r = right.as_double();
+    return l < r ? -1 : l > r ? 1 : 0;
+  }
+  if (left.is_temporal() || right.is_temporal()) {
+    const auto l = temporal_of(left);
+    const auto r = temporal_of(right);
+    if (!l || !r) fail(ErrorKind::kFhirpath, "cannot compare a date or time with this value");
+    return detail::compare_temporal(*l, *r);
+  }
+  if (left.kind == ValueKind::kString && right.kind == ValueKind::kString) {
+    const int c = left.text.compare(right.text);
+    return c < 0 ? -1 : c > 0 ? 1 : 0;
+  }
+  fail(ErrorKind::kFhirpath, "cannot compare " + left.type_name() + " with " + right.type_name());
+}
+
+void write_value_json(const Value& item, std::string& out) {
+  JsonWriter writer(out);
+  switch (item.kind) {
+    case ValueKind::kNode:
+      fhir::write_json(*item.node, out);
+      return;
+    case ValueKind::kBoolean:
+      writer.value(item.boolean);
+      return;
+    case ValueKind::kInteger:
+      writer.value(item.integer);
+      return;
+    case ValueKind::kDecimal:
+      writer.raw(item.text);
+      return;
+    case ValueKind::kQuantity:
+      writer.begin_object();
+      writer.key("value");
+      writer.raw(item.text);
+      writer.field("unit", item.unit);
+      writer.end_object();
+      return;
+    default:
+      writer.value(std::string_view(item.text));
+      return;
+  }
+}
+
+std::string value_to_string(const Value& item) {
+  switch (item.kind) {
+    case ValueKind::kBoolean:
+      return item.boolean ? "true" : "false";
+    case ValueKind::kInteger:
+      return std::to_string(item.integer);
+    case ValueKind::kQuantity:
+      return item.text + " '" + item.unit + "'";
+    case ValueKind::kNode: {
+      std::string out;
+      fhir::write_json(*item.node, out);
+      return out;
+    }
+    default:
+      return item.text;
+  }
+}
+
+bool is_of_type(const Value& item, std::string_view type) {
+  if (type.starts_with("FHIR.")) type.remove_prefix(5);
+  if (type.starts_with("System.")) {
+    type.remove_prefix(7);
+    switch (item.kind) {
+      case ValueKind::kBoolean:
+        return type == "Boolean";
+      case ValueKind::kInteger:
+        return type == "Integer";
+      case ValueKind::kDecimal:
+        return type == "Decimal";
+      case ValueKind::kString:
+        return type == "String";
+      case ValueKind::kDate:
+        return type == "Date";
+      case ValueKind::kDateTime:
+        return type == "DateTime";
+      case ValueKind::kTime:
+        return type == "Time";
+      case ValueKind::kQuantity:
+        return type == "Quantity";
+      case ValueKind::kNode:
+        return false;
+    }
+  }
+  std::string name = item.type_name();
+  while (!name.empty()) {
+    if (name == type) return true;
+    name = std::string(base_type(name));
+  }
+  // An untyped JSON integer is also a valid decimal only when asked as such.
+  if (item.type.empty() && item.kind == ValueKind::kInteger && is_integer_type(type)) return true;
+  return false;
+}
+
+}  // namespace fos::fhirpath
