@@ -33,7 +33,21 @@ struct Generator::Impl {
       : config(std::move(c)),
         options(std::move(o)),
         network(detail::build_care_network(config)),
-        people(config) {}
+        people(config) {
+    LoadOptions load;
+    if (!options.modules_dir.empty()) load.dirs.push_back(options.modules_dir);
+    for (const auto& dir : options.add_module_dirs) load.dirs.push_back(dir);
+    load.filter = options.module_filter;
+    if (load.dirs.empty()) return;
+    engine = std::make_unique<Engine>(ModuleLibrary::load(load));
+    if (engine->library().modules().empty()) {
+      engine.reset();
+      return;
+    }
+    if (options.module_stats) stats = std::make_unique<ModuleStats>(engine->library());
+  }
+
+  record::PatientRecord generate_with_modules(uint64_t index) const;
 
   // The primary-care clinician a patient sees: a pediatrician under 18.
   const record::Provider& clinician(const detail::CityCare& care, bool child, size_t pick) const {
@@ -45,6 +59,8 @@ struct Generator::Impl {
   GenerateOptions options;
   detail::CareNetwork network;
   detail::Demographer people;  // refers to `config`: declared after it
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<ModuleStats> stats;
 };
 
 Generator::Generator(SynthConfig config, GenerateOptions options)
@@ -60,8 +76,74 @@ const GenerateOptions& Generator::options() const {
   return impl_->options;
 }
 
+const ModuleLibrary* Generator::modules() const {
+  return impl_->engine ? &impl_->engine->library() : nullptr;
+}
+
+const ModuleStats* Generator::module_stats() const {
+  return impl_->stats.get();
+}
+
+// With modules the whole life is built (every wellness visit), the engine adds its
+// entries, and finalize_record orders encounters and cuts the export window.
+record::PatientRecord Generator::Impl::generate_with_modules(uint64_t index) const {
+  const Rng patient(options.seed, index);
+  Rng demographics = patient.derive("demographics");
+  Rng mortality = patient.derive("mortality");
+  detail::PersonDraw draw = people.draw(index, options.reference_date, demographics, mortality);
+  record::PatientRecord rec;
+  rec.person = std::move(draw.person);
+  const record::Person& person = rec.person;
+
+  Rng wellness = patient.derive("wellness");
+  const auto visits =
+      detail::wellness_visits(config.wellness(), person.birth_time, draw.end, wellness);
+  Rng care = patient.derive("providers");
+  const auto pediatric_pick = static_cast<size_t>(care.next_u64() >> 1);
+  const auto adult_pick = static_cast<size_t>(care.next_u64() >> 1);
+  const detail::CityCare& city_care = network.cities[draw.city];
+  EngineInput input;
+  for (size_t i = 0; i < visits.size(); ++i) {
+    const bool child = age_in_years(person.birth_date, visits[i].date) < 18;
+    const record::Provider& provider =
+        clinician(city_care, child, child ? pediatric_pick : adult_pick);
+    record::Encounter& e = rec.encounters.emplace_back();
+    e.encounter_class = record::EncounterClass::kWellness;
+    e.type = child ? kWellChildVisit : kGeneralExam;
+    e.start = visits[i].start;
+    e.end = visits[i].end;
+    e.provider_id = provider.id;
+    e.organization_id = provider.organization_id;
+    input.wellness.push_back(static_cast<uint32_t>(i));
+  }
+  Rng vitals_rng = patient.derive("vitals");
+  detail::VitalsModel vitals(config.vitals(), person.sex, person.birth_date, vitals_rng);
+  for (size_t i = 0; i < visits.size(); ++i) {
+    vitals.measure(visits[i], static_cast<uint32_t>(i), true, rec.observations);
+  }
+  Rng immunizations = patient.derive("immunizations");
+  detail::immunize(config.vaccines(), person.birth_date, visits, 0, immunizations,
+                   rec.immunizations);
+
+  input.end = draw.end;
+  for (const State& s : config.demographics().states) {
+    if (s.code == person.address.state) input.state_name = s.name;
+  }
+  const record::Provider& provider = clinician(city_care, false, adult_pick);
+  input.provider_id = provider.id;
+  input.organization_id = provider.organization_id;
+  Instant end = draw.end;
+  if (const auto death = engine->run(rec, input, patient, stats.get()); death && *death < end) {
+    rec.person.death = *death;
+    end = *death;
+  }
+  finalize_record(rec, end, options.years_of_history);
+  return rec;
+}
+
 record::PatientRecord Generator::generate(uint64_t index) const {
   const Impl& impl = *impl_;
+  if (impl.engine) return impl.generate_with_modules(index);
   const Rng patient(impl.options.seed, index);
   Rng demographics = patient.derive("demographics");
   Rng mortality = patient.derive("mortality");

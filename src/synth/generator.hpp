@@ -12,6 +12,7 @@
 #include "record/patient_record.hpp"
 #include "record/provider.hpp"
 #include "synth/config.hpp"
+#include "synth/engine/engine.hpp"
 #include "synth/options.hpp"
 
 namespace fos::synth {
@@ -30,6 +31,11 @@ class Generator {
 
   /// The patient at population index `index`. Thread-safe; same inputs, same record.
   record::PatientRecord generate(uint64_t index) const;
+
+  /// The disease modules in use (null when none), and per-state entry counts of the
+  /// patients generated so far (null unless options.module_stats).
+  const ModuleLibrary* modules() const;
+  const ModuleStats* module_stats() const;
 
  private:
   struct Impl;

@@ -22,6 +22,18 @@ void GenerateOptions::validate() const {
   }
   if (years_of_history < 0) fail(ErrorKind::kInvalidInput, "--years-of-history: must be 0 or more");
   if (threads > 1024) fail(ErrorKind::kInvalidInput, "--threads: at most 1024");
+  std::error_code ec;
+  if (!modules_dir.empty() && !std::filesystem::is_directory(modules_dir, ec)) {
+    fail(ErrorKind::kInvalidInput, "--modules: '" + modules_dir.string() + "' is not a folder");
+  }
+  for (const auto& dir : add_module_dirs) {
+    if (!std::filesystem::is_directory(dir, ec)) {
+      fail(ErrorKind::kInvalidInput, "--add-modules: '" + dir.string() + "' is not a folder");
+    }
+  }
+  for (const auto& name : module_filter) {
+    if (name.empty()) fail(ErrorKind::kInvalidInput, "--module-filter: empty module name");
+  }
   const int year = reference_date.year();
   if (year < 1900 || year > 2200) {
     fail(ErrorKind::kInvalidInput, "--reference-date: must be between 1900 and 2200");

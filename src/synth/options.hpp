@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/date.hpp"
 
@@ -18,6 +20,14 @@ struct GenerateOptions {
   Date reference_date;  ///< "today" of the simulation; the CLI defaults it to the current date
   int years_of_history = 10;  ///< years exported before the end of the record; 0 = everything
   std::filesystem::path config_dir;  ///< empty: the configuration built into fos
+  /// Disease modules (GMF JSON folders). `modules_dir` replaces fos's own module set
+  /// (none built in yet, so empty = no modules); `add_module_dirs` are loaded on top
+  /// (same relative path overrides); `module_filter` keeps only these top-level
+  /// modules (by file name or module name; the submodules they call always load).
+  std::filesystem::path modules_dir;
+  std::vector<std::filesystem::path> add_module_dirs;
+  std::vector<std::string> module_filter;
+  bool module_stats = false;  ///< count, per module state, the patients who entered it
 
   /// Throws Error{kInvalidInput} naming the offending option.
   void validate() const;

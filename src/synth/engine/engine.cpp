@@ -1,0 +1,1252 @@
+// Engine: one patient's modules stepped through life (see engine.hpp for the semantics).
+#include "synth/engine/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "core/json_writer.hpp"
+#include "synth/engine/services.hpp"
+
+namespace fos::synth {
+namespace {
+
+using record::Code;
+
+constexpr int64_t kStep = 7 * Instant::kSecondsPerDay;
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMinEncounter = 15 * 60;
+constexpr int kMaxTransitionsPerStep = 100000;
+constexpr double kDaysPerYear = 365.2425;
+constexpr int64_t kLongWait = 30 * Instant::kSecondsPerDay;
+
+const Code kProblemEncounter{record::CodeSystem::kSnomed, "185347001",
+                             "Encounter for problem (procedure)"};
+
+record::EncounterClass record_class(ModuleEncounterClass c) {
+  switch (c) {
+    case ModuleEncounterClass::kWellness:
+      return record::EncounterClass::kWellness;
+    case ModuleEncounterClass::kAmbulatory:
+    case ModuleEncounterClass::kVirtual:
+      return record::EncounterClass::kAmbulatory;
+    case ModuleEncounterClass::kOutpatient:
+    case ModuleEncounterClass::kHospice:
+    case ModuleEncounterClass::kHome:
+      return record::EncounterClass::kOutpatient;
+    case ModuleEncounterClass::kEmergency:
+      return record::EncounterClass::kEmergency;
+    case ModuleEncounterClass::kUrgentCare:
+      return record::EncounterClass::kUrgentCare;
+    case ModuleEncounterClass::kInpatient:
+    case ModuleEncounterClass::kSnf:
+      return record::EncounterClass::kInpatient;
+  }
+  return record::EncounterClass::kAmbulatory;
+}
+
+record::ObservationCategory category(const std::string& c) {
+  using record::ObservationCategory;
+  if (c == "laboratory") return ObservationCategory::kLaboratory;
+  if (c == "survey") return ObservationCategory::kSurvey;
+  if (c == "social-history") return ObservationCategory::kSocialHistory;
+  if (c == "imaging") return ObservationCategory::kImaging;
+  if (c == "procedure") return ObservationCategory::kProcedure;
+  if (c == "vital-signs") return ObservationCategory::kVitalSigns;
+  return ObservationCategory::kExam;  // exam, therapy, unset
+}
+
+record::AllergyCategory allergy_category(const std::string& c) {
+  if (c == "food") return record::AllergyCategory::kFood;
+  if (c == "medication") return record::AllergyCategory::kMedication;
+  if (c == "biologic") return record::AllergyCategory::kBiologic;
+  return record::AllergyCategory::kEnvironment;
+}
+
+double draw(const Distribution& d, Rng& rng) {
+  double v = 0;
+  switch (d.kind) {
+    case DistKind::kExact:
+      v = d.a;
+      break;
+    case DistKind::kUniform:
+      v = rng.uniform(d.a, d.b);
+      break;
+    case DistKind::kGaussian:
+      v = rng.normal(d.a, d.b);
+      if (d.min) v = std::max(v, *d.min);
+      if (d.max) v = std::min(v, *d.max);
+      break;
+    case DistKind::kExponential:
+      v = 1 + d.a * -std::log(1 - rng.uniform());
+      break;
+    case DistKind::kTriangular: {
+      const double u = rng.uniform();
+      const double f = (d.b - d.a) / (d.c - d.a);
+      v = u < f ? d.a + std::sqrt(u * (d.c - d.a) * (d.b - d.a))
+                : d.c - std::sqrt((1 - u) * (d.c - d.a) * (d.c - d.b));
+      break;
+    }
+  }
+  return d.round ? std::round(v) : v;
+}
+
+double round_to(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+bool compare(double a, Op op, double b) {
+  switch (op) {
+    case Op::kLt:
+      return a < b;
+    case Op::kLe:
+      return a <= b;
+    case Op::kEq:
+      return a == b;
+    case Op::kGe:
+      return a >= b;
+    case Op::kGt:
+      return a > b;
+    case Op::kNe:
+      return a != b;
+    default:
+      return false;
+  }
+}
+
+bool same_code(const Code& a, const Code& b) {
+  return a.code == b.code && a.system == b.system;
+}
+
+bool any_code(const std::vector<Code>& codes, const Code& c) {
+  return std::any_of(codes.begin(), codes.end(), [&](const Code& x) { return same_code(x, c); });
+}
+
+}  // namespace
+
+// Lookup-table keys and person strings interned once per engine.
+struct Engine::Tables {
+  NameTable strings;  ///< the library's strings first (same ids), then person values
+  uint32_t gender = 0, race = 0, ethnicity = 0, state = 0, ses = 0;
+  uint32_t male = 0, female = 0;
+  std::array<uint32_t, 6> races{};
+  uint32_t hispanic = 0, nonhispanic = 0;
+  std::array<uint32_t, 3> ses_values{};  ///< Low, Middle, High
+  uint32_t smoker = 0, insurance = 0, first_language = 0, rh_neg = 0, sexual_orientation = 0;
+  uint32_t mi_risk = 0, ihd_risk = 0, stroke_risk = 0, afib_risk = 0, income = 0, education = 0;
+  uint32_t poverty_ratio = 0, marital = 0;
+  std::unordered_map<const LookupTable*, std::vector<std::vector<uint32_t>>> keys;
+};
+
+namespace {
+
+struct Frame {
+  const Module* module = nullptr;
+  int32_t state = 0;
+  bool fresh = true;  ///< just entered: run the state's entry actions
+  int64_t until = 0;  ///< Delay / Procedure expiry
+};
+
+struct Pending {
+  const ModuleState* state;
+  uint32_t target;  ///< state name id of the encounter that diagnoses it
+};
+
+struct Run {
+  const Module* module = nullptr;
+  size_t index = 0;
+  std::vector<Frame> stack;
+  int64_t wake = 0;
+  bool resume_at_wake = false;
+  bool done = false;
+  int32_t encounter = kNone;  ///< encounter this module has open (or joined)
+  uint32_t encounter_state = 0;
+  size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
+  Rng rng{0, 0};
+  std::vector<std::pair<uint32_t, int64_t>> history;  ///< (state name id, entered at)
+  std::vector<Pending> pending;
+  std::vector<std::vector<uint8_t>> entered;  ///< stats: [0] top, then per submodule used
+};
+
+struct Named {
+  uint32_t name;
+  EntryKind kind;
+  uint32_t index;
+};
+
+class Life {
+ public:
+  Life(const ModuleLibrary& lib, const Engine::Tables& tables, record::PatientRecord& rec,
+       const EngineInput& input, const Rng& patient)
+      : lib_(lib),
+        t_(tables),
+        rec_(rec),
+        in_(input),
+        services_rng_(patient.derive("module-services")),
+        vitals_(rec.person.sex, rec.person.birth_date, services_rng_) {
+    attributes_.resize(lib.attributes().size() + 1);
+    wellness_count_ = rec.encounters.size();
+    symptoms_.assign(lib.symptoms().size(), 0.0);
+    const Rng modules = patient.derive("modules");
+    for (size_t i = 0; i < lib.modules().size(); ++i) {
+      Run r;
+      r.module = lib.modules()[i].get();
+      r.index = i;
+      r.rng = modules.derive(r.module->key);
+      r.stack.push_back({r.module, 0, true, 0});
+      r.wake = rec.person.birth_time.seconds();
+      runs_.push_back(std::move(r));
+    }
+    lifecycle_start();
+  }
+
+  std::optional<Instant> simulate(ModuleStats* stats) {
+    const int64_t birth = rec_.person.birth_time.seconds();
+    const int64_t end = in_.end.seconds();
+    int64_t next_year = birth;
+    for (int64_t step = birth; step <= end; step += kStep) {
+      if (step >= next_year) {
+        lifecycle_year(Instant(step));
+        next_year += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
+      }
+      for (Run& r : runs_) {
+        if (r.done || r.wake > step) continue;
+        process(r, step);
+        if (death_ && death_->seconds() <= step) break;
+      }
+      if (death_ && death_->seconds() <= step) break;
+      // Jump over steps where nothing is due (all blocked on later times).
+      int64_t next = kNever;
+      for (const Run& r : runs_) {
+        if (!r.done) next = std::min(next, r.wake);
+      }
+      if (next == kNever) break;
+      if (next > step + kStep) {
+        const int64_t skip = (next - step) / kStep;
+        const int64_t target = step + skip * kStep;
+        // Keep the yearly lifecycle update on schedule.
+        while (next_year <= target) {
+          lifecycle_year(Instant(next_year));
+          next_year += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
+        }
+        step = target - kStep;
+        if (step + kStep > end) break;
+      }
+    }
+    close_open_encounters();
+    if (stats) record_stats(*stats);
+    return death_;
+  }
+
+ private:
+  // ---- lifecycle service -------------------------------------------------------------
+  void set_string(uint32_t attr, uint32_t id) {
+    attributes_[attr] = Value{ValueKind::kString, {}, 0, id, nullptr};
+  }
+
+  void lifecycle_start() {
+    const record::Person& p = rec_.person;
+    Rng& rng = services_rng_;
+    const bool male = p.sex == record::Sex::kMale;
+    set_string(t_.gender, male ? t_.male : t_.female);
+    set_string(t_.race, t_.races[static_cast<size_t>(p.race)]);
+    set_string(t_.ethnicity,
+               p.ethnicity == record::Ethnicity::kHispanic ? t_.hispanic : t_.nonhispanic);
+    if (auto s = t_.strings.find(in_.state_name)) set_string(t_.state, *s);
+    // Socioeconomic status (Synthea: 0.2 income + 0.7 education + 0.1 occupation).
+    const double income = rng.uniform();
+    const double education = rng.uniform();
+    const double score = 0.2 * income + 0.7 * education + 0.1 * rng.uniform();
+    ses_ = score >= 0.66 ? 2 : score >= 0.25 ? 1 : 0;
+    set_string(t_.ses, t_.ses_values[ses_]);
+    attributes_[t_.income] = Value::of_number(std::round(15000 + 120000 * income * income));
+    attributes_[t_.poverty_ratio] = Value::of_number(0.5 + 4 * income);
+    static constexpr std::array<std::string_view, 4> kEducation = {"less_than_hs", "hs_degree",
+                                                                   "some_college", "bs_degree"};
+    if (auto e = t_.strings.find(kEducation[std::min<size_t>(3, size_t(education * 4))])) {
+      set_string(t_.education, *e);
+    }
+    if (auto l = t_.strings.find(p.language == "es" ? "spanish" : "english")) {
+      set_string(t_.first_language, *l);
+    }
+    attributes_[t_.rh_neg] = Value::of_bool(rng.bernoulli(0.15));
+    const double so = rng.uniform();
+    if (auto s = t_.strings.find(so < 0.88   ? "heterosexual"
+                                 : so < 0.94 ? "homosexual"
+                                             : "bisexual")) {
+      set_string(t_.sexual_orientation, *s);
+    }
+    smoker_draw_ = rng.uniform();
+  }
+
+  // Yearly: age-dependent attributes (smoking, insurance, cardiovascular risks).
+  void lifecycle_year(Instant when) {
+    const double age = (when.date().days() - rec_.person.birth_date.days()) / kDaysPerYear;
+    const bool male = rec_.person.sex == record::Sex::kMale;
+    attributes_[t_.smoker] = Value::of_bool(age >= 16 && smoker_draw_ < (male ? 0.16 : 0.12));
+    const char* insurance = age >= 65 ? "medicare" : ses_ == 0 ? "medicaid" : "private";
+    if (auto s = t_.strings.find(insurance)) set_string(t_.insurance, *s);
+    if (auto s = t_.strings.find(
+            age >= 25 && rec_.person.marital_status == record::MaritalStatus::kMarried ? "M"
+                                                                                       : "S")) {
+      set_string(t_.marital, *s);
+    }
+    // Ten-year risks by age (rough US incidence), as per-step probabilities.
+    auto per_step = [](double ten_year) { return 1 - std::pow(1 - ten_year, 7.0 / 3652.5); };
+    const double band = std::clamp((age - 35) / 10, 0.0, 5.0);
+    const double sex = male ? 1.4 : 1.0;
+    attributes_[t_.afib_risk] =
+        Value::of_number(per_step(std::min(0.3, 0.004 * std::exp(0.85 * band))));
+    attributes_[t_.mi_risk] =
+        Value::of_number(per_step(std::min(0.3, sex * 0.006 * std::exp(0.6 * band))));
+    attributes_[t_.ihd_risk] =
+        Value::of_number(per_step(std::min(0.3, sex * 0.01 * std::exp(0.6 * band))));
+    attributes_[t_.stroke_risk] =
+        Value::of_number(per_step(std::min(0.3, 0.004 * std::exp(0.7 * band))));
+  }
+
+  // ---- encounters ----------------------------------------------------------------------
+  uint32_t new_encounter(Instant start, record::EncounterClass c, const Code& type) {
+    record::Encounter& e = rec_.encounters.emplace_back();
+    e.encounter_class = c;
+    e.type = type;
+    e.start = start;
+    e.end = start;
+    e.provider_id = in_.provider_id;
+    e.organization_id = in_.organization_id;
+    const auto index = static_cast<uint32_t>(rec_.encounters.size() - 1);
+    if (latest_module_ == kNone ||
+        rec_.encounters[static_cast<size_t>(latest_module_)].start <= start) {
+      latest_module_ = static_cast<int32_t>(index);
+    }
+    return index;
+  }
+
+  void end_encounter(uint32_t index, int64_t t) {
+    record::Encounter& e = rec_.encounters[index];
+    e.end = Instant(std::max({t, e.end.seconds(), e.start.seconds() + kMinEncounter}));
+  }
+
+  // The encounter an entry made at `t` by run `r` belongs to.
+  uint32_t encounter_for(Run& r, int64_t t) {
+    if (r.encounter != kNone) return static_cast<uint32_t>(r.encounter);
+    // Else the latest encounter begun by then (wellness or any module's).
+    int32_t best = kNone;
+    const auto it = std::upper_bound(
+        in_.wellness.begin(), in_.wellness.end(), t,
+        [&](int64_t v, uint32_t e) { return v < rec_.encounters[e].start.seconds(); });
+    if (it != in_.wellness.begin()) best = static_cast<int32_t>(*(it - 1));
+    if (latest_module_ != kNone &&
+        rec_.encounters[static_cast<size_t>(latest_module_)].start.seconds() <= t &&
+        (best == kNone || rec_.encounters[static_cast<size_t>(latest_module_)].start >=
+                              rec_.encounters[static_cast<size_t>(best)].start)) {
+      best = latest_module_;
+    }
+    if (best != kNone) return static_cast<uint32_t>(best);
+    const uint32_t e =
+        new_encounter(Instant(t), record::EncounterClass::kAmbulatory, kProblemEncounter);
+    end_encounter(e, t);
+    return e;
+  }
+
+  void close_open_encounters() {
+    for (Run& r : runs_) {
+      if (r.encounter != kNone && !is_wellness(r.encounter)) {
+        end_encounter(static_cast<uint32_t>(r.encounter),
+                      rec_.encounters[static_cast<size_t>(r.encounter)].start.seconds());
+      }
+    }
+    const int64_t limit =
+        death_ ? std::min(death_->seconds(), in_.end.seconds()) : in_.end.seconds();
+    for (auto& e : rec_.encounters) {
+      if (e.end.seconds() > limit && e.start.seconds() <= limit)
+        e.end = Instant(std::max(limit, e.start.seconds()));
+    }
+  }
+
+  // Encounters present before the engine ran are the generator's wellness visits.
+  bool is_wellness(int32_t e) const { return static_cast<size_t>(e) < wellness_count_; }
+
+  // ---- logic ---------------------------------------------------------------------------
+  std::string_view text(uint32_t id) const { return t_.strings.name(id); }
+
+  bool compare_values(const Value& lhs, Op op, const Value& rhs) const {
+    if (op == Op::kIsNil) return lhs.kind == ValueKind::kNil;
+    if (op == Op::kIsNotNil) return lhs.kind != ValueKind::kNil;
+    if (lhs.kind == ValueKind::kNil) return false;
+    const bool numeric_l = lhs.kind == ValueKind::kNumber || lhs.kind == ValueKind::kBool;
+    const bool numeric_r = rhs.kind == ValueKind::kNumber || rhs.kind == ValueKind::kBool;
+    if (numeric_l && numeric_r) {
+      if (lhs.kind != rhs.kind && (op == Op::kEq || op == Op::kNe)) return op == Op::kNe;
+      return compare(lhs.number, op, rhs.number);
+    }
+    if (lhs.kind == ValueKind::kString && rhs.kind == ValueKind::kString) {
+      const int c = text(lhs.id).compare(text(rhs.id));
+      return compare(c, op, 0);
+    }
+    if (lhs.kind == ValueKind::kCode && rhs.kind == ValueKind::kCode) {
+      const bool same = same_code(*lhs.code, *rhs.code);
+      return op == Op::kEq ? same : op == Op::kNe ? !same : false;
+    }
+    if (lhs.kind == ValueKind::kEntry && rhs.kind == ValueKind::kEntry) {
+      const bool same = lhs.entry == rhs.entry && lhs.id == rhs.id;
+      return op == Op::kEq ? same : op == Op::kNe ? !same : false;
+    }
+    return op == Op::kNe;
+  }
+
+  double age_years(int64_t t) const {
+    return age_in_years(rec_.person.birth_date, Instant(t).date());
+  }
+
+  bool active_entry(LogicKind kind, const Logic& l) const {
+    const Value* ref = l.by_attribute ? &attributes_[l.attribute] : nullptr;
+    auto check = [&](const auto& entries, EntryKind ek, const auto& is_active) {
+      if (ref) {
+        return ref->kind == ValueKind::kEntry && ref->entry == ek && ref->id < entries.size() &&
+               is_active(entries[ref->id]);
+      }
+      for (const auto& e : entries) {
+        if (is_active(e) && any_code(l.codes, e.code)) return true;
+      }
+      return false;
+    };
+    switch (kind) {
+      case LogicKind::kActiveCondition:
+        return check(rec_.conditions, EntryKind::kCondition,
+                     [](const auto& e) { return !e.abatement; });
+      case LogicKind::kActiveMedication:
+        return check(rec_.medications, EntryKind::kMedication,
+                     [](const auto& e) { return !e.stop; });
+      case LogicKind::kActiveCarePlan:
+        return check(rec_.care_plans, EntryKind::kCarePlan, [](const auto& e) { return !e.stop; });
+      default:
+        return check(rec_.allergies, EntryKind::kAllergy,
+                     [](const auto& e) { return !e.resolved; });
+    }
+  }
+
+  Value observation_value(const Logic& l) const {
+    const record::Observation* found = nullptr;
+    if (l.by_attribute) {
+      const Value& v = attributes_[l.attribute];
+      if (v.kind == ValueKind::kEntry && v.entry == EntryKind::kObservation)
+        found = &rec_.observations[v.id];
+    } else {
+      for (auto it = module_observations_.rbegin(); it != module_observations_.rend(); ++it) {
+        if (any_code(l.codes, rec_.observations[*it].code)) {
+          found = &rec_.observations[*it];
+          break;
+        }
+      }
+    }
+    if (!found) return Value{};
+    if (found->quantity) return Value::of_number(found->quantity->value);
+    if (found->value_code) return Value{ValueKind::kCode, {}, 0, 0, &*found->value_code};
+    return Value{ValueKind::kString, {}, 0, 0, nullptr};
+  }
+
+  bool eval(const Logic& l, const Run& r, int64_t t) const {
+    switch (l.kind) {
+      case LogicKind::kAnd:
+        return std::all_of(l.children.begin(), l.children.end(),
+                           [&](const Logic& c) { return eval(c, r, t); });
+      case LogicKind::kOr:
+        return std::any_of(l.children.begin(), l.children.end(),
+                           [&](const Logic& c) { return eval(c, r, t); });
+      case LogicKind::kNot:
+        return !eval(l.children[0], r, t);
+      case LogicKind::kAtLeast:
+      case LogicKind::kAtMost: {
+        const auto n = std::count_if(l.children.begin(), l.children.end(),
+                                     [&](const Logic& c) { return eval(c, r, t); });
+        return l.kind == LogicKind::kAtLeast ? n >= l.threshold : n <= l.threshold;
+      }
+      case LogicKind::kTrue:
+        return true;
+      case LogicKind::kFalse:
+        return false;
+      case LogicKind::kGender:
+        return (rec_.person.sex == record::Sex::kMale) == l.male;
+      case LogicKind::kAge: {
+        const Date on = Instant(t).date();
+        const double age = l.months ? age_in_months(rec_.person.birth_date, on)
+                                    : age_in_years(rec_.person.birth_date, on);
+        return compare(age, l.op, l.quantity);
+      }
+      case LogicKind::kDate: {
+        const CivilDate c = Instant(t).date().civil();
+        if (l.year) return compare(c.year, l.op, l.year);
+        if (l.month) return compare(c.month, l.op, l.month);
+        return compare(static_cast<double>(t), l.op, static_cast<double>(l.instant));
+      }
+      case LogicKind::kSes:
+        return text(l.name) == text(t_.ses_values[ses_]);
+      case LogicKind::kRace:
+        return l.name == t_.races[static_cast<size_t>(rec_.person.race)] ||
+               (l.name == t_.hispanic && rec_.person.ethnicity == record::Ethnicity::kHispanic);
+      case LogicKind::kSymptom:
+        return compare(symptoms_[l.name], l.op, l.value.number);
+      case LogicKind::kObservation:
+        return compare_values(observation_value(l), l.op, l.value);
+      case LogicKind::kVitalSign:
+        return compare(vitals_.at(l.vital, Instant(t)), l.op, l.value.number);
+      case LogicKind::kActiveCondition:
+      case LogicKind::kActiveMedication:
+      case LogicKind::kActiveCarePlan:
+      case LogicKind::kActiveAllergy:
+        return active_entry(l.kind, l);
+      case LogicKind::kPriorState:
+        return prior_state(l, r, t);
+      case LogicKind::kAttribute:
+        return compare_values(attributes_[l.attribute], l.op, l.value);
+    }
+    return false;
+  }
+
+  bool prior_state(const Logic& l, const Run& r, int64_t t) const {
+    for (auto it = r.history.rbegin(); it != r.history.rend(); ++it) {
+      if (l.since && it->first == *l.since) return false;
+      if (it->first != l.name) continue;
+      return !l.within || t - it->second <= *l.within;
+    }
+    return false;
+  }
+
+  // ---- transitions ---------------------------------------------------------------------
+  int32_t pick(const std::vector<WeightedTarget>& weights, const std::vector<double>* given,
+               Run& r) {
+    const double u = r.rng.uniform();
+    double sum = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      double p = given ? (*given)[i] : weights[i].probability;
+      if (weights[i].attribute) {
+        const Value& v = attributes_[*weights[i].attribute];
+        if (v.kind == ValueKind::kNumber) p = v.number;
+      }
+      sum += p;
+      if (u < sum) return weights[i].target;
+    }
+    return weights.back().target;
+  }
+
+  bool row_matches(const LookupTable& table, size_t row, const std::vector<uint32_t>& keys,
+                   int64_t t) const {
+    const LookupTable::Row& rw = table.rows[row];
+    for (size_t k = 0; k < table.key_attributes.size(); ++k) {
+      const Value& v = attributes_[table.key_attributes[k]];
+      if (v.kind == ValueKind::kString) {
+        if (v.id != keys[k]) return false;
+      } else if (v.kind == ValueKind::kNumber || v.kind == ValueKind::kBool) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v.number);
+        if (rw.keys[k] != buf) return false;
+      } else {
+        return false;
+      }
+    }
+    if (table.has_age) {
+      const double age = age_years(t);
+      if (age < rw.age_low || age > rw.age_high) return false;
+    }
+    if (table.has_time) {
+      const int64_t ms = t * 1000;
+      if (ms < rw.time_low || ms > rw.time_high) return false;
+    }
+    return true;
+  }
+
+  int32_t next_state(const Transition& tr, Run& r, int64_t t) {
+    switch (tr.kind) {
+      case TransitionKind::kDirect:
+        return tr.target;
+      case TransitionKind::kDistributed:
+        return pick(tr.weights, nullptr, r);
+      case TransitionKind::kConditional:
+      case TransitionKind::kComplex:
+        for (const TransitionOption& o : tr.options) {
+          if (o.condition && !eval(*o.condition, r, t)) continue;
+          return o.target != kNone ? o.target : pick(o.weights, nullptr, r);
+        }
+        {
+          const TransitionOption& last = tr.options.back();
+          return last.target != kNone ? last.target : pick(last.weights, nullptr, r);
+        }
+      case TransitionKind::kLookupTable: {
+        const auto& keys = t_.keys.at(tr.table);
+        for (size_t row = 0; row < tr.table->rows.size(); ++row) {
+          if (!row_matches(*tr.table, row, keys[row], t)) continue;
+          std::vector<double> p;
+          for (int32_t c : tr.table_columns)
+            p.push_back(tr.table->rows[row].probabilities[static_cast<size_t>(c)]);
+          return pick(tr.weights, &p, r);
+        }
+        return pick(tr.weights, nullptr, r);
+      }
+      case TransitionKind::kTypeOfCare: {
+        // Telemedicine from March 2020 (Synthea's TelemedicineConfig, simplified).
+        const bool tele_era = Instant(t) >= Instant::at(Date::from_civil(2020, 3, 1));
+        const double u = r.rng.uniform();
+        if (u < 0.1) return tr.emergency;
+        if (tele_era && u < 0.35) return tr.telemedicine;
+        return tr.ambulatory;
+      }
+      case TransitionKind::kNone:
+        break;
+    }
+    return kNone;
+  }
+
+  // ---- entries -------------------------------------------------------------------------
+  void name_entry(const ModuleState& s, EntryKind kind, uint32_t index) {
+    named_.push_back({s.name_id, kind, index});
+    if (s.assign_to_attribute) {
+      attributes_[*s.assign_to_attribute] = Value{ValueKind::kEntry, kind, 0, index, nullptr};
+    }
+  }
+
+  // The entry a *End state refers to: by state name, attribute, or code.
+  std::optional<uint32_t> find_entry(const ModuleState& s, EntryKind kind, const auto& entries,
+                                     const auto& is_active) const {
+    if (s.target_state) {
+      for (auto it = named_.rbegin(); it != named_.rend(); ++it) {
+        if (it->name == *s.target_state && it->kind == kind) return it->index;
+      }
+      return std::nullopt;
+    }
+    if (s.referenced_by_attribute) {
+      const Value& v = attributes_[*s.referenced_by_attribute];
+      if (v.kind == ValueKind::kEntry && v.entry == kind) return v.id;
+      return std::nullopt;
+    }
+    for (size_t i = entries.size(); i-- > 0;) {
+      if (is_active(entries[i]) && any_code(s.codes, entries[i].code))
+        return static_cast<uint32_t>(i);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Code> reason(const ModuleState& s) const {
+    if (s.reason_attribute) {
+      const Value& v = attributes_[*s.reason_attribute];
+      if (v.kind == ValueKind::kEntry && v.entry == EntryKind::kCondition)
+        return rec_.conditions[v.id].code;
+      if (v.kind == ValueKind::kCode) return *v.code;
+    }
+    if (s.reason_state) {
+      for (auto it = named_.rbegin(); it != named_.rend(); ++it) {
+        if (it->name == *s.reason_state && it->kind == EntryKind::kCondition) {
+          return rec_.conditions[it->index].code;
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  void diagnose(const ModuleState& s, Run& r, int64_t t) {
+    const uint32_t enc = encounter_for(r, t);
+    if (s.type == StateType::kAllergyOnset) {
+      record::Allergy& a = rec_.allergies.emplace_back();
+      a.encounter = enc;
+      a.code = s.codes[0];
+      a.category = allergy_category(s.allergy_category);
+      a.onset = Instant(t);
+      a.reactions = s.reactions;
+      name_entry(s, EntryKind::kAllergy, static_cast<uint32_t>(rec_.allergies.size() - 1));
+      return;
+    }
+    for (const auto& c : rec_.conditions) {
+      if (!c.abatement && same_code(c.code, s.codes[0])) {
+        // Already active: Synthea keeps one entry; refer to it again.
+        name_entry(s, EntryKind::kCondition, static_cast<uint32_t>(&c - rec_.conditions.data()));
+        return;
+      }
+    }
+    record::Condition& c = rec_.conditions.emplace_back();
+    c.encounter = enc;
+    c.code = s.codes[0];
+    c.onset = Instant(t);
+    name_entry(s, EntryKind::kCondition, static_cast<uint32_t>(rec_.conditions.size() - 1));
+  }
+
+  void observe(const ObservationBody& b, Run& r, int64_t t, record::Observation& o) {
+    o.code = b.codes[0];
+    o.category = category(b.category);
+    o.effective = Instant(t);
+    switch (b.source) {
+      case ObsSource::kDistribution:
+        o.quantity =
+            record::Quantity{round_to(draw(b.distribution, r.rng), b.decimals), b.decimals, b.unit};
+        break;
+      case ObsSource::kVitalSign:
+        o.quantity = record::Quantity{round_to(vitals_.at(b.vital, Instant(t)), 1), 1, b.unit};
+        break;
+      case ObsSource::kAttribute: {
+        const Value& v = attributes_[b.attribute];
+        if (v.kind == ValueKind::kNumber)
+          o.quantity = record::Quantity{round_to(v.number, 2), 2, b.unit};
+        if (v.kind == ValueKind::kCode) o.value_code = *v.code;
+        if (v.kind == ValueKind::kString) o.value_text = std::string(text(v.id));
+        if (v.kind == ValueKind::kBool) o.value_text = v.number != 0 ? "true" : "false";
+        break;
+      }
+      case ObsSource::kValueCode:
+        o.value_code = b.value_code;
+        break;
+      case ObsSource::kText:
+        o.value_text = b.text;
+        break;
+      default:
+        break;
+    }
+  }
+
+  uint32_t add_observation(const ObservationBody& b, Run& r, int64_t t, uint32_t enc) {
+    record::Observation& o = rec_.observations.emplace_back();
+    o.encounter = enc;
+    observe(b, r, t, o);
+    const auto index = static_cast<uint32_t>(rec_.observations.size() - 1);
+    module_observations_.push_back(index);
+    return index;
+  }
+
+  std::string udi(Run& r, int64_t t) {
+    std::string s = "(01)";
+    for (int i = 0; i < 14; ++i) s.push_back(static_cast<char>('0' + r.rng.uniform_int(0, 9)));
+    s += "(11)";
+    const CivilDate c = Instant(t).date().civil();
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d%02d%02d", c.year % 100, c.month, c.day);
+    s += buf;
+    return s;
+  }
+
+  enum class Outcome : uint8_t { kNext, kBlock, kEnter, kTerminal, kStop };
+
+  // Runs the current state at time `t` (may move `t` forward for waits that end).
+  Outcome run_state(Run& r, int64_t& t, int64_t step) {
+    Frame& f = r.stack.back();
+    const ModuleState& s = f.module->states[static_cast<size_t>(f.state)];
+    const bool fresh = f.fresh;
+    f.fresh = false;
+    switch (s.type) {
+      case StateType::kInitial:
+      case StateType::kSimple:
+      case StateType::kPhysiology:
+        return Outcome::kNext;
+      case StateType::kTerminal:
+        return Outcome::kTerminal;
+      case StateType::kGuard:
+        if (eval(*s.allow, r, t)) return Outcome::kNext;
+        block(r, step + kStep, false, t);
+        return Outcome::kBlock;
+      case StateType::kDelay:
+      case StateType::kProcedure: {
+        if (fresh) {
+          const int64_t d =
+              s.distribution ? static_cast<int64_t>(draw(*s.distribution, r.rng) * s.unit_seconds)
+                             : 0;
+          f.until = t + std::max<int64_t>(0, d);
+          if (s.type == StateType::kProcedure) procedure(s, r, t, f.until);
+        }
+        if (f.until <= t) return Outcome::kNext;
+        if (f.until <= step) {
+          t = f.until;  // expired between steps: continue at the exact time
+          return Outcome::kNext;
+        }
+        block(r, f.until, true, t);
+        return Outcome::kBlock;
+      }
+      case StateType::kSetAttribute:
+        set_attribute(s, r);
+        return Outcome::kNext;
+      case StateType::kCounter: {
+        Value& v = attributes_[s.attribute];
+        const double base = v.kind == ValueKind::kNumber ? v.number : 0;
+        v = Value::of_number(base + s.amount);
+        return Outcome::kNext;
+      }
+      case StateType::kCallSubmodule:
+        if (!fresh) return Outcome::kNext;  // the submodule has finished
+        r.stack.push_back({lib_.submodules()[static_cast<size_t>(s.submodule)].get(), 0, true, 0});
+        return Outcome::kEnter;
+      case StateType::kEncounter:
+        return encounter(s, r, t, step);
+      case StateType::kEncounterEnd:
+        if (r.encounter != kNone) {
+          if (!is_wellness(r.encounter)) end_encounter(static_cast<uint32_t>(r.encounter), t);
+          if (lock_ == &r) lock_ = nullptr;
+          r.encounter = kNone;
+        }
+        return Outcome::kNext;
+      case StateType::kDeath:
+        if (s.delayed_death && s.distribution) {
+          const int64_t when =
+              t + static_cast<int64_t>(draw(*s.distribution, r.rng) * s.unit_seconds);
+          if (!death_ || when < death_->seconds()) death_ = Instant(when);
+          return Outcome::kNext;
+        }
+        if (!death_ || t < death_->seconds()) death_ = Instant(t);
+        return Outcome::kStop;
+      default:
+        clinical(s, r, t);
+        return Outcome::kNext;
+    }
+  }
+
+  void block(Run& r, int64_t wake, bool at_wake, int64_t t) {
+    r.wake = wake;
+    r.resume_at_wake = at_wake;
+    // A module waiting on a guard or for over 30 days inside its encounter lets go of
+    // the one-encounter lock (an approximation; see docs/modules.md).
+    if (lock_ == &r && (!at_wake || wake - t > kLongWait)) lock_ = nullptr;
+  }
+
+  Outcome encounter(const ModuleState& s, Run& r, int64_t& t, int64_t step) {
+    if (s.wellness) {
+      // Each wellness visit is joined at most once per module (Synthea's per-module
+      // "active wellness encounter" flag); one that began within the last step counts.
+      auto it = std::lower_bound(
+          in_.wellness.begin(), in_.wellness.end(), t - kStep,
+          [&](uint32_t e, int64_t v) { return rec_.encounters[e].start.seconds() < v; });
+      const auto after = in_.wellness.begin() + r.wellness_joined;
+      if (it < after) it = after;
+      if (it == in_.wellness.end()) {
+        block(r, kNever, false, t);
+        return Outcome::kBlock;
+      }
+      const int64_t start = rec_.encounters[*it].start.seconds();
+      if (start > step) {
+        block(r, start, true, t);
+        return Outcome::kBlock;
+      }
+      t = std::max(t, start);
+      r.encounter = static_cast<int32_t>(*it);
+      r.wellness_joined = static_cast<size_t>(it - in_.wellness.begin()) + 1;
+    } else {
+      if (lock_ && lock_ != &r) {
+        block(r, step + kStep, false, t);
+        return Outcome::kBlock;
+      }
+      if (r.encounter != kNone && !is_wellness(r.encounter))
+        end_encounter(static_cast<uint32_t>(r.encounter), t);
+      const uint32_t e = new_encounter(Instant(t), record_class(s.encounter_class), s.codes[0]);
+      rec_.encounters[e].reason = reason(s);
+      r.encounter = static_cast<int32_t>(e);
+      lock_ = &r;
+    }
+    r.encounter_state = s.name_id;
+    // Diagnose what was waiting for this encounter.
+    for (size_t i = 0; i < r.pending.size();) {
+      if (r.pending[i].target == s.name_id) {
+        diagnose(*r.pending[i].state, r, t);
+        r.pending.erase(r.pending.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        ++i;
+      }
+    }
+    return Outcome::kNext;
+  }
+
+  void procedure(const ModuleState& s, Run& r, int64_t t, int64_t until) {
+    record::Procedure& p = rec_.procedures.emplace_back();
+    p.encounter = encounter_for(r, t);
+    p.code = s.codes[0];
+    p.start = Instant(t);
+    p.end = Instant(std::max(until, t));
+    p.reason = reason(s);
+    name_entry(s, EntryKind::kProcedure, static_cast<uint32_t>(rec_.procedures.size() - 1));
+  }
+
+  void set_attribute(const ModuleState& s, Run& r) {
+    Value& v = attributes_[s.attribute];
+    if (s.value) {
+      v = *s.value;
+    } else if (s.value_attribute) {
+      v = attributes_[*s.value_attribute];
+    } else if (s.distribution) {
+      double x = draw(*s.distribution, r.rng);
+      if (s.decimals >= 0) x = round_to(x, s.decimals);
+      v = Value::of_number(x);
+    } else {
+      v = Value{};
+    }
+  }
+
+  void clinical(const ModuleState& s, Run& r, int64_t t) {
+    switch (s.type) {
+      case StateType::kConditionOnset:
+      case StateType::kAllergyOnset:
+        if (s.target_encounter &&
+            !(r.encounter != kNone && r.encounter_state == *s.target_encounter)) {
+          r.pending.push_back({&s, *s.target_encounter});
+        } else {
+          diagnose(s, r, t);
+        }
+        break;
+      case StateType::kConditionEnd:
+        if (auto i = find_entry(s, EntryKind::kCondition, rec_.conditions,
+                                [](const auto& e) { return !e.abatement; })) {
+          if (!rec_.conditions[*i].abatement) rec_.conditions[*i].abatement = Instant(t);
+        }
+        break;
+      case StateType::kAllergyEnd:
+        if (auto i = find_entry(s, EntryKind::kAllergy, rec_.allergies,
+                                [](const auto& e) { return !e.resolved; })) {
+          if (!rec_.allergies[*i].resolved) rec_.allergies[*i].resolved = Instant(t);
+        }
+        break;
+      case StateType::kMedicationOrder: {
+        record::Medication& m = rec_.medications.emplace_back();
+        m.encounter = encounter_for(r, t);
+        m.code = s.codes[0];
+        m.start = Instant(t);
+        m.reason = reason(s);
+        m.dose = s.dose;
+        m.frequency = s.frequency;
+        m.period = s.period;
+        m.period_unit = s.period_unit;
+        m.as_needed = s.as_needed;
+        m.chronic = s.chronic;
+        name_entry(s, EntryKind::kMedication, static_cast<uint32_t>(rec_.medications.size() - 1));
+        break;
+      }
+      case StateType::kMedicationEnd:
+        if (auto i = find_entry(s, EntryKind::kMedication, rec_.medications,
+                                [](const auto& e) { return !e.stop; })) {
+          if (!rec_.medications[*i].stop) rec_.medications[*i].stop = Instant(t);
+        }
+        break;
+      case StateType::kCarePlanStart: {
+        record::CarePlan& c = rec_.care_plans.emplace_back();
+        c.encounter = encounter_for(r, t);
+        c.code = s.codes[0];
+        c.start = Instant(t);
+        c.activities = s.activities;
+        c.reason = reason(s);
+        name_entry(s, EntryKind::kCarePlan, static_cast<uint32_t>(rec_.care_plans.size() - 1));
+        break;
+      }
+      case StateType::kCarePlanEnd:
+        if (auto i = find_entry(s, EntryKind::kCarePlan, rec_.care_plans,
+                                [](const auto& e) { return !e.stop; })) {
+          if (!rec_.care_plans[*i].stop) rec_.care_plans[*i].stop = Instant(t);
+        }
+        break;
+      case StateType::kObservation: {
+        const uint32_t o = add_observation(s.observation, r, t, encounter_for(r, t));
+        name_entry(s, EntryKind::kObservation, o);
+        break;
+      }
+      case StateType::kMultiObservation: {
+        record::Observation panel;
+        panel.encounter = encounter_for(r, t);
+        panel.code = s.codes[0];
+        panel.category = category(s.observation.category);
+        panel.effective = Instant(t);
+        for (const ObservationBody& b : s.observations) {
+          record::Observation part;
+          observe(b, r, t, part);
+          panel.components.push_back({part.code, part.quantity, part.value_code});
+        }
+        rec_.observations.push_back(std::move(panel));
+        module_observations_.push_back(static_cast<uint32_t>(rec_.observations.size() - 1));
+        break;
+      }
+      case StateType::kDiagnosticReport: {
+        const uint32_t enc = encounter_for(r, t);
+        record::DiagnosticReport report;
+        report.encounter = enc;
+        report.code = s.codes[0];
+        report.effective = Instant(t);
+        for (const ObservationBody& b : s.observations)
+          report.results.push_back(add_observation(b, r, t, enc));
+        rec_.reports.push_back(std::move(report));
+        break;
+      }
+      case StateType::kImagingStudy: {
+        const uint32_t enc = encounter_for(r, t);
+        const auto n =
+            r.rng.uniform_int(std::max(1, s.min_series), std::max({1, s.min_series, s.max_series}));
+        for (int64_t i = 0; i < n; ++i) {
+          const ImagingSeries& series = s.series[static_cast<size_t>(i) % s.series.size()];
+          record::ImagingStudy& study = rec_.imaging_studies.emplace_back();
+          study.encounter = enc;
+          study.started = Instant(t);
+          study.procedure = *s.procedure_code;
+          study.modality = series.modality;
+          study.body_site = series.body_site;
+          study.sop_class = series.sop_classes[0];
+          study.instances = static_cast<uint32_t>(
+              r.rng.uniform_int(std::max(1, series.min_instances),
+                                std::max({1, series.min_instances, series.max_instances})));
+        }
+        record::Procedure& p = rec_.procedures.emplace_back();
+        p.encounter = enc;
+        p.code = *s.procedure_code;
+        p.start = Instant(t);
+        p.end = Instant(t + 30 * 60);
+        break;
+      }
+      case StateType::kDevice: {
+        record::Device& d = rec_.devices.emplace_back();
+        d.encounter = encounter_for(r, t);
+        d.code = *s.device_code;
+        d.start = Instant(t);
+        d.udi = udi(r, t);
+        name_entry(s, EntryKind::kDevice, static_cast<uint32_t>(rec_.devices.size() - 1));
+        break;
+      }
+      case StateType::kDeviceEnd:
+        if (auto i = find_entry(s, EntryKind::kDevice, rec_.devices,
+                                [](const auto& e) { return !e.stop; })) {
+          if (!rec_.devices[*i].stop) rec_.devices[*i].stop = Instant(t);
+        }
+        break;
+      case StateType::kSupplyList: {
+        const uint32_t enc = encounter_for(r, t);
+        for (const Supply& x : s.supplies) {
+          rec_.supplies.push_back({enc, x.code, Instant(t), static_cast<double>(x.quantity)});
+        }
+        break;
+      }
+      case StateType::kSymptom:
+        if (r.rng.bernoulli(s.probability)) symptoms_[s.symptom] = draw(*s.distribution, r.rng);
+        break;
+      case StateType::kVitalSign:
+        vitals_.set(s.vital, draw(*s.distribution, r.rng));
+        break;
+      case StateType::kVaccine: {
+        record::Immunization& i = rec_.immunizations.emplace_back();
+        i.encounter = encounter_for(r, t);
+        i.code = s.codes[0];
+        i.date = Instant(t);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  void enter(Run& r, int32_t state, int64_t t) {
+    Frame& f = r.stack.back();
+    f.state = state;
+    f.fresh = true;
+    r.history.emplace_back(f.module->states[static_cast<size_t>(state)].name_id, t);
+    mark(r, f.module, state);
+  }
+
+  void mark(Run& r, const Module* m, int32_t state) {
+    if (!stats_on_) return;
+    entered_.push_back({m, state});
+  }
+
+  void process(Run& r, int64_t step) {
+    int64_t t = r.resume_at_wake ? r.wake : step;
+    if (r.history.empty()) {
+      r.history.emplace_back(r.module->states[0].name_id, t);
+      mark(r, r.module, 0);
+    }
+    for (int n = 0; n < kMaxTransitionsPerStep; ++n) {
+      const Outcome o = run_state(r, t, step);
+      switch (o) {
+        case Outcome::kBlock:
+          return;
+        case Outcome::kStop:
+          r.done = true;
+          return;
+        case Outcome::kEnter: {
+          const Module* sub = r.stack.back().module;
+          r.history.emplace_back(sub->states[0].name_id, t);
+          mark(r, sub, 0);
+          continue;
+        }
+        case Outcome::kTerminal:
+          if (r.stack.size() > 1) {
+            r.stack.pop_back();  // back in the caller's CallSubmodule state
+            continue;
+          }
+          if (r.encounter != kNone && !is_wellness(r.encounter)) {
+            end_encounter(static_cast<uint32_t>(r.encounter), t);
+          }
+          if (lock_ == &r) lock_ = nullptr;
+          r.encounter = kNone;
+          r.done = true;
+          return;
+        case Outcome::kNext: {
+          const Frame& f = r.stack.back();
+          const int32_t next =
+              next_state(f.module->states[static_cast<size_t>(f.state)].transition, r, t);
+          enter(r, next, t);
+          break;
+        }
+      }
+      if (death_ && death_->seconds() <= t) {
+        r.done = true;
+        return;
+      }
+    }
+    fail(ErrorKind::kModule, r.module->file + ": more than " +
+                                 std::to_string(kMaxTransitionsPerStep) +
+                                 " transitions in one step (a loop without delay)");
+  }
+
+ public:
+  void enable_stats() { stats_on_ = true; }
+
+ private:
+  void record_stats(ModuleStats& stats) {
+    // Count each (module, state) once per patient.
+    std::sort(entered_.begin(), entered_.end());
+    entered_.erase(std::unique(entered_.begin(), entered_.end()), entered_.end());
+    for (const auto& [m, state] : entered_) stats.add(*m, static_cast<size_t>(state));
+  }
+
+  const ModuleLibrary& lib_;
+  const Engine::Tables& t_;
+  record::PatientRecord& rec_;
+  const EngineInput& in_;
+  Rng services_rng_;
+  detail::VitalSigns vitals_;
+  std::vector<Run> runs_;
+  std::vector<Value> attributes_;
+  std::vector<double> symptoms_;
+  std::vector<Named> named_;
+  std::vector<uint32_t> module_observations_;
+  const Run* lock_ = nullptr;
+  int32_t latest_module_ = kNone;
+  std::optional<Instant> death_;
+  size_t ses_ = 1;
+  double smoker_draw_ = 0;
+  size_t wellness_count_ = 0;
+  bool stats_on_ = false;
+  std::vector<std::pair<const Module*, int32_t>> entered_;
+};
+
+}  // namespace
+
+ModuleStats::ModuleStats(const ModuleLibrary& library) : library_(library) {
+  auto make = [&](const Module& m) {
+    auto counts = std::make_unique<std::atomic<uint64_t>[]>(m.states.size());
+    for (size_t i = 0; i < m.states.size(); ++i) counts[i].store(0);
+    counts_.emplace(&m, std::move(counts));
+  };
+  for (const auto& m : library.modules()) make(*m);
+  for (const auto& m : library.submodules()) make(*m);
+}
+
+void ModuleStats::add(const Module& module, size_t state) {
+  counts_.at(&module)[state].fetch_add(1, std::memory_order_relaxed);
+}
+
+uint64_t ModuleStats::entered(const Module& module, size_t state) const {
+  return counts_.at(&module)[state].load(std::memory_order_relaxed);
+}
+
+uint64_t ModuleStats::entered(StateType type) const {
+  uint64_t total = 0;
+  for (const auto& [m, counts] : counts_) {
+    for (size_t i = 0; i < m->states.size(); ++i) {
+      if (m->states[i].type == type) total += counts[i].load(std::memory_order_relaxed);
+    }
+  }
+  return total;
+}
+
+std::string ModuleStats::json() const {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("modules");
+  w.begin_object();
+  auto write = [&](const Module& m) {
+    w.key(m.key);
+    w.begin_object();
+    for (size_t i = 0; i < m.states.size(); ++i) w.field(m.states[i].name, entered(m, i));
+    w.end_object();
+  };
+  for (const auto& m : library_.modules()) write(*m);
+  for (const auto& m : library_.submodules()) write(*m);
+  w.end_object();
+  w.key("state_types");
+  w.begin_object();
+  for (size_t t = 0; t < static_cast<size_t>(StateType::kCount); ++t) {
+    w.field(to_string(static_cast<StateType>(t)), entered(static_cast<StateType>(t)));
+  }
+  w.end_object();
+  w.end_object();
+  out.push_back('\n');
+  return out;
+}
+
+Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
+    : library_(std::move(library)), tables_(std::make_unique<Tables>()) {
+  Tables& t = *tables_;
+  const ModuleLibrary& lib = *library_;
+  for (size_t i = 0; i < lib.strings().size(); ++i)
+    t.strings.intern(lib.strings().name(static_cast<uint32_t>(i)));
+  // Attributes no module names share one scratch slot past the library's ids.
+  auto attr = [&](std::string_view name) -> uint32_t {
+    const auto id = lib.attributes().find(name);
+    return id ? *id : static_cast<uint32_t>(lib.attributes().size());  // the scratch slot
+  };
+  t.gender = attr("gender");
+  t.race = attr("race");
+  t.ethnicity = attr("ethnicity");
+  t.state = attr("state");
+  t.ses = attr("socioeconomic_category");
+  t.smoker = attr("smoker");
+  t.insurance = attr("insurance_status");
+  t.first_language = attr("first_language");
+  t.rh_neg = attr("RH_NEG");
+  t.sexual_orientation = attr("sexual_orientation");
+  t.mi_risk = attr("mi_risk");
+  t.ihd_risk = attr("ihd_risk");
+  t.stroke_risk = attr("stroke_risk");
+  t.afib_risk = attr("atrial_fibrillation_risk");
+  t.income = attr("income");
+  t.education = attr("education");
+  t.poverty_ratio = attr("poverty_ratio");
+  t.marital = attr("marital_status");
+  t.male = t.strings.intern("M");
+  t.female = t.strings.intern("F");
+  static constexpr std::array<std::string_view, 6> kRaces = {"white",  "black",    "asian",
+                                                             "native", "hawaiian", "other"};
+  for (size_t i = 0; i < kRaces.size(); ++i) t.races[i] = t.strings.intern(kRaces[i]);
+  t.hispanic = t.strings.intern("hispanic");
+  t.nonhispanic = t.strings.intern("nonhispanic");
+  t.ses_values = {t.strings.intern("Low"), t.strings.intern("Middle"), t.strings.intern("High")};
+  for (std::string_view s :
+       {"medicare", "medicaid", "private", "none", "M", "S", "english", "spanish", "heterosexual",
+        "homosexual", "bisexual", "less_than_hs", "hs_degree", "some_college", "bs_degree"}) {
+    t.strings.intern(s);
+  }
+  auto collect = [&](const Module& m) {
+    for (const ModuleState& s : m.states) {
+      const LookupTable* table = s.transition.table;
+      if (!table || t.keys.count(table)) continue;
+      auto& rows = t.keys[table];
+      for (const auto& row : table->rows) {
+        std::vector<uint32_t> ids;
+        for (const std::string& k : row.keys) ids.push_back(t.strings.intern(k));
+        rows.push_back(std::move(ids));
+      }
+    }
+  };
+  for (const auto& m : lib.modules()) collect(*m);
+  for (const auto& m : lib.submodules()) collect(*m);
+}
+
+Engine::~Engine() = default;
+
+std::optional<Instant> Engine::run(record::PatientRecord& rec, const EngineInput& input,
+                                   const Rng& patient, ModuleStats* stats) const {
+  if (library_->modules().empty()) return std::nullopt;
+  Life life(*library_, *tables_, rec, input, patient);
+  if (stats) life.enable_stats();
+  return life.simulate(stats);
+}
+
+}  // namespace fos::synth
