@@ -78,6 +78,8 @@ struct GenerateFlags {
   std::string out = "fos-out";
   std::string fhir = "ndjson";
   std::vector<std::string> omop = {"csv"};
+  // Iceberg warehouse folder; empty: none (generate), <out>/warehouse (pipeline run).
+  std::string warehouse;
 };
 void add_generate_flags(CLI::App& command, GenerateFlags& flags);
 /// Turn the flags into a validated job (throws Error{kInvalidInput} naming the flag).

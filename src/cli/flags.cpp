@@ -78,6 +78,9 @@ void add_generate_flags(CLI::App& command, GenerateFlags& flags) {
                   "--omop csv,parquet)")
       ->delimiter(',')
       ->capture_default_str();
+  command.add_option("--warehouse", flags.warehouse,
+                     "Append the OMOP tables to this Apache Iceberg warehouse (namespace omop); "
+                     "pipeline run default: <out>/warehouse");
 }
 
 pipeline::GenerateJob make_generate_job(const GenerateFlags& flags) {

@@ -1,6 +1,8 @@
 // `fos generate`: make a synthetic population as FHIR R4 and OMOP CDM 5.4 files.
 #include "cli/app.hpp"
 #include "core/output.hpp"
+#include "core/uuid.hpp"
+#include "pipeline/warehouse.hpp"
 
 namespace fos::cli {
 
@@ -22,8 +24,17 @@ void add_generate_command(CLI::App& app, const GlobalOptions& global, Action& ac
             job, staged.staging(),
             [&bar](uint64_t done, uint64_t total) { bar.update(done, total); });
       }
+      std::map<std::string, uint64_t> lake_rows;
+      if (!flags->warehouse.empty()) {
+        lake_rows =
+            pipeline::append_to_warehouse(staged.staging(), flags->warehouse, Uuid::random().str());
+      }
       staged.commit();
       terminal.summary(format_summary(result, last - first, flags->out));
+      if (!lake_rows.empty()) {
+        terminal.summary("Iceberg warehouse " + flags->warehouse + " (one snapshot per table):\n" +
+                         format_counts(lake_rows, "  "));
+      }
       return kExitOk;
     };
   });

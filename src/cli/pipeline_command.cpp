@@ -63,6 +63,7 @@ void add_pipeline_command(CLI::App& app, const GlobalOptions& global, Action& ac
       pipeline::PipelineOptions options;
       options.job = make_generate_job(*flags);
       options.out = flags->out;
+      options.warehouse = flags->warehouse;
       const auto stages = pipeline::default_stages(options);
       Diagnostics diagnostics;
       ProgressBar bar(terminal, "generate");

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "core/output.hpp"
+#include "pipeline/warehouse.hpp"
 
 #ifndef FOS_VERSION
 #define FOS_VERSION "0.0.0"
@@ -86,6 +87,7 @@ std::vector<Stage> default_stages(const PipelineOptions& options) {
     return report;
   };
   stages.push_back(std::move(generate));
+  if (auto lake = lake_stage(options)) stages.push_back(std::move(*lake));
   return stages;
 }
 

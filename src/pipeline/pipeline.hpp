@@ -64,6 +64,7 @@ struct RunManifest {
 struct PipelineOptions {
   GenerateJob job;
   std::filesystem::path out = "fos-out";
+  std::filesystem::path warehouse;  ///< Iceberg warehouse of the lake stage; empty: <out>/warehouse
   void validate() const;
 };
 

@@ -1,0 +1,115 @@
+// Warehouse: CDM tables -> Iceberg table definitions and appends.
+#include "pipeline/warehouse.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "lake/duckdb/db.hpp"
+#include "omop/write/convert.hpp"
+#include "pipeline/pipeline.hpp"
+
+namespace fos::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+lake::IcebergType iceberg_type(const omop::CdmColumn& column) {
+  const std::string_view sql = omop::sql_type(column);
+  if (sql == "INTEGER") return lake::IcebergType::kInt;
+  if (sql == "BIGINT") return lake::IcebergType::kLong;
+  if (sql == "DOUBLE") return lake::IcebergType::kDouble;
+  if (sql == "DATE") return lake::IcebergType::kDate;
+  if (sql == "TIMESTAMP") return lake::IcebergType::kTimestamp;
+  return lake::IcebergType::kString;
+}
+
+// The date column whose year partitions an event table: the first *_start_date, else the
+// first *_date column; nullptr when there is none.
+const omop::CdmColumn* event_date(const omop::CdmTable& table) {
+  for (std::string_view suffix : {"_start_date", "_date"}) {
+    for (const omop::CdmColumn& c : table.columns) {
+      if (omop::sql_type(c) == "DATE" && c.name.ends_with(suffix)) return &c;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+lake::TableDefinition iceberg_definition(const omop::CdmTable& table) {
+  lake::TableDefinition d;
+  for (const omop::CdmColumn& c : table.columns) {
+    // DuckDB writes every Parquet column as OPTIONAL, so Iceberg fields stay optional too.
+    d.columns.push_back({std::string(c.name), iceberg_type(c), false});
+  }
+  if (table.name == "person") {
+    d.partition.push_back({"year_of_birth", lake::Transform{lake::TransformKind::kIdentity}, ""});
+  } else if (table.column_index("person_id")) {
+    if (const omop::CdmColumn* date = event_date(table)) {
+      d.partition.push_back(
+          {std::string(date->name), lake::Transform{lake::TransformKind::kYear}, ""});
+    }
+  }
+  d.properties["fos.source"] = "OMOP CDM 5.4 table " + std::string(table.name);
+  return d;
+}
+
+std::map<std::string, uint64_t> append_to_warehouse(const fs::path& run_dir,
+                                                    const fs::path& warehouse,
+                                                    const std::string& run_id) {
+  lake::Database db = lake::Database::in_memory();
+  lake::Connection con(db);
+  con.execute("SET memory_limit = '256MB'");
+  con.execute("SET threads = 2");
+  con.execute("SET preserve_insertion_order = true");
+  lake::CommitOptions options;
+  options.summary["fos.run-id"] = run_id;
+  std::map<std::string, uint64_t> rows;
+  for (const omop::CdmTable& table : omop::cdm_tables()) {
+    const std::string name(table.name);
+    const fs::path csv = run_dir / "omop" / (name + ".csv");
+    const fs::path parquet = run_dir / "omop" / (name + ".parquet");
+    std::string source;
+    if (fs::exists(csv)) {
+      source = omop::read_csv_sql(csv, table);
+    } else if (fs::exists(parquet)) {
+      source = "read_parquet(" + lake::sql_quote(parquet.string()) + ")";
+    } else {
+      continue;
+    }
+    lake::IcebergTable iceberg =
+        lake::IcebergTable::open_or_create(warehouse / "omop" / name, iceberg_definition(table));
+    const lake::AppendResult result = iceberg.append(con, source, options);
+    rows["omop." + name] = static_cast<uint64_t>(result.added_records);
+  }
+  if (rows.empty()) {
+    fail(ErrorKind::kInvalidInput, "--warehouse: no OMOP tables in " + (run_dir / "omop").string() +
+                                       " (the warehouse needs --omop csv or parquet)");
+  }
+  return rows;
+}
+
+std::optional<Stage> lake_stage(const PipelineOptions& options) {
+  const auto& formats = options.job.omop;
+  if (std::find(formats.begin(), formats.end(), omop::OmopFormat::kCsv) == formats.end() &&
+      std::find(formats.begin(), formats.end(), omop::OmopFormat::kParquet) == formats.end()) {
+    return std::nullopt;
+  }
+  const fs::path warehouse =
+      options.warehouse.empty() ? options.out / "warehouse" : options.warehouse;
+  Stage stage;
+  stage.name = "lake";
+  stage.inputs = {"omop/"};
+  stage.outputs = {warehouse.string() + "/omop/"};
+  stage.run = [warehouse](StageContext& context) {
+    StageReport report;
+    for (const auto& [table, n] :
+         append_to_warehouse(context.staging, warehouse, context.run_id.str())) {
+      report.counts["iceberg." + table] = n;
+    }
+    report.facts["warehouse"] = fs::absolute(warehouse).lexically_normal().string();
+    return report;
+  };
+  return stage;
+}
+
+}  // namespace fos::pipeline
