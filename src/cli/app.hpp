@@ -78,6 +78,10 @@ struct GenerateFlags {
   std::string out = "fos-out";
   std::string fhir = "ndjson";
   std::vector<std::string> omop = {"csv"};
+  std::string modules;                     // --modules: replace fos's module set
+  std::vector<std::string> add_modules;    // --add-modules (repeatable)
+  std::vector<std::string> module_filter;  // --module-filter NAME...
+  bool module_stats = false;               // --module-stats
   // Iceberg warehouse folder; empty: none (generate), <out>/warehouse (pipeline run).
   std::string warehouse;
 };

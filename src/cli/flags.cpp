@@ -47,6 +47,17 @@ Date today_utc() {
   return Instant(seconds.count()).date();
 }
 
+void add_module_flags(CLI::App& command, GenerateFlags& flags) {
+  command.add_option("--modules", flags.modules,
+                     "Folder of disease modules (Synthea GMF JSON) replacing fos's own set");
+  command.add_option("--add-modules", flags.add_modules,
+                     "Folder of disease modules loaded on top of the module set (repeatable)");
+  command.add_option("--module-filter", flags.module_filter,
+                     "Run only these top-level modules (file or module names) and what they call");
+  command.add_flag("--module-stats", flags.module_stats,
+                   "Write module-stats.json: per module and state, the patients who entered it");
+}
+
 }  // namespace
 
 void add_generate_flags(CLI::App& command, GenerateFlags& flags) {
@@ -78,6 +89,7 @@ void add_generate_flags(CLI::App& command, GenerateFlags& flags) {
                   "--omop csv,parquet)")
       ->delimiter(',')
       ->capture_default_str();
+  add_module_flags(command, flags);
   command.add_option("--warehouse", flags.warehouse,
                      "Append the OMOP tables to this Apache Iceberg warehouse (namespace omop); "
                      "pipeline run default: <out>/warehouse");
@@ -99,6 +111,10 @@ pipeline::GenerateJob make_generate_job(const GenerateFlags& flags) {
     g.reference_date = *date;
   }
   g.years_of_history = flags.years_of_history;
+  g.modules_dir = flags.modules;
+  for (const auto& dir : flags.add_modules) g.add_module_dirs.emplace_back(dir);
+  g.module_filter = flags.module_filter;
+  g.module_stats = flags.module_stats;
   if (!flags.config_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(flags.config_dir, ec)) {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
+#include "core/output.hpp"
 
 namespace fos::pipeline {
 
@@ -41,6 +42,9 @@ GenerateResult run_generate(const GenerateJob& job, const std::filesystem::path&
 
   GenerateResult result;
   result.population = synth::run_population(generator, sinks, progress);
+  if (const auto* stats = generator.module_stats()) {
+    write_file_atomic(staging / "module-stats.json", stats->json());
+  }
   if (fhir_sink) result.fhir = fhir_sink->counts();
   if (omop_sink) result.omop = omop_sink->counts();
   result.seconds =
