@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The Iceberg warehouse fos writes, judged by the shared Iceberg oracle (check-iceberg.mjs:
+# icebird plus the spec checks) and by Debian's python3-avro: every OMOP table after one
+# run, after three runs, as of the first snapshot, and after four writers appended at once.
+#
+# The oracle is copied once into ${FOS_ORACLE_CACHE:-build/oracles}/iceberg (shared/ is
+# read-only) and `npm ci` runs there once.
+source "$(dirname "$0")/../e2e/lib.sh"
+shared=${FOS_SHARED_DIR:?FOS_SHARED_DIR must point to the shared folder}
+cache=${FOS_ORACLE_CACHE:-build/oracles}
+oracle="$cache/iceberg"
+if [[ ! -f "$oracle/check-iceberg.mjs" ]]; then
+  mkdir -p "$cache"
+  tmp=$(mktemp -d "$cache/iceberg.tmp.XXXXXX")
+  cp -R "$shared/oracles/iceberg/." "$tmp/"
+  chmod -R u+w,go+rX "$tmp"
+  mv "$tmp" "$oracle" 2>/dev/null || rm -rf "$tmp"  # another run may have won the race
+fi
+if [[ ! -f "$oracle/node_modules/.fos-installed" ]]; then
+  (cd "$oracle" && npm ci --silent --no-audit --no-fund) && touch "$oracle/node_modules/.fos-installed"
+fi
+
+# rows RUN_DIR... : "table rows" lines summed over the runs' omop/*.csv files.
+rows() {
+  python3 - "$@" <<'PY'
+import csv, sys, pathlib, collections
+total = collections.Counter()
+for run in sys.argv[1:]:
+    for f in pathlib.Path(run, "omop").glob("*.csv"):
+        with f.open(newline="") as h:
+            total[f.stem] += sum(1 for _ in csv.reader(h)) - 1
+for t in sorted(total):
+    print(t, total[t])
+PY
+}
+
+# check WAREHOUSE SNAPSHOTS RUN_DIR...: every table passes --strict with the exact row count.
+check() {
+  local wh=$1 snapshots=$2
+  shift 2
+  local tables=0
+  while read -r table n; do
+    tables=$((tables + 1))
+    if node "$oracle/check-iceberg.mjs" "$wh/omop/$table" --strict --expect-rows "$n" \
+      --expect-snapshots "$snapshots" >"$WORK/check.log" 2>&1; then
+      pass
+    else
+      fail_check "$table ($snapshots snapshots, $n rows): $(tail -5 "$WORK/check.log")"
+    fi
+  done < <(rows "$@")
+  [[ $tables -ge 15 ]] && pass || fail_check "only $tables OMOP tables in $wh"
+}
+
+run_fos() { "$FOS" generate -q --reference-date 2024-03-01 --fhir none --omop csv "$@"; }
+
+# One run, then two more appended to the same warehouse.
+run_fos -p 40 -s 5 --out "$WORK/r1" --warehouse "$WORK/wh"
+check "$WORK/wh" 1 "$WORK/r1"
+run_fos -p 25 -s 6 --out "$WORK/r2" --warehouse "$WORK/wh"
+run_fos -p 30 -s 7 --out "$WORK/r3" --warehouse "$WORK/wh"
+check "$WORK/wh" 3 "$WORK/r1" "$WORK/r2" "$WORK/r3"
+
+# Time travel: v2 is the first append (v1 created the table empty).
+n1=$(rows "$WORK/r1" | awk '$1 == "measurement" {print $2}')
+node "$oracle/check-iceberg.mjs" "$WORK/wh/omop/measurement" --metadata v2.metadata.json \
+  --expect-rows "$n1" --strict >"$WORK/tt.log" 2>&1 && pass || fail_check "as of v2: $(tail -3 "$WORK/tt.log")"
+
+# person is partitioned by year_of_birth, event tables by the year of their start date.
+python3 - "$WORK/wh/omop" <<'PY' && pass || fail_check "partition specs are wrong"
+import json, sys, pathlib
+wh = pathlib.Path(sys.argv[1])
+def spec(t):
+    m = json.loads((wh / t / "metadata/v4.metadata.json").read_text())
+    s = m["schemas"][0]["fields"]
+    names = {f["id"]: f["name"] for f in s}
+    return [(names[f["source-id"]], f["transform"]) for f in m["partition-specs"][0]["fields"]]
+assert spec("person") == [("year_of_birth", "identity")], spec("person")
+assert spec("measurement") == [("measurement_date", "year")], spec("measurement")
+assert spec("visit_occurrence") == [("visit_start_date", "year")], spec("visit_occurrence")
+assert spec("concept") == [], spec("concept")
+runs = [s["summary"]["fos.run-id"] for s in json.loads(
+    (wh / "person/metadata/v4.metadata.json").read_text())["snapshots"]]
+assert len(set(runs)) == 3, runs
+PY
+
+# Every manifest and manifest list decodes with Debian's python3-avro.
+if /usr/bin/python3 -c 'import avro' 2>/dev/null; then
+  for t in person measurement concept; do
+    /usr/bin/python3 "$oracle/avro-dump.py" "$WORK/wh/omop/$t"/metadata/*.avro >"$WORK/avro.log" 2>&1 &&
+      grep -q 'avro root record: manifest_entry' "$WORK/avro.log" &&
+      grep -q 'avro root record: manifest_file' "$WORK/avro.log" && pass ||
+      fail_check "python3-avro could not read $t: $(tail -3 "$WORK/avro.log")"
+  done
+else
+  fail_check "python3-avro is not installed (apt-get install python3-avro)"
+fi
+
+# Four writers at once on one warehouse: every snapshot and every row survives.
+for i in 1 2 3 4; do
+  run_fos -p $((8 + i)) -s $((20 + i)) --out "$WORK/c$i" --warehouse "$WORK/wc" &
+done
+wait
+check "$WORK/wc" 4 "$WORK/c1" "$WORK/c2" "$WORK/c3" "$WORK/c4"
+finish
