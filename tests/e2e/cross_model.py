@@ -1,7 +1,34 @@
 #!/usr/bin/env python3
-"""Cross-model check (first version): the FHIR and OMOP outputs of one run describe the same
-patients and events, and every FHIR reference resolves within the output. Per person: same identity, same visit count, same measurement count
-(an Observation with a value gives one measurement; each component with a value gives one).
+"""Cross-model check: the FHIR and OMOP outputs of one run describe the same patients and
+events, and every FHIR reference resolves within the output.
+
+Per person: same identity (birth date, sex), and for each OMOP table below the number of
+rows equals the number of FHIR items the rule sends to it.
+
+  visit_occurrence   one row per Encounter.
+  event tables       every FHIR item below is routed the way omop/write routes record
+                     entries: its code (system -> vocabulary_id, code -> concept_code) is
+                     looked up in omop/concept.csv; the standard concept is the concept
+                     itself when standard_concept = 'S' and valid, else its valid 'Maps to'
+                     target in omop/concept_relationship.csv when that is standard; the
+                     item goes to the table of that concept's domain_id (Condition ->
+                     condition_occurrence, Drug -> drug_exposure, Procedure ->
+                     procedure_occurrence, Device -> device_exposure, Measurement ->
+                     measurement, Observation -> observation), or, when there is no such
+                     concept or its domain has none of these tables, to the item's default
+                     table:
+                       Condition (code)                        -> condition_occurrence
+                       MedicationRequest (medicationCodeableConcept),
+                       Immunization (vaccineCode)              -> drug_exposure
+                       Procedure (code)                        -> procedure_occurrence
+                       AllergyIntolerance (code)               -> observation
+                       Device (type), SupplyDelivery
+                       (suppliedItem.itemCodeableConcept)      -> device_exposure
+                       Observation values                      -> measurement
+                     An Observation gives one item for itself (its code) when it has a
+                     value[x] or no components, plus one item per component (the
+                     component's code). CarePlan, DiagnosticReport and ImagingStudy have no
+                     OMOP rows (a report's results are Observations, counted as such).
 
 Usage: cross_model.py RUN_DIR   (RUN_DIR holds fhir/*.ndjson and omop/*.csv)
 Exit 0 when they agree, 1 when they do not.
@@ -50,6 +77,97 @@ def check_references(fhir, problems):
         problems.append(f"dangling reference {r}")
 
 
+# OMOP event table -> the name printed for it.
+EVENT_TABLES = {
+    "condition_occurrence": "conditions",
+    "drug_exposure": "drugs",
+    "procedure_occurrence": "procedures",
+    "device_exposure": "devices",
+    "measurement": "measurements",
+    "observation": "observations",
+}
+DOMAIN_TABLES = {
+    "Condition": "condition_occurrence",
+    "Drug": "drug_exposure",
+    "Procedure": "procedure_occurrence",
+    "Device": "device_exposure",
+    "Measurement": "measurement",
+    "Observation": "observation",
+}
+VOCABULARIES = {
+    "http://snomed.info/sct": "SNOMED",
+    "http://loinc.org": "LOINC",
+    "http://www.nlm.nih.gov/research/umls/rxnorm": "RxNorm",
+    "http://hl7.org/fhir/sid/cvx": "CVX",
+    "http://hl7.org/fhir/sid/icd-10-cm": "ICD10CM",
+    "http://unitsofmeasure.org": "UCUM",
+}
+
+
+def coding(concept):
+    """(system, code) of a CodeableConcept's first coding."""
+    c = (concept or {}).get("coding", [{}])[0]
+    return c.get("system", ""), c.get("code", "")
+
+
+def observation_codes(o):
+    if any(k.startswith("value") for k in o) or not o.get("component"):
+        yield coding(o.get("code"))
+    for c in o.get("component", []):
+        yield coding(c.get("code"))
+
+
+# (resource type, default table, codes of one resource, key of the patient reference)
+ROUTED = [
+    ("Observation", "measurement", observation_codes, "subject"),
+    ("Condition", "condition_occurrence", lambda r: [coding(r.get("code"))], "subject"),
+    ("MedicationRequest", "drug_exposure",
+     lambda r: [coding(r.get("medicationCodeableConcept"))], "subject"),
+    ("Immunization", "drug_exposure", lambda r: [coding(r.get("vaccineCode"))], "patient"),
+    ("Procedure", "procedure_occurrence", lambda r: [coding(r.get("code"))], "subject"),
+    ("AllergyIntolerance", "observation", lambda r: [coding(r.get("code"))], "patient"),
+    ("Device", "device_exposure", lambda r: [coding(r.get("type"))], "patient"),
+    ("SupplyDelivery", "device_exposure",
+     lambda r: [coding(r.get("suppliedItem", {}).get("itemCodeableConcept"))], "patient"),
+]
+
+
+class Router:
+    """The OMOP table a code goes to, from the run's own concept and concept_relationship."""
+
+    def __init__(self, omop):
+        self.concepts, self.by_code, self.maps_to = {}, {}, {}
+        path = omop / "concept.csv"
+        if path.exists():
+            with path.open(newline="") as f:
+                for r in csv.DictReader(f):
+                    self.concepts[r["concept_id"]] = r
+                    self.by_code[(r["vocabulary_id"], r["concept_code"])] = r["concept_id"]
+        path = omop / "concept_relationship.csv"
+        if path.exists():
+            with path.open(newline="") as f:
+                for r in csv.DictReader(f):
+                    if r["relationship_id"] == "Maps to" and not r["invalid_reason"]:
+                        self.maps_to.setdefault(r["concept_id_1"], r["concept_id_2"])
+
+    def standard(self, concept_id):
+        c = self.concepts.get(concept_id)
+        if c is None:
+            return None
+        if c["standard_concept"] == "S" and not c["invalid_reason"]:
+            return c
+        target = self.concepts.get(self.maps_to.get(concept_id, ""))
+        return target if target is not None and target["standard_concept"] == "S" else None
+
+    def table(self, code, default):
+        system, value = code
+        source = self.by_code.get((VOCABULARIES.get(system, ""), value))
+        target = self.standard(source) if source is not None else None
+        if target is None:
+            return default
+        return DOMAIN_TABLES.get(target["domain_id"], default)
+
+
 def main(run_dir):
     run = Path(run_dir)
     fhir, omop = run / "fhir", run / "omop"
@@ -73,12 +191,13 @@ def main(run_dir):
             problems.append(f"{pid}: gender {p['gender']} vs {r['gender_source_value']}")
 
     fhir_visits = Counter(ref_id(e["subject"]["reference"]) for e in ndjson(fhir / "Encounter.ndjson"))
-    fhir_meas = Counter()
-    for o in ndjson(fhir / "Observation.ndjson"):
-        n = (1 if any(k.startswith("value") for k in o) else 0) + sum(
-            1 for c in o.get("component", []) if any(k.startswith("value") for k in c))
-        fhir_meas[ref_id(o["subject"]["reference"])] += n
-    fhir_drugs = Counter(ref_id(i["patient"]["reference"]) for i in ndjson(fhir / "Immunization.ndjson"))
+    router = Router(omop)
+    expected = {table: Counter() for table in EVENT_TABLES}
+    for resource_type, default, code_of, subject_key in ROUTED:
+        for r in ndjson(fhir / f"{resource_type}.ndjson"):
+            pid = ref_id(r[subject_key]["reference"])
+            for code in code_of(r):
+                expected[router.table(code, default)][pid] += 1
 
     def omop_counts(table):
         counts = Counter()
@@ -89,11 +208,11 @@ def main(run_dir):
                     counts[person_of.get(r["person_id"], "?" + r["person_id"])] += 1
         return counts
 
-    for name, fc, oc in (("visits", fhir_visits, omop_counts("visit_occurrence")),
-                         ("measurements", fhir_meas, omop_counts("measurement")),
-                         ("immunizations", fhir_drugs, omop_counts("drug_exposure"))):
+    checks = [("visits", fhir_visits, omop_counts("visit_occurrence"))]
+    checks += [(EVENT_TABLES[t], expected[t], omop_counts(t)) for t in EVENT_TABLES]
+    for name, fc, oc in checks:
         diff = [pid for pid in set(fc) | set(oc) if fc[pid] != oc[pid]]
-        for pid in diff[:5]:
+        for pid in sorted(diff)[:5]:
             problems.append(f"{pid}: {name} FHIR {fc[pid]} vs OMOP {oc[pid]}")
         if len(diff) > 5:
             problems.append(f"... {len(diff) - 5} more persons with different {name}")

@@ -1,6 +1,7 @@
 // Parsing Athena-layout vocabulary files, and concept lookups.
 #include "omop/vocab/vocab.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/error.hpp"
@@ -185,6 +186,19 @@ void parse_source_maps(TsvReader& in, std::vector<SourceToConceptMapRow>& out) {
   }
 }
 
+void parse_ancestors(TsvReader& in, std::vector<ConceptAncestorRow>& out) {
+  const size_t a = in.column("ancestor_concept_id"), d = in.column("descendant_concept_id"),
+               lo = in.column("min_levels_of_separation"),
+               hi = in.column("max_levels_of_separation");
+  std::vector<std::string_view> f;
+  while (in.next(f)) {
+    out.push_back({in.integer(f[a], "ancestor_concept_id"),
+                   in.integer(f[d], "descendant_concept_id"),
+                   in.integer(f[lo], "min_levels_of_separation"),
+                   in.integer(f[hi], "max_levels_of_separation")});
+  }
+}
+
 template <typename Rows, typename Parse>
 void parse_file(const VocabularyFiles& files, const std::string& name, Rows& rows, Parse parse) {
   const auto it = files.files.find(name);
@@ -219,6 +233,7 @@ Vocabulary Vocabulary::parse(const VocabularyFiles& files) {
   parse_file(files, "CONCEPT_RELATIONSHIP.csv", v.concept_relationships_,
              parse_concept_relationships);
   parse_file(files, "SOURCE_TO_CONCEPT_MAP.csv", v.source_to_concept_maps_, parse_source_maps);
+  parse_file(files, "CONCEPT_ANCESTOR.csv", v.concept_ancestors_, parse_ancestors);
   v.index();
   for (const ConceptRow& row : v.concepts_) {
     if (v.by_id_.at(row.concept_id) != static_cast<size_t>(&row - v.concepts_.data())) {
@@ -244,6 +259,23 @@ void Vocabulary::index() {
     if (r.invalid_reason.empty())
       source_map_.emplace(key(r.source_vocabulary_id, r.source_code), i);
   }
+  for (const ConceptAncestorRow& r : concept_ancestors_) {
+    const ConceptRow* ancestor = concept_row(r.ancestor_concept_id);
+    if (ancestor == nullptr || ancestor->concept_class_id != "Ingredient" ||
+        ancestor->standard_concept != "S" ||
+        (ancestor->vocabulary_id != "RxNorm" && ancestor->vocabulary_id != "RxNorm Extension")) {
+      continue;
+    }
+    std::vector<int32_t>& list = ingredients_[r.descendant_concept_id];
+    const auto at = std::lower_bound(list.begin(), list.end(), r.ancestor_concept_id);
+    if (at == list.end() || *at != r.ancestor_concept_id) list.insert(at, r.ancestor_concept_id);
+  }
+}
+
+std::vector<int32_t> Vocabulary::ingredients_of(int32_t drug_concept_id) const {
+  const auto it = ingredients_.find(drug_concept_id);
+  if (it == ingredients_.end()) return {};
+  return it->second;
 }
 
 ConceptRef Vocabulary::ref(const ConceptRow& row) const {

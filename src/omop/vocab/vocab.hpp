@@ -83,6 +83,13 @@ struct SourceToConceptMapRow {
   std::string invalid_reason;
 };
 
+struct ConceptAncestorRow {
+  int32_t ancestor_concept_id = 0;
+  int32_t descendant_concept_id = 0;
+  int32_t min_levels_of_separation = 0;
+  int32_t max_levels_of_separation = 0;
+};
+
 /// A concept found in a Vocabulary; views stay valid while the Vocabulary lives.
 struct ConceptRef {
   int32_t concept_id = 0;
@@ -101,7 +108,7 @@ struct CodeMapping {
 };
 
 /// The text of each vocabulary file, by Athena file name ("CONCEPT.csv", ...).
-/// CONCEPT.csv is required; the others may be absent.
+/// CONCEPT.csv is required; the others (CONCEPT_ANCESTOR.csv among them) may be absent.
 struct VocabularyFiles {
   std::string origin;  ///< folder or label used in error messages ("built-in vocab")
   std::map<std::string, std::string_view> files;
@@ -121,6 +128,10 @@ class Vocabulary {
   std::optional<ConceptRef> standard_for(int32_t concept_id) const;
   /// Map a source code to its source and standard concepts.
   CodeMapping map(std::string_view vocabulary_id, std::string_view code) const;
+  /// The standard RxNorm / RxNorm Extension Ingredients a drug concept descends from
+  /// through CONCEPT_ANCESTOR (itself when it is one; several for a combination drug),
+  /// in ascending id order; empty when the vocabulary has none for it.
+  std::vector<int32_t> ingredients_of(int32_t drug_concept_id) const;
 
   const ConceptRow* concept_row(int32_t concept_id) const;
   const VocabularyRow* vocabulary(std::string_view vocabulary_id) const;
@@ -140,6 +151,7 @@ class Vocabulary {
   const std::vector<SourceToConceptMapRow>& source_to_concept_maps() const {
     return source_to_concept_maps_;
   }
+  const std::vector<ConceptAncestorRow>& concept_ancestors() const { return concept_ancestors_; }
 
  private:
   void index();
@@ -152,11 +164,13 @@ class Vocabulary {
   std::vector<RelationshipRow> relationships_;
   std::vector<ConceptRelationshipRow> concept_relationships_;
   std::vector<SourceToConceptMapRow> source_to_concept_maps_;
+  std::vector<ConceptAncestorRow> concept_ancestors_;
 
   std::unordered_map<int32_t, size_t> by_id_;
-  std::unordered_map<std::string, size_t> by_code_;     // "vocabulary\tcode"
-  std::unordered_map<int32_t, int32_t> maps_to_;        // first valid 'Maps to' target
-  std::unordered_map<std::string, size_t> source_map_;  // "vocabulary\tcode" -> row
+  std::unordered_map<std::string, size_t> by_code_;                // "vocabulary\tcode"
+  std::unordered_map<int32_t, int32_t> maps_to_;                   // first valid 'Maps to' target
+  std::unordered_map<std::string, size_t> source_map_;             // "vocabulary\tcode" -> row
+  std::unordered_map<int32_t, std::vector<int32_t>> ingredients_;  // drug -> sorted ingredients
 };
 
 }  // namespace fos::omop

@@ -40,6 +40,8 @@ class CsvRow {
   /// text(), or NULL when `value` is empty.
   CsvRow& text_or_null(std::string_view value) { return value.empty() ? null() : text(value); }
   CsvRow& date(Date value);
+  /// date(), or NULL when `value` is nullopt.
+  CsvRow& date_or_null(std::optional<Date> value) { return value ? date(*value) : null(); }
   CsvRow& datetime(Instant value);
   CsvRow& number(double value, int decimals);
   CsvRow& null();

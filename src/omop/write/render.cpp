@@ -1,10 +1,14 @@
-// Record -> OMOP rows for person, observation_period, visit_occurrence, measurement,
-// drug_exposure, death and the person's location. See docs/omop-mapping.md.
+// Record -> OMOP rows for person, observation_period, visit_occurrence, the event tables
+// (condition_occurrence, drug_exposure, procedure_occurrence, device_exposure, measurement,
+// observation; each entry routed by its standard concept's domain), death, condition_era,
+// drug_era and the person's location. See docs/omop-mapping.md.
 #include "omop/write/render.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "omop/write/csv_row.hpp"
+#include "omop/write/eras.hpp"
 #include "record/ids.hpp"
 
 namespace fos::omop {
@@ -16,8 +20,28 @@ using record::PatientRecord;
 constexpr int32_t kEhr = 32817;  // Type Concept "EHR"
 
 constexpr std::array<std::string_view, kPatientTableCount> kTableNames = {
-    "person",  "observation_period", "visit_occurrence", "measurement", "drug_exposure", "death",
+    "person",           "observation_period",
+    "visit_occurrence", "condition_occurrence",
+    "drug_exposure",    "procedure_occurrence",
+    "device_exposure",  "measurement",
+    "observation",      "death",
+    "condition_era",    "drug_era",
     "location"};
+
+// A clinical entry on its way to an event table: what every table needs, plus the
+// optional parts some tables use.
+struct Event {
+  const record::Code& code;
+  Instant start;
+  std::optional<Instant> end;  ///< stop, abatement, procedure end
+  uint32_t encounter = 0;
+  const std::optional<record::Quantity>* quantity = nullptr;
+  const std::optional<record::Code>* value_code = nullptr;
+  const std::optional<std::string>* value_text = nullptr;
+  std::string_view unique_device_id;
+  std::optional<double> count;  ///< device_exposure.quantity (supplies)
+  bool prescription = false;    ///< a medication: verbatim_end_date and days_supply from its stop
+};
 
 int32_t gender_concept(record::Sex sex) {
   return sex == record::Sex::kMale ? 8507 : 8532;
@@ -90,9 +114,37 @@ class PatientRenderer {
     person();
     observation_period();
     for (size_t i = 0; i < p_.encounters.size(); ++i) visit(i);
-    measurements();
-    for (size_t i = 0; i < p_.immunizations.size(); ++i) drug_exposure(i);
+    observations();
+    for (const record::Condition& c : p_.conditions) {
+      emit(PatientTable::kConditionOccurrence, {c.code, c.onset, c.abatement, c.encounter});
+    }
+    for (const record::Immunization& imm : p_.immunizations) {
+      emit(PatientTable::kDrugExposure, {imm.code, imm.date, imm.date, imm.encounter});
+    }
+    for (const record::Medication& m : p_.medications) {
+      Event e{m.code, m.start, m.stop, m.encounter};
+      e.prescription = true;
+      emit(PatientTable::kDrugExposure, e);
+    }
+    for (const record::Procedure& proc : p_.procedures) {
+      emit(PatientTable::kProcedureOccurrence,
+           {proc.code, proc.start, std::max(proc.start, proc.end), proc.encounter});
+    }
+    for (const record::Allergy& a : p_.allergies) {
+      emit(PatientTable::kObservation, {a.code, a.onset, std::nullopt, a.encounter});
+    }
+    for (const record::Device& d : p_.devices) {
+      Event e{d.code, d.start, d.stop, d.encounter};
+      e.unique_device_id = d.udi;
+      emit(PatientTable::kDeviceExposure, e);
+    }
+    for (const record::Supply& supply : p_.supplies) {
+      Event e{supply.code, supply.date, supply.date, supply.encounter};
+      e.count = supply.quantity;
+      emit(PatientTable::kDeviceExposure, e);
+    }
     death();
+    eras();
     location();
   }
 
@@ -106,6 +158,11 @@ class PatientRenderer {
       return layouts;
     }();
     return CsvRow(out_.text[t], *kLayouts[t], out_.concepts);
+  }
+
+  // The next id of a table: event_id(person index, running ordinal of the table).
+  int64_t next_id(PatientTable table) {
+    return record::event_id(p_.person.index, ordinals_[static_cast<size_t>(table)]++);
   }
 
   // The standard concept of a code in `domain`, or 0 (counted) when there is none.
@@ -177,6 +234,7 @@ class PatientRenderer {
         .end();
   }
 
+  // Where an ongoing drug exposure ends: the end of the observation period.
   void observation_period() {
     Date start = p_.person.birth_date;
     Date end = p_.person.death ? p_.person.death->date() : ctx_.reference_date;
@@ -189,8 +247,9 @@ class PatientRenderer {
       }
     }
     end = std::max(start, end);
+    observation_end_ = end;
     row(PatientTable::kObservationPeriod)
-        .integer(record::event_id(p_.person.index, 0))
+        .integer(next_id(PatientTable::kObservationPeriod))
         .integer(person_id_)
         .date(start)
         .date(end)
@@ -202,6 +261,7 @@ class PatientRenderer {
     const record::Encounter& e = p_.encounters[i];
     const CodeMapping source = map(e.type);
     const Instant end = std::max(e.start, e.end);
+    ++ordinals_[static_cast<size_t>(PatientTable::kVisitOccurrence)];
     row(PatientTable::kVisitOccurrence)
         .integer(record::event_id(p_.person.index, i))
         .integer(person_id_)
@@ -223,120 +283,304 @@ class PatientRenderer {
         .end();
   }
 
-  struct Value {
-    const record::Code& code;
-    const std::optional<record::Quantity>& quantity;
-    const std::optional<record::Code>& value_code;
-    const std::optional<std::string>* value_text;
-  };
-
-  void measurements() {
-    uint64_t ordinal = 0;
+  // Each observation value (the observation's own, then each component's) is one event,
+  // routed like every other entry: Measurement-domain codes to measurement,
+  // Observation-domain codes to observation, unmapped codes to measurement.
+  void observations() {
     static const std::optional<std::string> kNoText;
     for (const record::Observation& o : p_.observations) {
       const bool has_value = o.quantity || o.value_code || o.value_text;
       if (has_value || o.components.empty()) {
-        measurement(o, {o.code, o.quantity, o.value_code, &o.value_text}, ordinal++);
+        Event e{o.code, o.effective, std::nullopt, o.encounter};
+        e.quantity = &o.quantity;
+        e.value_code = &o.value_code;
+        e.value_text = &o.value_text;
+        emit(PatientTable::kMeasurement, e);
       }
       for (const record::ObservationComponent& c : o.components) {
-        measurement(o, {c.code, c.quantity, c.value_code, &kNoText}, ordinal++);
+        Event e{c.code, o.effective, std::nullopt, o.encounter};
+        e.quantity = &c.quantity;
+        e.value_code = &c.value_code;
+        e.value_text = &kNoText;
+        emit(PatientTable::kMeasurement, e);
       }
     }
   }
 
-  void measurement(const record::Observation& o, const Value& v, uint64_t ordinal) {
-    const CodeMapping code = map(v.code);
-    const int32_t concept_id = standard(code, "Measurement");
-    std::optional<int32_t> value_concept;
-    std::string value_source;
-    if (v.quantity) value_source = format_number(v.quantity->value, v.quantity->decimals);
-    if (v.value_code) {
-      const CodeMapping m = map(*v.value_code);
-      value_concept = m.standard ? m.standard->concept_id : 0;
-      if (!m.standard) ++out_.unmapped;
-      value_source = v.value_code->code;
-    } else if (v.value_text->has_value()) {
-      value_source = **v.value_text;
+  void emit(PatientTable fallback, const Event& e) {
+    const Routing r = route(ctx_.vocabulary, e.code, fallback);
+    if (r.concept_id == 0) ++out_.unmapped;
+    switch (r.table) {
+      case PatientTable::kConditionOccurrence:
+        return condition(r, e);
+      case PatientTable::kDrugExposure:
+        return drug(r, e);
+      case PatientTable::kProcedureOccurrence:
+        return procedure(r, e);
+      case PatientTable::kDeviceExposure:
+        return device(r, e);
+      case PatientTable::kMeasurement:
+        return measurement(r, e);
+      default:
+        return observation(r, e);
     }
-    CodeMapping unit;
-    std::optional<int32_t> unit_concept;
-    if (v.quantity && !v.quantity->unit.empty()) {
-      unit = ctx_.vocabulary.map("UCUM", v.quantity->unit);
-      unit_concept = standard(unit, "Unit");
-    }
-    CsvRow r = row(PatientTable::kMeasurement);
-    r.integer(record::event_id(p_.person.index, ordinal))
-        .integer(person_id_)
-        .concept_id(concept_id)
-        .date(o.effective.date())
-        .datetime(o.effective)
-        .null()  // measurement_time
-        .concept_id(kEhr)
-        .null();  // operator_concept_id
-    if (v.quantity)
-      r.number(v.quantity->value, v.quantity->decimals);
-    else
-      r.null();
-    if (value_concept)
-      r.concept_id(*value_concept);
-    else
-      r.null();
-    if (unit_concept)
-      r.concept_id(*unit_concept);
-    else
-      r.null();
-    r.null()  // range_low
-        .null()
-        .integer(provider(encounter_provider(o.encounter)))
-        .integer(visit_id(o.encounter))
-        .null()  // visit_detail_id
-        .text(v.code.code)
-        .concept_id(code.source_concept_id);
-    if (v.quantity && !v.quantity->unit.empty())
-      r.text(v.quantity->unit);
-    else
-      r.null();
-    if (unit_concept)
-      r.concept_id(unit.source_concept_id);
-    else
-      r.null();
-    if (value_source.empty())
-      r.null();
-    else
-      r.text(value_source);
-    r.null()  // measurement_event_id
-        .null()
-        .end();
   }
 
-  void drug_exposure(size_t i) {
-    const record::Immunization& imm = p_.immunizations[i];
-    const CodeMapping code = map(imm.code);
-    row(PatientTable::kDrugExposure)
-        .integer(record::event_id(p_.person.index, i))
+  void condition(const Routing& r, const Event& e) {
+    const int32_t concept_id = r.concept_id;
+    CsvRow row_out = row(PatientTable::kConditionOccurrence);
+    row_out.integer(next_id(PatientTable::kConditionOccurrence))
         .integer(person_id_)
-        .concept_id(standard(code, "Drug"))
-        .date(imm.date.date())
-        .datetime(imm.date)
-        .date(imm.date.date())
-        .datetime(imm.date)
-        .null()  // verbatim_end_date
+        .concept_id(concept_id)
+        .date(e.start.date())
+        .datetime(e.start);
+    end_date_time(row_out, e);
+    row_out.concept_id(kEhr)
+        .null()  // condition_status_concept_id
+        .null()  // stop_reason
+        .integer(provider(encounter_provider(e.encounter)))
+        .integer(visit_id(e.encounter))
+        .null()  // visit_detail_id
+        .text(e.code.code)
+        .concept_id(r.mapping.source_concept_id)
+        .null()  // condition_status_source_value
+        .end();
+    if (concept_id != 0) {
+      const Date end = e.end ? std::max(e.start, *e.end).date() : e.start.date().plus_days(1);
+      condition_spans_.push_back({concept_id, e.start.date(), end});
+    }
+  }
+
+  // An exposure with no stop (an ongoing medication) lasts to the end of the observation period.
+  void drug(const Routing& r, const Event& e) {
+    const Instant end =
+        e.end ? std::max(e.start, *e.end) : std::max(e.start, Instant::at(observation_end_));
+    const bool stopped = e.prescription && e.end.has_value();
+    row(PatientTable::kDrugExposure)
+        .integer(next_id(PatientTable::kDrugExposure))
+        .integer(person_id_)
+        .concept_id(r.concept_id)
+        .date(e.start.date())
+        .datetime(e.start)
+        .date(end.date())
+        .datetime(end)
+        .date_or_null(stopped ? std::optional<Date>(end.date()) : std::nullopt)  // verbatim_end
         .concept_id(kEhr)
         .null()  // stop_reason
         .null()  // refills
         .null()  // quantity
-        .null()  // days_supply
-        .null()  // sig
-        .null()  // route_concept_id
-        .null()  // lot_number
-        .integer(provider(encounter_provider(imm.encounter)))
-        .integer(visit_id(imm.encounter))
+        .integer(stopped ? std::optional<int64_t>(end.date().days() - e.start.date().days())
+                         : std::nullopt)  // days_supply
+        .null()                           // sig
+        .null()                           // route_concept_id
+        .null()                           // lot_number
+        .integer(provider(encounter_provider(e.encounter)))
+        .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
-        .text(imm.code.code)
-        .concept_id(code.source_concept_id)
+        .text(e.code.code)
+        .concept_id(r.mapping.source_concept_id)
         .null()  // route_source_value
         .null()  // dose_unit_source_value
         .end();
+    if (r.concept_id == 0) return;
+    for (int32_t ingredient : ctx_.vocabulary.ingredients_of(r.concept_id)) {
+      drug_spans_.push_back({ingredient, e.start.date(), end.date()});
+    }
+  }
+
+  void procedure(const Routing& r, const Event& e) {
+    CsvRow row_out = row(PatientTable::kProcedureOccurrence);
+    row_out.integer(next_id(PatientTable::kProcedureOccurrence))
+        .integer(person_id_)
+        .concept_id(r.concept_id)
+        .date(e.start.date())
+        .datetime(e.start);
+    end_date_time(row_out, e);
+    row_out.concept_id(kEhr)
+        .null()  // modifier_concept_id
+        .null()  // quantity
+        .integer(provider(encounter_provider(e.encounter)))
+        .integer(visit_id(e.encounter))
+        .null()  // visit_detail_id
+        .text(e.code.code)
+        .concept_id(r.mapping.source_concept_id)
+        .null()  // modifier_source_value
+        .end();
+  }
+
+  void device(const Routing& r, const Event& e) {
+    CsvRow row_out = row(PatientTable::kDeviceExposure);
+    row_out.integer(next_id(PatientTable::kDeviceExposure))
+        .integer(person_id_)
+        .concept_id(r.concept_id)
+        .date(e.start.date())
+        .datetime(e.start);
+    end_date_time(row_out, e);
+    row_out.concept_id(kEhr)
+        .text_or_null(e.unique_device_id)
+        .null()  // production_id
+        .integer(e.count ? std::optional<int64_t>(std::llround(*e.count)) : std::nullopt)
+        .integer(provider(encounter_provider(e.encounter)))
+        .integer(visit_id(e.encounter))
+        .null()  // visit_detail_id
+        .text(e.code.code)
+        .concept_id(r.mapping.source_concept_id)
+        .null()  // unit_concept_id
+        .null()  // unit_source_value
+        .null()  // unit_source_concept_id
+        .end();
+  }
+
+  // "<end date>,<end datetime>" (never before the start), or two NULLs when there is no end.
+  static void end_date_time(CsvRow& r, const Event& e) {
+    if (!e.end) {
+      r.null().null();
+      return;
+    }
+    const Instant end = std::max(e.start, *e.end);
+    r.date(end.date()).datetime(end);
+  }
+
+  // The value parts shared by measurement and observation rows.
+  struct Value {
+    std::optional<int32_t> concept_id;  ///< value_as_concept_id
+    std::optional<int32_t> unit;        ///< unit_concept_id
+    CodeMapping unit_mapping;
+    std::string source;  ///< value_source_value
+  };
+
+  Value value_of(const Event& e) {
+    Value v;
+    const record::Quantity* quantity = quantity_of(e);
+    if (quantity != nullptr) v.source = format_number(quantity->value, quantity->decimals);
+    if (e.value_code != nullptr && e.value_code->has_value()) {
+      const CodeMapping m = map(**e.value_code);
+      v.concept_id = m.standard ? m.standard->concept_id : 0;
+      if (!m.standard) ++out_.unmapped;
+      v.source = (*e.value_code)->code;
+    } else if (e.value_text != nullptr && e.value_text->has_value()) {
+      v.source = **e.value_text;
+    }
+    if (quantity != nullptr && !quantity->unit.empty()) {
+      v.unit_mapping = ctx_.vocabulary.map("UCUM", quantity->unit);
+      v.unit = standard(v.unit_mapping, "Unit");
+    }
+    return v;
+  }
+
+  static const record::Quantity* quantity_of(const Event& e) {
+    return e.quantity != nullptr && e.quantity->has_value() ? &**e.quantity : nullptr;
+  }
+
+  void measurement(const Routing& routing, const Event& e) {
+    const Value v = value_of(e);
+    const record::Quantity* quantity = quantity_of(e);
+    CsvRow r = row(PatientTable::kMeasurement);
+    r.integer(next_id(PatientTable::kMeasurement))
+        .integer(person_id_)
+        .concept_id(routing.concept_id)
+        .date(e.start.date())
+        .datetime(e.start)
+        .null()  // measurement_time
+        .concept_id(kEhr)
+        .null();  // operator_concept_id
+    if (quantity != nullptr)
+      r.number(quantity->value, quantity->decimals);
+    else
+      r.null();
+    concept_or_null(r, v.concept_id);
+    concept_or_null(r, v.unit);
+    r.null()  // range_low
+        .null()
+        .integer(provider(encounter_provider(e.encounter)))
+        .integer(visit_id(e.encounter))
+        .null()  // visit_detail_id
+        .text(e.code.code)
+        .concept_id(routing.mapping.source_concept_id);
+    unit_source(r, quantity, v);
+    r.text_or_null(v.source)
+        .null()  // measurement_event_id
+        .null()
+        .end();
+  }
+
+  void observation(const Routing& routing, const Event& e) {
+    const Value v = value_of(e);
+    const record::Quantity* quantity = quantity_of(e);
+    CsvRow r = row(PatientTable::kObservation);
+    r.integer(next_id(PatientTable::kObservation))
+        .integer(person_id_)
+        .concept_id(routing.concept_id)
+        .date(e.start.date())
+        .datetime(e.start)
+        .concept_id(kEhr);
+    if (quantity != nullptr)
+      r.number(quantity->value, quantity->decimals);
+    else
+      r.null();
+    if (e.value_text != nullptr && e.value_text->has_value())
+      r.text(**e.value_text);
+    else
+      r.null();
+    concept_or_null(r, v.concept_id);
+    r.null();  // qualifier_concept_id
+    concept_or_null(r, v.unit);
+    r.integer(provider(encounter_provider(e.encounter)))
+        .integer(visit_id(e.encounter))
+        .null()  // visit_detail_id
+        .text(e.code.code)
+        .concept_id(routing.mapping.source_concept_id);
+    if (quantity != nullptr && !quantity->unit.empty())
+      r.text(quantity->unit);
+    else
+      r.null();
+    r.null()  // qualifier_source_value
+        .text_or_null(v.source)
+        .null()  // observation_event_id
+        .null()
+        .end();
+  }
+
+  static void concept_or_null(CsvRow& r, std::optional<int32_t> id) {
+    if (id)
+      r.concept_id(*id);
+    else
+      r.null();
+  }
+
+  static void unit_source(CsvRow& r, const record::Quantity* quantity, const Value& v) {
+    if (quantity != nullptr && !quantity->unit.empty())
+      r.text(quantity->unit);
+    else
+      r.null();
+    if (v.unit)
+      r.concept_id(v.unit_mapping.source_concept_id);
+    else
+      r.null();
+  }
+
+  void eras() {
+    for (const Era& era : condition_eras(std::move(condition_spans_))) {
+      row(PatientTable::kConditionEra)
+          .integer(next_id(PatientTable::kConditionEra))
+          .integer(person_id_)
+          .concept_id(era.concept_id)
+          .date(era.start)
+          .date(era.end)
+          .integer(era.count)
+          .end();
+    }
+    for (const Era& era : drug_eras(std::move(drug_spans_))) {
+      row(PatientTable::kDrugEra)
+          .integer(next_id(PatientTable::kDrugEra))
+          .integer(person_id_)
+          .concept_id(era.concept_id)
+          .date(era.start)
+          .date(era.end)
+          .integer(era.count)
+          .integer(era.gap_days)
+          .end();
+    }
   }
 
   void death() {
@@ -378,7 +622,22 @@ class PatientRenderer {
   const RenderContext& ctx_;
   PatientRows& out_;
   int64_t person_id_;
+  Date observation_end_;
+  std::array<uint64_t, kPatientTableCount> ordinals_{};
+  std::vector<EraInput> condition_spans_;
+  std::vector<EraInput> drug_spans_;
 };
+
+// The table of each domain an entry may be routed to.
+std::optional<PatientTable> table_of_domain(std::string_view domain) {
+  if (domain == "Condition") return PatientTable::kConditionOccurrence;
+  if (domain == "Drug") return PatientTable::kDrugExposure;
+  if (domain == "Procedure") return PatientTable::kProcedureOccurrence;
+  if (domain == "Device") return PatientTable::kDeviceExposure;
+  if (domain == "Measurement") return PatientTable::kMeasurement;
+  if (domain == "Observation") return PatientTable::kObservation;
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -405,6 +664,18 @@ std::string_view vocabulary_id(record::CodeSystem system) {
     default:
       return "";
   }
+}
+
+Routing route(const Vocabulary& vocabulary, const record::Code& code, PatientTable fallback) {
+  Routing r;
+  r.table = fallback;
+  r.mapping = vocabulary.map(vocabulary_id(code.system), code.code);
+  if (!r.mapping.standard) return r;
+  const std::optional<PatientTable> table = table_of_domain(r.mapping.standard->domain_id);
+  if (!table) return r;
+  r.table = *table;
+  r.concept_id = r.mapping.standard->concept_id;
+  return r;
 }
 
 void render_patient(const record::PatientRecord& patient, const RenderContext& context,

@@ -22,12 +22,18 @@ enum class PatientTable : uint8_t {
   kPerson,
   kObservationPeriod,
   kVisitOccurrence,
-  kMeasurement,
+  kConditionOccurrence,
   kDrugExposure,
+  kProcedureOccurrence,
+  kDeviceExposure,
+  kMeasurement,
+  kObservation,
   kDeath,
+  kConditionEra,
+  kDrugEra,
   kLocation,
 };
-inline constexpr size_t kPatientTableCount = 7;
+inline constexpr size_t kPatientTableCount = 13;
 std::string_view table_name(PatientTable table);
 
 /// What a run of patients produced: CSV text per table and what it refers to.
@@ -54,5 +60,16 @@ void render_patient(const record::PatientRecord& patient, const RenderContext& c
 
 /// OMOP vocabulary_id of a record code system ("" when OMOP has none).
 std::string_view vocabulary_id(record::CodeSystem system);
+
+/// The event table for a code: the table of its standard concept's domain (Condition,
+/// Drug, Procedure, Device, Measurement, Observation), else `fallback` (the record
+/// entry's own table) with concept 0 when the code has no standard concept or one of
+/// another domain.
+struct Routing {
+  PatientTable table = PatientTable::kObservation;
+  int32_t concept_id = 0;  ///< 0: unmapped
+  CodeMapping mapping;
+};
+Routing route(const Vocabulary& vocabulary, const record::Code& code, PatientTable fallback);
 
 }  // namespace fos::omop

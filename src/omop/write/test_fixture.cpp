@@ -32,6 +32,60 @@ Observation vital(uint32_t encounter, Instant at, Code code, double value, int d
   return o;
 }
 
+Code snomed(std::string code, std::string display) {
+  return {CodeSystem::kSnomed, std::move(code), std::move(display)};
+}
+
+Medication medication(uint32_t encounter, std::string rxnorm, std::string display, Instant start,
+                      std::optional<Instant> stop) {
+  Medication m;
+  m.encounter = encounter;
+  m.code = {CodeSystem::kRxnorm, std::move(rxnorm), std::move(display)};
+  m.start = start;
+  m.stop = stop;
+  return m;
+}
+
+// The adult's clinical entries (see test_fixture.hpp for what they exercise).
+void add_clinical_entries(PatientRecord& p) {
+  const Instant well = p.encounters[0].start;
+  const Instant urgent = p.encounters[1].start;
+  const Code sinusitis = snomed("444814009", "Viral sinusitis (disorder)");
+  p.conditions.push_back({0, snomed("44054006", "Type 2 diabetes mellitus"), well, std::nullopt});
+  p.conditions.push_back({1, sinusitis, urgent, urgent.plus_days(10)});
+  p.conditions.push_back({1, sinusitis, urgent.plus_days(40), urgent.plus_days(45)});  // 30-day gap
+  p.conditions.push_back(
+      {0, snomed("162864005", "Body mass index 30+ - obesity (finding)"), well, std::nullopt});
+  p.conditions.push_back({0, snomed("15777000", "Prediabetes"), well, std::nullopt});
+  p.conditions.push_back({1, snomed("999999999", "Not a real code"), urgent, std::nullopt});
+
+  p.medications.push_back(
+      medication(0, "314076", "lisinopril 10 MG Oral Tablet", well, std::nullopt));
+  p.medications.push_back(
+      medication(1, "313782", "acetaminophen 325 MG Oral Tablet", urgent, urgent.plus_days(7)));
+  p.medications.push_back(medication(1, "313782", "acetaminophen 325 MG Oral Tablet",
+                                     urgent.plus_days(20), urgent.plus_days(27)));
+  p.medications.push_back(
+      medication(0, "860975", "24 HR metformin hydrochloride 500 MG Extended Release Oral Tablet",
+                 well, well.plus_days(90)));
+
+  p.procedures.push_back({0, snomed("430193006", "Medication Reconciliation (procedure)"), well,
+                          well.plus_minutes(10), std::nullopt});
+  p.procedures.push_back({0, snomed("171207006", "Depression screening (procedure)"), well,
+                          well.plus_minutes(5), std::nullopt});
+
+  Allergy mold;
+  mold.encounter = 0;
+  mold.code = snomed("419474003", "Allergy to mold");
+  mold.onset = well;
+  mold.reactions = {snomed("247472004", "Wheal (finding)")};
+  p.allergies.push_back(mold);
+
+  p.devices.push_back({0, snomed("72506001", "Implantable defibrillator"), well, std::nullopt,
+                       "(01)12345678901234(11)210708(10)LOT-7"});
+  p.supplies.push_back({1, snomed("261352009", "Face mask (physical object)"), urgent, 2});
+}
+
 PatientRecord child() {
   PatientRecord p;
   p.person.index = 0;
@@ -66,6 +120,8 @@ PatientRecord child() {
   p.observations.push_back(vital(0, at, loinc("8867-4", "Heart rate"), 88, 0, "/min"));
   p.immunizations.push_back({0, {CodeSystem::kCvx, "20", "DTaP"}, at});
   p.immunizations.push_back({0, {CodeSystem::kCvx, "08", "Hep B, adolescent or pediatric"}, at});
+  p.conditions.push_back(
+      {0, snomed("444814009", "Viral sinusitis (disorder)"), at, at.plus_days(12)});
   return p;
 }
 
@@ -107,6 +163,7 @@ PatientRecord adult() {
   p.observations.push_back(smoking);
   p.immunizations.push_back({0, {CodeSystem::kCvx, "140", "Influenza"}, well.start});
   p.immunizations.push_back({1, {CodeSystem::kCvx, "999", "Unknown vaccine"}, urgent.start});
+  add_clinical_entries(p);
   return p;
 }
 

@@ -1,8 +1,12 @@
 // A tiny hand-made population (three patients, four organizations) for OMOP writer tests.
 //
-// Covers: a child with vitals, a blood-pressure panel and vaccines; an adult who died,
-// with an urgent-care visit, unknown codes and an unknown unit; a patient with no
-// visits and no address. Text includes commas, quotes and an over-long county.
+// Covers: a child with vitals, a blood-pressure panel, vaccines and a resolved condition; an
+// adult who died, with an urgent-care visit, unknown codes and an unknown unit, and clinical
+// entries that exercise routing by domain (a finding to observation, a screening procedure
+// to measurement, a non-standard code through 'Maps to', an allergy without a standard
+// concept), condition eras (a 30-day gap), drug eras by ingredient (an ongoing and two
+// repeated medications, one drug without ingredient), a device with UDI and supplies; a
+// patient with no visits and no address. Text includes commas, quotes and an over-long county.
 #pragma once
 
 #include <filesystem>

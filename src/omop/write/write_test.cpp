@@ -11,6 +11,7 @@
 #include "lake/duckdb/db.hpp"
 #include "omop/omop.hpp"
 #include "omop/write/csv_row.hpp"
+#include "omop/write/render.hpp"
 #include "omop/write/test_fixture.hpp"
 
 namespace fos::omop {
@@ -49,7 +50,7 @@ TEST_F(OmopWrite, CsvMatchesGolden) {
     fs::create_directories(golden);
   }
   const std::set<std::string> written = files(root_ / "omop");
-  EXPECT_EQ(written.size(), 17u);
+  EXPECT_EQ(written.size(), 23u);
   for (const std::string& name : written) {
     const std::string actual = read_file(root_ / "omop" / name);
     if (update) {
@@ -68,16 +69,25 @@ TEST_F(OmopWrite, CountsRowsAndUnmappedCodes) {
   EXPECT_EQ(counts.at("person"), 3u);
   EXPECT_EQ(counts.at("observation_period"), 3u);
   EXPECT_EQ(counts.at("visit_occurrence"), 3u);
-  EXPECT_EQ(counts.at("measurement"),
-            9u);  // 3 + BP systolic/diastolic + HR; temp, unknown, smoking
-  EXPECT_EQ(counts.at("drug_exposure"), 4u);
+  // child: 3 vitals + BP systolic/diastolic + HR; adult: temperature, unknown code, and the
+  // depression-screening procedure (Measurement domain).
+  EXPECT_EQ(counts.at("measurement"), 9u);
+  EXPECT_EQ(counts.at("drug_exposure"), 8u);  // 4 immunizations + 4 medications
+  // child: sinusitis; adult: diabetes, 2 x sinusitis, prediabetes (via 'Maps to'), unknown code
+  EXPECT_EQ(counts.at("condition_occurrence"), 6u);
+  EXPECT_EQ(counts.at("procedure_occurrence"), 1u);
+  EXPECT_EQ(counts.at("device_exposure"), 2u);  // a device and a supply
+  // smoking status (LOINC, Observation domain), the obesity finding, the allergy
+  EXPECT_EQ(counts.at("observation"), 3u);
+  EXPECT_EQ(counts.at("condition_era"), 4u);
+  EXPECT_EQ(counts.at("drug_era"), 2u);  // acetaminophen, lisinopril; metformin has no ingredient
   EXPECT_EQ(counts.at("death"), 1u);
   EXPECT_EQ(counts.at("location"), 5u);  // two people with an address, three care sites
   EXPECT_EQ(counts.at("care_site"), 3u);
   EXPECT_EQ(counts.at("provider"), 2u);
   EXPECT_EQ(counts.at("cdm_source"), 1u);
-  // race "other", LOINC 0000-0, unit furlong, LOINC 72166-2, CVX 999
-  EXPECT_EQ(counts.at(std::string(kUnmappedCount)), 5u);
+  // race "other", LOINC 0000-0, unit furlong, CVX 999, SNOMED 999999999, the mold allergy
+  EXPECT_EQ(counts.at(std::string(kUnmappedCount)), 6u);
 }
 
 TEST_F(OmopWrite, QuotesTextAndWritesNullAsNothing) {
@@ -89,11 +99,117 @@ TEST_F(OmopWrite, QuotesTextAndWritesNullAsNothing) {
       std::string::npos)
       << location;
   const std::string measurement = read_file(root_ / "omop/measurement.csv");
-  EXPECT_NE(measurement.find("\"Never smoked, \"\"really\"\"\""), std::string::npos);
+  const std::string observation = read_file(root_ / "omop/observation.csv");
+  EXPECT_NE(observation.find("\"Never smoked, \"\"really\"\"\""), std::string::npos);
   EXPECT_NE(measurement.find(",0.0,"), std::string::npos);  // precision kept, no "-0.0"
   const std::string person = read_file(root_ / "omop/person.csv");
   EXPECT_NE(person.find("8515,38003564,,,,"), std::string::npos) << person;  // no address, no PCP
   EXPECT_NE(person.find("2015-03-04 10:20:30"), std::string::npos);
+}
+
+// Entries go to the table of their standard concept's domain, whatever record list they
+// came from; codes without a usable standard concept stay in their own table with concept 0.
+TEST_F(OmopWrite, RoutesByTheDomainOfTheStandardConcept) {
+  testing::write_fixture(root_, {OmopFormat::kDuckdb});
+  lake::Database db = lake::Database::open(root_ / "omop.duckdb");
+  lake::Connection con(db);
+  auto where = [&](const std::string& table, const std::string& column, const std::string& source) {
+    return con.query("SELECT " + column + "_concept_id, " + column + "_source_concept_id FROM " +
+                     table + " WHERE " + column + "_source_value = " + lake::sql_quote(source));
+  };
+  // A condition record whose concept is a finding (Observation domain).
+  auto obesity = where("observation", "observation", "162864005");
+  ASSERT_EQ(obesity.row_count(), 1u);
+  EXPECT_EQ(obesity.str(0, 0), "4060985");
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM condition_occurrence WHERE "
+                             "condition_source_value = '162864005'"),
+            0);
+  // A procedure record whose concept is in the Measurement domain.
+  auto screening = where("measurement", "measurement", "171207006");
+  ASSERT_EQ(screening.row_count(), 1u);
+  EXPECT_EQ(screening.str(0, 0), "4064377");
+  // A LOINC observation in the Observation domain.
+  EXPECT_EQ(where("observation", "observation", "72166-2").str(0, 0), "43054909");
+  // Non-standard source concept, standard target through 'Maps to'.
+  auto prediabetes = where("condition_occurrence", "condition", "15777000");
+  EXPECT_EQ(prediabetes.str(0, 0), "4311629");
+  EXPECT_EQ(prediabetes.str(0, 1), "40316773");
+  // Unmapped: concept 0, source value and source concept kept, in the entry's own table.
+  auto unknown = where("condition_occurrence", "condition", "999999999");
+  EXPECT_EQ(unknown.str(0, 0), "0");
+  EXPECT_EQ(unknown.str(0, 1), "0");
+  auto mold = where("observation", "observation", "419474003");
+  EXPECT_EQ(mold.str(0, 0), "0");
+  EXPECT_EQ(mold.str(0, 1), "4304110");
+  // Devices carry the UDI; supplies their quantity.
+  EXPECT_EQ(con.query("SELECT unique_device_id FROM device_exposure WHERE device_concept_id = "
+                      "4217646")
+                .str(0, 0),
+            "(01)12345678901234(11)210708(10)LOT-7");
+  EXPECT_EQ(con.scalar_int64("SELECT quantity FROM device_exposure WHERE device_concept_id = "
+                             "4126216"),
+            2);
+}
+
+TEST_F(OmopWrite, ErasFollowTheOhdsiRules) {
+  testing::write_fixture(root_, {OmopFormat::kDuckdb});
+  lake::Database db = lake::Database::open(root_ / "omop.duckdb");
+  lake::Connection con(db);
+  // Two sinusitis episodes 30 days apart make one era; an open-ended condition lasts one day.
+  lake::QueryResult sinusitis = con.query(
+      "SELECT CAST(condition_era_start_date AS VARCHAR), CAST(condition_era_end_date AS VARCHAR), "
+      "condition_occurrence_count FROM condition_era WHERE person_id = 2 AND "
+      "condition_concept_id = 40481087");
+  ASSERT_EQ(sinusitis.row_count(), 1u);
+  EXPECT_EQ(sinusitis.str(0, 0), "2022-02-28");
+  EXPECT_EQ(sinusitis.str(0, 1), "2022-04-14");
+  EXPECT_EQ(sinusitis.str(0, 2), "2");
+  EXPECT_EQ(con.query("SELECT CAST(condition_era_end_date AS VARCHAR) FROM condition_era WHERE "
+                      "condition_concept_id = 201826")
+                .str(0, 0),
+            "2021-07-09");
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM condition_era WHERE condition_concept_id = 0"),
+            0);
+  // Two acetaminophen courses 13 days apart: one era at the ingredient, 13 gap days.
+  lake::QueryResult acetaminophen = con.query(
+      "SELECT CAST(drug_era_start_date AS VARCHAR), CAST(drug_era_end_date AS VARCHAR), "
+      "drug_exposure_count, gap_days FROM drug_era WHERE drug_concept_id = 1125315");
+  ASSERT_EQ(acetaminophen.row_count(), 1u);
+  EXPECT_EQ(acetaminophen.str(0, 0), "2022-02-28");
+  EXPECT_EQ(acetaminophen.str(0, 1), "2022-03-27");
+  EXPECT_EQ(acetaminophen.str(0, 2), "2");
+  EXPECT_EQ(acetaminophen.str(0, 3), "13");
+  // The ongoing lisinopril lasts to the end of the observation period.
+  EXPECT_EQ(con.query("SELECT CAST(drug_era_end_date AS VARCHAR) FROM drug_era WHERE "
+                      "drug_concept_id = 1308216")
+                .str(0, 0),
+            con.query("SELECT CAST(observation_period_end_date AS VARCHAR) FROM "
+                      "observation_period WHERE person_id = 2")
+                .str(0, 0));
+  // Every era concept is an ingredient.
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM drug_era d JOIN concept c ON "
+                             "c.concept_id = d.drug_concept_id WHERE c.concept_class_id <> "
+                             "'Ingredient'"),
+            0);
+}
+
+TEST(OmopRoute, FallsBackToTheEntryTable) {
+  const Vocabulary& v = Vocabulary::builtin();
+  const record::Code finding{record::CodeSystem::kSnomed, "162864005", ""};
+  const Routing obesity = route(v, finding, PatientTable::kConditionOccurrence);
+  EXPECT_EQ(obesity.table, PatientTable::kObservation);
+  EXPECT_EQ(obesity.concept_id, 4060985);
+  const Routing visit =
+      route(v, {record::CodeSystem::kSnomed, "410620009", ""}, PatientTable::kConditionOccurrence);
+  EXPECT_EQ(visit.table, PatientTable::kProcedureOccurrence);  // well child visit: a procedure
+  const Routing unit =
+      route(v, {record::CodeSystem::kUcum, "kg", ""}, PatientTable::kDeviceExposure);
+  EXPECT_EQ(unit.table, PatientTable::kDeviceExposure);  // Unit domain has no event table
+  EXPECT_EQ(unit.concept_id, 0);
+  EXPECT_EQ(unit.mapping.source_concept_id, 9529);
+  const Routing none = route(v, {record::CodeSystem::kOther, "x", ""}, PatientTable::kMeasurement);
+  EXPECT_EQ(none.table, PatientTable::kMeasurement);
+  EXPECT_EQ(none.concept_id, 0);
 }
 
 TEST_F(OmopWrite, BlockSizeDoesNotChangeBytes) {
@@ -146,7 +262,7 @@ TEST_F(OmopWrite, ParquetAndDuckdbHaveCountsAndCdmTypes) {
   // Every CDM table exists in the database, empty where fos writes nothing.
   EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM information_schema.tables"),
             static_cast<int64_t>(cdm_tables().size()));
-  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM condition_occurrence"), 0);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM dose_era"), 0);
   // Values survive: NULL vs empty, timestamps, big ids.
   EXPECT_EQ(con.query("SELECT address_2 IS NULL, address_1 FROM location WHERE location_id = 1")
                 .str(0, 1),
