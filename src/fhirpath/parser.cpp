@@ -157,9 +157,12 @@ class Lexer {
     }
     if (c == '@') {
       const size_t start = ++pos_;
+      // A '.' belongs to the literal only before digits (seconds' fraction), not a call.
       while (pos_ < text_.size() &&
              (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '-' ||
-              text_[pos_] == ':' || text_[pos_] == '.' || text_[pos_] == '+')) {
+              text_[pos_] == ':' || text_[pos_] == '+' ||
+              (text_[pos_] == '.' && pos_ + 1 < text_.size() &&
+               std::isdigit(static_cast<unsigned char>(text_[pos_ + 1]))))) {
         ++pos_;
       }
       token.kind = TokenKind::kDateTime;

@@ -1,0 +1,152 @@
+// `fos flatten`: run SQL on FHIR v2 ViewDefinitions over FHIR input (NDJSON folders or
+// files, JSON resources, Bundles) in one pass, writing one table per view.
+//
+// One view: rows go to --out (a file) or stdout. Several views: --out is a folder
+// receiving <view name>.<format> per view. Exit 2 on an invalid view or input.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/app.hpp"
+#include "core/error.hpp"
+#include "core/output.hpp"
+#include "fhir/read/read.hpp"
+#include "sof/sof.hpp"
+
+namespace fos::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FlattenFlags {
+  std::vector<std::string> views;
+  std::vector<std::string> inputs;
+  std::string format = "ndjson";
+  std::string out;
+  std::string on_error = "fail";
+};
+
+// One view's output: its runner, its writer and where the bytes go.
+struct Table {
+  std::unique_ptr<sof::ViewDefinition> view;
+  std::unique_ptr<sof::ViewRunner> runner;
+  std::unique_ptr<std::ofstream> file;
+  fs::path path;
+  fs::path temp;
+  std::unique_ptr<sof::TableSink> sink;
+  uint64_t rows = 0;
+};
+
+std::string table_name(const sof::ViewDefinition& view, const std::string& file) {
+  if (!view.name.empty()) return view.name;
+  return fs::path(file).stem().string();
+}
+
+std::unique_ptr<sof::TableSink> make_sink(const std::string& format, std::ostream& out) {
+  if (format == "csv") return std::make_unique<sof::CsvTableWriter>(out);
+  return std::make_unique<sof::NdjsonTableWriter>(out);
+}
+
+int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
+  const Terminal terminal(global);
+  if (flags.format == "parquet") {
+    fail(ErrorKind::kInvalidInput, "--format parquet: not supported yet; use ndjson or csv");
+  }
+  fhir::ReaderOptions reader_options;
+  for (const auto& input : flags.inputs) reader_options.inputs.emplace_back(input);
+  reader_options.on_error = fhir::parse_on_error(flags.on_error);
+  Diagnostics diagnostics;
+  reader_options.diagnostics = &diagnostics;
+  reader_options.validate();
+
+  std::vector<Table> tables;
+  for (const std::string& file : flags.views) {
+    Table table;
+    table.view = std::make_unique<sof::ViewDefinition>(sof::load_view(file));
+    table.runner = std::make_unique<sof::ViewRunner>(*table.view);
+    tables.push_back(std::move(table));
+  }
+  const bool many = tables.size() > 1;
+  if (many && flags.out.empty())
+    fail(ErrorKind::kInvalidInput, "--out: several views need an output folder");
+  if (many) fs::create_directories(flags.out);
+  for (size_t i = 0; i < tables.size(); ++i) {
+    Table& table = tables[i];
+    if (flags.out.empty()) {
+      table.sink = make_sink(flags.format, std::cout);
+    } else {
+      table.path = many ? fs::path(flags.out) /
+                              (table_name(*table.view, flags.views[i]) + "." + flags.format)
+                        : fs::path(flags.out);
+      table.temp = table.path;
+      table.temp += ".partial";
+      table.file = std::make_unique<std::ofstream>(table.temp, std::ios::binary);
+      if (!*table.file) fail(ErrorKind::kIo, table.temp.string() + ": cannot open for writing");
+      table.sink = make_sink(flags.format, *table.file);
+    }
+    table.sink->begin(table.view->columns);
+  }
+
+  fhir::ResourceReader reader(reader_options);
+  uint64_t resources = 0;
+  try {
+    while (auto resource = reader.next()) {
+      ++resources;
+      for (Table& table : tables) table.rows += table.runner->run(*resource, *table.sink);
+    }
+  } catch (...) {
+    for (Table& table : tables) {
+      if (table.file) {
+        table.file->close();
+        fs::remove(table.temp);
+      }
+    }
+    throw;
+  }
+  for (Table& table : tables) {
+    table.sink->finish();
+    if (!table.file) continue;
+    table.file->close();
+    if (!*table.file) fail(ErrorKind::kIo, table.temp.string() + ": write failed");
+    fs::rename(table.temp, table.path);
+  }
+  for (const auto& summary : diagnostics.summary()) {
+    terminal.warn(summary.category + ": " + std::to_string(summary.count));
+    for (const auto& example : summary.examples) terminal.warn("  " + example);
+  }
+  std::string text = "flatten: " + std::to_string(resources) + " resources";
+  for (const Table& table : tables) {
+    text += "; " + table_name(*table.view, table.view->source) + ": " + std::to_string(table.rows) +
+            " rows";
+  }
+  if (reader.skipped() > 0) text += "; " + std::to_string(reader.skipped()) + " skipped";
+  if (!flags.out.empty()) terminal.summary(text + "\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& action) {
+  auto* command = app.add_subcommand(
+      "flatten", "Flatten FHIR resources into tables with SQL on FHIR v2 ViewDefinitions");
+  auto flags = std::make_shared<FlattenFlags>();
+  command->add_option("--view", flags->views, "ViewDefinition JSON file(s)")->required();
+  command
+      ->add_option("--input", flags->inputs,
+                   "FHIR input: NDJSON (.ndjson, .gz, .zst), JSON resources or Bundles, folders")
+      ->required();
+  command->add_option("--format", flags->format, "Output format: ndjson, csv, parquet")
+      ->check(CLI::IsMember({"ndjson", "csv", "parquet"}))
+      ->capture_default_str();
+  command->add_option("--out", flags->out,
+                      "Output file (one view) or folder (several views); stdout when absent");
+  command->add_option("--on-error", flags->on_error, "Malformed input lines: fail or skip")
+      ->check(CLI::IsMember({"fail", "skip"}))
+      ->capture_default_str();
+  command->callback([&global, &action, flags] {
+    action = [&global, flags] { return run_flatten(global, *flags); };
+  });
+}
+
+}  // namespace fos::cli
