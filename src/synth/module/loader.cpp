@@ -1,6 +1,7 @@
 // Parsing and validating GMF module JSON into the module graph.
 #include "synth/module/loader.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -998,11 +999,14 @@ void ModuleLoader::check_graph(const Module& m) {
       }
     }
   }
+  // Name a state on the cycle: a dead state that another dead state leads to.
   for (size_t i = 0; i < n; ++i) {
-    if (!live[i]) {
-      state_ = m.states[i].name;
-      error("can never reach a Terminal or a waiting state (cycle without delay)");
-    }
+    if (live[i]) continue;
+    const bool on_cycle = std::any_of(reverse[i].begin(), reverse[i].end(),
+                                      [&](int32_t p) { return !live[static_cast<size_t>(p)]; });
+    if (!on_cycle) continue;
+    state_ = m.states[i].name;
+    error("can never reach a Terminal or a waiting state (cycle without delay)");
   }
   state_.clear();
 }
