@@ -92,7 +92,8 @@ std::vector<ViewRunner::Focus> ViewRunner::foci(const Select& select, const Valu
         Collection part = eval(expression, Collection{parent}, row_index);
         children.insert(children.end(), part.begin(), part.end());
       }
-      for (auto it = children.rbegin(); it != children.rend(); ++it) stack.push_back(*it);
+      stack.insert(stack.end(), std::make_move_iterator(children.rbegin()),
+                   std::make_move_iterator(children.rend()));
     };
     push_children(focus);
     while (!stack.empty()) {
