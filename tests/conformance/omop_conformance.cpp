@@ -197,13 +197,17 @@ class Checker {
           flag ? "(SELECT * FROM oracle QUALIFY row_number() OVER (PARTITION BY concept_id "
                  "ORDER BY priority) = 1)"
                : "oracle";
-      expect_none("concept", column, "differs from the vocabulary subsets", "row",
-                  "SELECT count(*), min(CAST(c.concept_id AS VARCHAR) || ' ' || " + mine +
-                      " || ' vs ' || o." + oracle +
-                      " || ' in ' || o.source) FROM cdm.concept c "
-                      "JOIN " +
-                      subsets + " o ON o.concept_id = c.concept_id WHERE " + mine +
-                      " IS DISTINCT FROM o." + oracle);
+      std::string sql = "SELECT count(*), min(CAST(c.concept_id AS VARCHAR) || ' ' || ";
+      sql += mine;
+      sql += " || ' vs ' || o.";
+      sql += oracle;
+      sql += " || ' in ' || o.source) FROM cdm.concept c JOIN ";
+      sql += subsets;
+      sql += " o ON o.concept_id = c.concept_id WHERE ";
+      sql += mine;
+      sql += " IS DISTINCT FROM o.";
+      sql += oracle;
+      expect_none("concept", column, "differs from the vocabulary subsets", "row", sql);
     }
   }
 

@@ -69,7 +69,7 @@ TEST_F(SinkTest, NdjsonFilesManifestAndCounts) {
   EXPECT_EQ(counts, expected);
   std::vector<std::string> files;
   for (const auto& [type, n] : expected) files.push_back(type + ".ndjson");
-  files.push_back("manifest.json");
+  files.emplace_back("manifest.json");
   EXPECT_EQ(testing::list_files(tmp.path()), files);
   for (const auto& [type, n] : expected) {
     EXPECT_EQ(testing::split_lines(read_file(tmp.path() / (type + ".ndjson"))).size(), n) << type;
