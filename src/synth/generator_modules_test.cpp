@@ -14,8 +14,8 @@ const std::filesystem::path kSynthea =
     std::filesystem::path(FOS_SHARED_DIR) / "oracles/synthea/modules";
 
 const SynthConfig& config() {
-  static const SynthConfig c = SynthConfig::load({});
-  return c;
+  static const SynthConfig kConfig = SynthConfig::load({});
+  return kConfig;
 }
 
 GenerateOptions synthea_options(int years = 10) {

@@ -16,10 +16,10 @@ using record::Code;
 
 constexpr int64_t kStep = 7 * Instant::kSecondsPerDay;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMinEncounter = 15 * 60;
+constexpr int64_t kMinEncounter = int64_t{15} * 60;
 constexpr int kMaxTransitionsPerStep = 100000;
 constexpr double kDaysPerYear = 365.2425;
-constexpr int64_t kLongWait = 30 * Instant::kSecondsPerDay;
+constexpr int64_t kLongWait = int64_t{30} * Instant::kSecondsPerDay;
 
 const Code kProblemEncounter{record::CodeSystem::kSnomed, "185347001",
                              "Encounter for problem (procedure)"};
@@ -435,9 +435,10 @@ class Life {
       if (v.kind == ValueKind::kEntry && v.entry == EntryKind::kObservation)
         found = &rec_.observations[v.id];
     } else {
-      for (auto it = module_observations_.rbegin(); it != module_observations_.rend(); ++it) {
-        if (any_code(l.codes, rec_.observations[*it].code)) {
-          found = &rec_.observations[*it];
+      for (size_t k = module_observations_.size(); k-- > 0;) {
+        const uint32_t i = module_observations_[k];
+        if (any_code(l.codes, rec_.observations[i].code)) {
+          found = &rec_.observations[i];
           break;
         }
       }
@@ -507,10 +508,11 @@ class Life {
   }
 
   bool prior_state(const Logic& l, const Run& r, int64_t t) const {
-    for (auto it = r.history.rbegin(); it != r.history.rend(); ++it) {
-      if (l.since && it->first == *l.since) return false;
-      if (it->first != l.name) continue;
-      return !l.within || t - it->second <= *l.within;
+    for (size_t k = r.history.size(); k-- > 0;) {
+      const auto& [name, entered] = r.history[k];
+      if (l.since && name == *l.since) return false;
+      if (name != l.name) continue;
+      return !l.within || t - entered <= *l.within;
     }
     return false;
   }
@@ -611,8 +613,9 @@ class Life {
   std::optional<uint32_t> find_entry(const ModuleState& s, EntryKind kind, const auto& entries,
                                      const auto& is_active) const {
     if (s.target_state) {
-      for (auto it = named_.rbegin(); it != named_.rend(); ++it) {
-        if (it->name == *s.target_state && it->kind == kind) return it->index;
+      for (size_t k = named_.size(); k-- > 0;) {
+        const Named& n = named_[k];
+        if (n.name == *s.target_state && n.kind == kind) return n.index;
       }
       return std::nullopt;
     }
@@ -636,9 +639,10 @@ class Life {
       if (v.kind == ValueKind::kCode) return *v.code;
     }
     if (s.reason_state) {
-      for (auto it = named_.rbegin(); it != named_.rend(); ++it) {
-        if (it->name == *s.reason_state && it->kind == EntryKind::kCondition) {
-          return rec_.conditions[it->index].code;
+      for (size_t k = named_.size(); k-- > 0;) {
+        const Named& n = named_[k];
+        if (n.name == *s.reason_state && n.kind == EntryKind::kCondition) {
+          return rec_.conditions[n.index].code;
         }
       }
     }
@@ -987,7 +991,7 @@ class Life {
         p.encounter = enc;
         p.code = *s.procedure_code;
         p.start = Instant(t);
-        p.end = Instant(t + 30 * 60);
+        p.end = Instant(t + int64_t{30} * 60);
         break;
       }
       case StateType::kDevice: {
@@ -1040,7 +1044,7 @@ class Life {
 
   void mark(Run& r, const Module* m, int32_t state) {
     if (!stats_on_) return;
-    entered_.push_back({m, state});
+    entered_.emplace_back(m, state);
   }
 
   void process(Run& r, int64_t step) {

@@ -67,7 +67,8 @@ TEST(Engine, DelaysBetweenStepsChainExactly) {
   EXPECT_EQ(visit.encounter_class, record::EncounterClass::kAmbulatory);
   // The guard opens at the first 7-day step at age 30; the encounter starts then.
   EXPECT_EQ(age_in_years(life.rec.person.birth_date, visit.start.date()), 30);
-  EXPECT_EQ((visit.start.seconds() - life.rec.person.birth_time.seconds()) % (7 * 86400), 0);
+  EXPECT_EQ((visit.start.seconds() - life.rec.person.birth_time.seconds()) % (int64_t{7} * 86400),
+            0);
   EXPECT_EQ(first.start.seconds() - visit.start.seconds(), 3 * 86400);
   EXPECT_EQ(second.start.seconds() - first.start.seconds(), 2 * 86400);
   EXPECT_EQ(second.end.seconds() - second.start.seconds(), 90 * 60);

@@ -27,8 +27,8 @@ std::shared_ptr<const ModuleLibrary> ModuleLibrary::load(const LoadOptions& opti
   }
   auto library = std::make_shared<ModuleLibrary>();
   auto tables = [&](const std::string& name) -> std::optional<std::string> {
-    for (auto dir = options.dirs.rbegin(); dir != options.dirs.rend(); ++dir) {
-      const fs::path p = *dir / "lookup_tables" / name;
+    for (size_t i = options.dirs.size(); i-- > 0;) {
+      const fs::path p = options.dirs[i] / "lookup_tables" / name;
       std::error_code ec;
       if (fs::is_regular_file(p, ec)) return read_file(p);
     }
