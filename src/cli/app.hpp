@@ -65,6 +65,8 @@ using Action = std::function<int()>;
 /// Every subcommand registers itself through one of these (one file each).
 void add_generate_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_pipeline_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_query_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_lake_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& action);
 
 /// Generation flags shared by `generate` and `pipeline run`; each flag is defined once, here.

@@ -28,6 +28,8 @@ int run_cli(int argc, char** argv) {
   Action action;
   add_generate_command(app, global, action);
   add_pipeline_command(app, global, action);
+  add_query_command(app, global, action);
+  add_lake_command(app, global, action);
   add_flatten_command(app, global, action);
 
   const Terminal terminal(global);

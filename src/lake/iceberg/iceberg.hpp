@@ -6,6 +6,7 @@
 // metadata.hpp  table metadata JSON
 // table.hpp     a table in the file-system catalog layout: create, open, append (Parquet via
 //               DuckDB), optimistic atomic commits
+// warehouse.hpp listing a warehouse, time travel, DuckDB views over snapshots
 // The warehouse layout and reading side are described in docs/lake-layout.md.
 #pragma once
 
@@ -14,3 +15,4 @@
 #include "lake/iceberg/metadata.hpp"
 #include "lake/iceberg/table.hpp"
 #include "lake/iceberg/types.hpp"
+#include "lake/iceberg/warehouse.hpp"

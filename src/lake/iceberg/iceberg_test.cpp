@@ -10,6 +10,9 @@
 #include <fstream>
 #include <memory>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "core/error.hpp"
 #include "core/output.hpp"
 
@@ -444,6 +447,87 @@ TEST(Table, BadInputIsRejectedAndLeavesTheTableUntouched) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("v2.metadata.json"), std::string::npos) << e.what();
   }
+  fs::remove_all(dir.parent_path());
+}
+
+TEST(Warehouse, ViewsAndTimeTravel) {
+  const fs::path wh = temp_dir("warehouse");
+  Database db = Database::in_memory();
+  Connection con(db);
+  IcebergTable people = IcebergTable::create(wh / "ns" / "people", people_definition());
+  const AppendResult first = people.append(con, kPeople);
+  people.append(con, kPeople);
+  TableDefinition other;
+  other.columns = {{"x", IcebergType::kInt}};
+  IcebergTable::create(wh / "ns" / "empty", other);
+  fs::create_directories(wh / "ns" / "not_a_table");
+
+  const std::vector<WarehouseTable> tables = list_warehouse(wh);
+  ASSERT_EQ(tables.size(), 2u);
+  EXPECT_EQ(tables[0].name, "empty");
+  EXPECT_EQ(tables[1].ns, "ns");
+
+  create_warehouse_views(con, wh);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM ns.people"), 8);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM ns.people WHERE name = 'Ann'"), 2);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM ns.empty"), 0);
+
+  Connection as_of(db);
+  create_warehouse_views(as_of, wh, AsOf::parse(std::to_string(first.snapshot_id)));
+  EXPECT_EQ(as_of.scalar_int64("SELECT count(*) FROM ns.people"), 4);
+  // Before the first commit the table is empty; far in the future it is current.
+  create_warehouse_views(as_of, wh, AsOf::parse("2001-01-01T00:00:00Z"));
+  EXPECT_EQ(as_of.scalar_int64("SELECT count(*) FROM ns.people"), 0);
+  create_warehouse_views(as_of, wh, AsOf::parse("2999-01-01"));
+  EXPECT_EQ(as_of.scalar_int64("SELECT count(*) FROM ns.people"), 8);
+
+  EXPECT_THROW(AsOf::parse("yesterday"), Error);
+  EXPECT_THROW(create_warehouse_views(as_of, wh, AsOf::parse("123")), Error);
+  EXPECT_THROW(list_warehouse(wh / "missing"), Error);
+  // A missing data file is a clear error.
+  fs::remove(people.local_path(people.data_files().front().path));
+  EXPECT_THROW(create_warehouse_views(as_of, wh), Error);
+  fs::remove_all(wh);
+}
+
+TEST(Table, ConcurrentProcessesLoseNothing) {
+  const fs::path dir = temp_dir("procs") / "t";
+  IcebergTable::create(dir, people_definition());
+  constexpr int kWriters = 4;
+  constexpr int kCommits = 5;
+  std::vector<pid_t> children;
+  for (int w = 0; w < kWriters; ++w) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int code = 0;
+      try {
+        Database db = Database::in_memory();
+        Connection con(db);
+        IcebergTable table = IcebergTable::open(dir);
+        for (int i = 0; i < kCommits; ++i) table.append(con, kPeople);
+      } catch (...) {
+        code = 1;
+      }
+      std::_Exit(code);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  const IcebergTable after = IcebergTable::open(dir);
+  EXPECT_EQ(after.version(), 1 + kWriters * kCommits);
+  EXPECT_EQ(after.metadata().snapshots.size(), size_t{kWriters * kCommits});
+  EXPECT_EQ(after.metadata().current_snapshot()->summary_count("total-records"),
+            4 * kWriters * kCommits);
+  int64_t rows = 0;
+  for (const DataFile& f : after.data_files()) rows += f.record_count;
+  EXPECT_EQ(rows, 4 * kWriters * kCommits);
+  EXPECT_EQ(read_file(dir / "metadata" / "version-hint.text"),
+            std::to_string(1 + kWriters * kCommits));
   fs::remove_all(dir.parent_path());
 }
 

@@ -1,0 +1,137 @@
+// Warehouse listing, time travel and DuckDB views over snapshots.
+#include "lake/iceberg/warehouse.hpp"
+
+#include <algorithm>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+
+namespace fos::lake {
+namespace fs = std::filesystem;
+
+std::vector<WarehouseTable> list_warehouse(const fs::path& warehouse) {
+  std::error_code ec;
+  if (!fs::is_directory(warehouse, ec)) {
+    fail(ErrorKind::kInvalidInput, "--warehouse: '" + warehouse.string() + "' is not a folder");
+  }
+  std::vector<WarehouseTable> out;
+  for (const auto& ns : fs::directory_iterator(warehouse)) {
+    if (!ns.is_directory() || ns.path().filename().string().starts_with(".")) continue;
+    for (const auto& table : fs::directory_iterator(ns.path())) {
+      if (!table.is_directory() || !IcebergTable::exists(table.path())) continue;
+      out.push_back(
+          {ns.path().filename().string(), table.path().filename().string(), table.path()});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const WarehouseTable& a, const WarehouseTable& b) {
+    return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
+  });
+  return out;
+}
+
+AsOf AsOf::parse(std::string_view text) {
+  AsOf as_of;
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    try {
+      as_of.snapshot_id = std::stoll(std::string(text));
+      return as_of;
+    } catch (const std::exception&) {
+      fail(ErrorKind::kInvalidInput,
+           "--as-of: snapshot id '" + std::string(text) + "' is too large");
+    }
+  }
+  std::optional<Instant> instant = Instant::parse(text);
+  if (!instant) {
+    if (auto date = Date::parse(text)) instant = Instant::at(*date, 23, 59, 59);
+  }
+  if (!instant) {
+    fail(ErrorKind::kInvalidInput,
+         "--as-of: expected a snapshot id or an instant like "
+         "2024-03-01T12:00:00Z, got '" +
+             std::string(text) + "'");
+  }
+  as_of.timestamp_ms = instant->seconds() * 1000 + 999;  // the whole second counts
+  return as_of;
+}
+
+std::optional<int64_t> snapshot_as_of(const TableMetadata& metadata, const AsOf& as_of) {
+  if (as_of.snapshot_id && metadata.snapshot(*as_of.snapshot_id) != nullptr) {
+    return as_of.snapshot_id;
+  }
+  if (!as_of.timestamp_ms) return metadata.current_snapshot_id;
+  std::optional<int64_t> found;
+  for (const SnapshotLogEntry& e : metadata.snapshot_log) {
+    if (e.timestamp_ms <= *as_of.timestamp_ms) found = e.snapshot_id;
+  }
+  return found;
+}
+
+std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t> snapshot_id) {
+  const TableMetadata& m = table.metadata();
+  const Snapshot* snapshot = snapshot_id ? m.snapshot(*snapshot_id) : nullptr;
+  const IcebergSchema* schema = snapshot != nullptr ? m.schema(snapshot->schema_id) : nullptr;
+  if (schema == nullptr) schema = &m.current_schema();
+  std::string columns;
+  std::string empty_columns;
+  for (const IcebergField& f : schema->fields) {
+    if (!columns.empty()) {
+      columns += ", ";
+      empty_columns += ", ";
+    }
+    columns += sql_identifier(f.name);
+    empty_columns +=
+        "CAST(NULL AS " + std::string(duckdb_type(f.type)) + ") AS " + sql_identifier(f.name);
+  }
+  std::vector<DataFile> files;
+  if (snapshot != nullptr) files = table.data_files(snapshot->snapshot_id);
+  if (files.empty()) return "SELECT " + empty_columns + " WHERE false";
+  std::string list;
+  for (const DataFile& f : files) {
+    if (f.format != "PARQUET" && f.format != "parquet") {
+      fail(ErrorKind::kInvalidInput, table.dir().string() + ": data file format " + f.format +
+                                         " is not supported (" + f.path + ")");
+    }
+    const fs::path local = table.local_path(f.path);
+    std::error_code ec;
+    if (!fs::exists(local, ec)) {
+      fail(ErrorKind::kInvalidInput,
+           table.dir().string() + ": data file missing: " + local.string());
+    }
+    list += (list.empty() ? "" : ", ") + sql_quote(local.string());
+  }
+  return "SELECT " + columns + " FROM read_parquet([" + list + "], union_by_name = true)";
+}
+
+void create_warehouse_views(Connection& con, const fs::path& warehouse,
+                            const std::optional<AsOf>& as_of) {
+  std::vector<std::pair<WarehouseTable, IcebergTable>> tables;
+  for (const WarehouseTable& t : list_warehouse(warehouse)) {
+    tables.emplace_back(t, IcebergTable::open(t.dir));
+  }
+  std::optional<AsOf> when = as_of;
+  if (when && when->snapshot_id) {
+    const Snapshot* owner = nullptr;
+    for (const auto& [t, table] : tables) {
+      if (const Snapshot* s = table.metadata().snapshot(*when->snapshot_id)) owner = s;
+    }
+    if (owner == nullptr) {
+      fail(ErrorKind::kInvalidInput, "--as-of: no table in " + warehouse.string() +
+                                         " has snapshot " + std::to_string(*when->snapshot_id));
+    }
+    when->timestamp_ms = owner->timestamp_ms;
+  }
+  std::vector<std::string> schemas;
+  for (const auto& [t, table] : tables) {
+    if (std::find(schemas.begin(), schemas.end(), t.ns) == schemas.end()) {
+      con.execute("CREATE SCHEMA IF NOT EXISTS " + sql_identifier(t.ns));
+      schemas.push_back(t.ns);
+    }
+    const std::optional<int64_t> snapshot =
+        when ? snapshot_as_of(table.metadata(), *when) : table.metadata().current_snapshot_id;
+    con.execute("CREATE OR REPLACE VIEW " + sql_identifier(t.ns) + "." + sql_identifier(t.name) +
+                " AS " + snapshot_select_sql(table, snapshot));
+  }
+}
+
+}  // namespace fos::lake

@@ -1,0 +1,52 @@
+// A warehouse: a folder of Iceberg tables <warehouse>/<namespace>/<table>/, and the read
+// side fos offers over it: listing, time travel, and DuckDB views over a snapshot's files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lake/duckdb/db.hpp"
+#include "lake/iceberg/table.hpp"
+
+namespace fos::lake {
+
+struct WarehouseTable {
+  std::string ns;    ///< namespace ("omop")
+  std::string name;  ///< table name ("person")
+  std::filesystem::path dir;
+};
+
+/// Every table of `warehouse`, sorted by namespace and name. Throws Error{kInvalidInput}
+/// when `warehouse` is not a folder.
+std::vector<WarehouseTable> list_warehouse(const std::filesystem::path& warehouse);
+
+/// A point in a table's history: a snapshot id, or an instant ("2024-03-01T12:00:00Z") that
+/// selects the snapshot current then (nullopt: no snapshot yet at that time).
+struct AsOf {
+  std::optional<int64_t> snapshot_id;
+  std::optional<int64_t> timestamp_ms;
+
+  /// Parse "--as-of": digits are a snapshot id, otherwise an ISO instant. Throws
+  /// Error{kInvalidInput} naming the text.
+  static AsOf parse(std::string_view text);
+};
+
+/// The snapshot of `metadata` current at `as_of`: the snapshot itself when it belongs to
+/// this table, else the newest snapshot committed at or before `timestamp_ms`.
+std::optional<int64_t> snapshot_as_of(const TableMetadata& metadata, const AsOf& as_of);
+
+/// SQL selecting the rows of `table` at `snapshot_id` (nullopt: an empty result with the
+/// table's columns). Columns are read by name from the snapshot's data files.
+std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t> snapshot_id);
+
+/// Create a schema per namespace and a view <ns>.<table> for every table of `warehouse`, at
+/// the current snapshot or as of `as_of`. A snapshot id given in `as_of` must belong to one
+/// of the tables; the other tables are shown as of that snapshot's commit time.
+void create_warehouse_views(Connection& con, const std::filesystem::path& warehouse,
+                            const std::optional<AsOf>& as_of = std::nullopt);
+
+}  // namespace fos::lake
