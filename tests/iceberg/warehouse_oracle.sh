@@ -95,6 +95,47 @@ else
   fail_check "python3-avro is not installed (apt-get install python3-avro)"
 fi
 
+# fos query reads the rows the oracle reads; --as-of the first snapshot gives the first run's.
+n_all=$(rows "$WORK/r1" "$WORK/r2" "$WORK/r3" | awk '$1 == "measurement" {print $2}')
+got=$("$FOS" query --warehouse "$WORK/wh" --format csv "SELECT count(*) AS n FROM omop.measurement" | tail -1)
+[[ $got == "$n_all" ]] && pass || fail_check "fos query counted $got measurements, expected $n_all"
+first=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["snapshots"][0]["snapshot-id"])' \
+  "$WORK/wh/omop/measurement/metadata/v4.metadata.json")
+got=$("$FOS" query --warehouse "$WORK/wh" --as-of "$first" --format csv "SELECT count(*) FROM omop.measurement" | tail -1)
+[[ $got == "$n1" ]] && pass || fail_check "as of $first: $got measurements, expected $n1"
+"$FOS" lake tables --warehouse "$WORK/wh" | grep -qE '^omop\.person +4 +3 .*identity\(year_of_birth\)' &&
+  pass || fail_check "fos lake tables: $("$FOS" lake tables --warehouse "$WORK/wh" | grep person)"
+[[ $("$FOS" lake snapshots --warehouse "$WORK/wh" omop.person | grep -c ' append ') == 3 ]] &&
+  pass || fail_check "fos lake snapshots does not list 3 appends"
+
+# Bad input: a corrupt newest metadata file or a missing data file is an error (exit 2)
+# naming it; an unknown snapshot id too.
+cp -R "$WORK/wh" "$WORK/bad"
+echo '{"format-version": 2,' >"$WORK/bad/omop/person/metadata/v5.metadata.json"
+expect_error "corrupt metadata" "v5\.metadata\.json" -- query --warehouse "$WORK/bad" "SELECT 1"
+cp -R "$WORK/wh" "$WORK/bad2"
+rm "$(find "$WORK/bad2/omop/measurement/data" -name '*.parquet' | head -1)"
+expect_error "missing data file" "data file missing" -- query --warehouse "$WORK/bad2" "SELECT 1"
+expect_error "unknown snapshot" "no table .* has snapshot 42" -- query --warehouse "$WORK/wh" --as-of 42 "SELECT 1"
+
+# A writer killed at a random point leaves every table at the previous or the new snapshot.
+run_fos -p 30 -s 9 --out "$WORK/k-expected"
+cp -R "$WORK/wh" "$WORK/wk"
+run_fos -p 30 -s 9 --out "$WORK/k" --warehouse "$WORK/wk" &
+sleep "0.$((RANDOM % 9 + 1))"
+kill -9 $! 2>/dev/null || true
+wait || true
+before=$(rows "$WORK/r1" "$WORK/r2" "$WORK/r3")
+after=$(rows "$WORK/r1" "$WORK/r2" "$WORK/r3" "$WORK/k-expected")
+while read -r table n_before; do
+  n_after=$(awk -v t="$table" '$1 == t {print $2}' <<<"$after")
+  node "$oracle/check-iceberg.mjs" "$WORK/wk/omop/$table" --strict >"$WORK/kill.log" 2>&1 ||
+    { fail_check "$table unreadable after kill: $(tail -3 "$WORK/kill.log")"; continue; }
+  got=$(grep '^SUMMARY' "$WORK/kill.log" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read()[8:])["rows"])')
+  [[ $got == "$n_before" || $got == "$n_after" ]] && pass ||
+    fail_check "$table after kill: $got rows, expected $n_before or $n_after"
+done <<<"$before"
+
 # Four writers at once on one warehouse: every snapshot and every row survives.
 for i in 1 2 3 4; do
   run_fos -p $((8 + i)) -s $((20 + i)) --out "$WORK/c$i" --warehouse "$WORK/wc" &
