@@ -316,7 +316,7 @@ AvroFileWriter::AvroFileWriter(std::string schema_json,
   for (const auto& [key, value] : metadata) {
     header.put_string(key);
     header.put_bytes(value);
-    header_text += key + '\n' + value + '\n';
+    header_text.append(key).append(1, '\n').append(value).append(1, '\n');
   }
   header.put_block_count(0);
   const Sha1Digest digest = sha1(header_text);

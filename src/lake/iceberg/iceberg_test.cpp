@@ -31,7 +31,7 @@ std::string hex(std::string_view bytes) {
 }
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path dir =
+  fs::path dir =
       fs::temp_directory_path() / ("fos-iceberg-test-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -311,7 +311,7 @@ TEST(Metadata, JsonShapeAndRoundTrip) {
 
 TEST(Metadata, ParseErrorsNameTheFileAndKey) {
   try {
-    TableMetadata::parse("{\"format-version\":2,\"table-uuid\":\"x\"}", "v3.metadata.json");
+    TableMetadata::parse(R"({"format-version":2,"table-uuid":"x"})", "v3.metadata.json");
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
@@ -520,7 +520,7 @@ TEST(Table, ConcurrentProcessesLoseNothing) {
   }
   const IcebergTable after = IcebergTable::open(dir);
   EXPECT_EQ(after.version(), 1 + kWriters * kCommits);
-  EXPECT_EQ(after.metadata().snapshots.size(), size_t{kWriters * kCommits});
+  EXPECT_EQ(after.metadata().snapshots.size(), size_t{kWriters} * kCommits);
   EXPECT_EQ(after.metadata().current_snapshot()->summary_count("total-records"),
             4 * kWriters * kCommits);
   int64_t rows = 0;

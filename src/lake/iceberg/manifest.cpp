@@ -83,8 +83,8 @@ std::string int_map_type(std::string_view value_type, int key_id, int value_id) 
 }
 
 std::string list_type(std::string_view element, int element_id) {
-  return "{\"type\":\"array\",\"items\":\"" + std::string(element) +
-         "\",\"element-id\":" + std::to_string(element_id) + "}";
+  return R"({"type":"array","items":")" + std::string(element) + R"(","element-id":)" +
+         std::to_string(element_id) + "}";
 }
 
 std::string avro_type(IcebergType type) {

@@ -539,8 +539,8 @@ AppendResult IcebergTable::append(Connection& con, std::string_view source,
         const bool floating = f.type == IcebergType::kFloat || f.type == IcebergType::kDouble;
         const std::string filter = floating ? " FILTER (WHERE NOT isnan(" + c + "))" : "";
         stats += ", count(" + c + ")";
-        stats += ", " + exact_sql(f.type, "min(" + c + ")" + filter);
-        stats += ", " + exact_sql(f.type, "max(" + c + ")" + filter);
+        stats += ", " + exact_sql(f.type, "min(" + c + ")" += filter);
+        stats += ", " + exact_sql(f.type, "max(" + c + ")" += filter);
         stats += floating ? ", count(*) FILTER (WHERE isnan(" + c + "))" : ", 0";
       }
       for (const PartitionField& p : spec.fields) {

@@ -318,7 +318,7 @@ int32_t iceberg_hash(IcebergType type, const Value& value) {
     }
     case IcebergType::kString:
     case IcebergType::kBinary: {
-      const std::string& s = std::get<std::string>(value);
+      const auto& s = std::get<std::string>(value);
       return murmur3_32(std::span(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
     }
     case IcebergType::kBoolean:
