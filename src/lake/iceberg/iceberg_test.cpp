@@ -531,5 +531,23 @@ TEST(Table, ConcurrentProcessesLoseNothing) {
   fs::remove_all(dir.parent_path());
 }
 
+TEST(Ddl, AthenaCreateTable) {
+  EXPECT_EQ(athena_create_table("ns", "people", people_definition(), "s3://b/wh/ns/people/"),
+            "CREATE TABLE `ns`.`people` (\n"
+            "  `person_id` bigint,\n"
+            "  `name` string,\n"
+            "  `birth_date` date,\n"
+            "  `seen_at` timestamp,\n"
+            "  `weight` double\n"
+            ")\n"
+            "PARTITIONED BY (year(`birth_date`))\n"
+            "LOCATION 's3://b/wh/ns/people/'\n"
+            "TBLPROPERTIES ('table_type' = 'ICEBERG', 'format' = 'parquet', "
+            "'write_compression' = 'zstd');\n");
+  TableDefinition bad = people_definition();
+  bad.partition = {{"birth_date", Transform{TransformKind::kVoid}, ""}};
+  EXPECT_THROW(athena_create_table("ns", "people", bad, "s3://b/"), Error);
+}
+
 }  // namespace
 }  // namespace fos::lake

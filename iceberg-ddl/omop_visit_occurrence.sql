@@ -1,0 +1,24 @@
+-- Generated from fos's Iceberg table definition (src/pipeline/warehouse.cpp); do not edit.
+-- Replace the LOCATION bucket and prefix with the warehouse's.
+CREATE TABLE `omop`.`visit_occurrence` (
+  `visit_occurrence_id` bigint,
+  `person_id` bigint,
+  `visit_concept_id` int,
+  `visit_start_date` date,
+  `visit_start_datetime` timestamp,
+  `visit_end_date` date,
+  `visit_end_datetime` timestamp,
+  `visit_type_concept_id` int,
+  `provider_id` bigint,
+  `care_site_id` bigint,
+  `visit_source_value` string,
+  `visit_source_concept_id` int,
+  `admitted_from_concept_id` int,
+  `admitted_from_source_value` string,
+  `discharged_to_concept_id` int,
+  `discharged_to_source_value` string,
+  `preceding_visit_occurrence_id` bigint
+)
+PARTITIONED BY (year(`visit_start_date`))
+LOCATION 's3://your-bucket/warehouse/omop/visit_occurrence/'
+TBLPROPERTIES ('table_type' = 'ICEBERG', 'format' = 'parquet', 'write_compression' = 'zstd');
