@@ -7,7 +7,7 @@ namespace fos::lake {
 namespace {
 
 std::string partition_term(const PartitionDefinition& p) {
-  const std::string column = "`" + p.column + "`";
+  std::string column = "`" + p.column + "`";
   switch (p.transform.kind) {
     case TransformKind::kIdentity:
       return column;
