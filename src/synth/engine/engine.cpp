@@ -124,6 +124,16 @@ bool any_code(const std::vector<Code>& codes, const Code& c) {
   return std::any_of(codes.begin(), codes.end(), [&](const Code& x) { return same_code(x, c); });
 }
 
+// Hash of a lookup-table row's key ids (FNV-1a over the ids).
+uint64_t key_hash(const std::vector<uint32_t>& ids) {
+  uint64_t h = 14695981039346656037ULL;
+  for (uint32_t id : ids) {
+    h ^= id;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 }  // namespace
 
 // Lookup-table keys and person strings interned once per engine.
@@ -137,7 +147,16 @@ struct Engine::Tables {
   uint32_t smoker = 0, insurance = 0, first_language = 0, rh_neg = 0, sexual_orientation = 0;
   uint32_t mi_risk = 0, ihd_risk = 0, stroke_risk = 0, afib_risk = 0, income = 0, education = 0;
   uint32_t poverty_ratio = 0, marital = 0;
-  std::unordered_map<const LookupTable*, std::vector<std::vector<uint32_t>>> keys;
+  /// Per lookup table: each row's key values as string ids, and the rows grouped by
+  /// the hash of their key ids (in file order), so a transition scans only its group.
+  struct TableIndex {
+    std::vector<std::vector<uint32_t>> keys;
+    std::unordered_map<uint64_t, std::vector<uint32_t>> groups;
+    /// Groups (by hash) whose rows have disjoint time ranges in ascending order and no
+    /// age range: the one row holding a time is found by binary search.
+    std::unordered_map<uint64_t, bool> time_sorted;
+  };
+  std::unordered_map<const LookupTable*, TableIndex> keys;
 };
 
 namespace {
@@ -534,30 +553,54 @@ class Life {
     return weights.back().target;
   }
 
-  bool row_matches(const LookupTable& table, size_t row, const std::vector<uint32_t>& keys,
-                   int64_t t) const {
-    const LookupTable::Row& rw = table.rows[row];
-    for (size_t k = 0; k < table.key_attributes.size(); ++k) {
-      const Value& v = attributes_[table.key_attributes[k]];
+  // The person's value of each key column of `table` as a string id (numbers as "%g"
+  // text, the way the row was written); false when some value can match no row.
+  bool lookup_key(const LookupTable& table, std::vector<uint32_t>& ids) const {
+    ids.clear();
+    for (const uint32_t attribute : table.key_attributes) {
+      const Value& v = attributes_[attribute];
       if (v.kind == ValueKind::kString) {
-        if (v.id != keys[k]) return false;
+        ids.push_back(v.id);
       } else if (v.kind == ValueKind::kNumber || v.kind == ValueKind::kBool) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g", v.number);
-        if (rw.keys[k] != buf) return false;
+        const auto id = t_.strings.find(buf);
+        if (!id) return false;
+        ids.push_back(*id);
       } else {
         return false;
       }
     }
-    if (table.has_age) {
-      const double age = age_years(t);
-      if (age < rw.age_low || age > rw.age_high) return false;
-    }
-    if (table.has_time) {
-      const int64_t ms = t * 1000;
-      if (ms < rw.time_low || ms > rw.time_high) return false;
-    }
     return true;
+  }
+
+  // The first row (file order) whose keys equal `ids` and whose age/time ranges hold at `t`.
+  const LookupTable::Row* lookup_row(const LookupTable& table, int64_t t) {
+    const Engine::Tables::TableIndex& index = t_.keys.at(&table);
+    if (!lookup_key(table, key_scratch_)) return nullptr;
+    const auto group = index.groups.find(key_hash(key_scratch_));
+    if (group == index.groups.end()) return nullptr;
+    const double age = table.has_age ? age_years(t) : 0;
+    const int64_t ms = t * 1000;
+    const std::vector<uint32_t>& rows = group->second;
+    if (index.time_sorted.at(group->first)) {
+      // Disjoint ascending time ranges: the last row starting at or before `ms`.
+      const auto it = std::upper_bound(rows.begin(), rows.end(), ms, [&](int64_t v, uint32_t row) {
+        return v < table.rows[row].time_low;
+      });
+      if (it == rows.begin()) return nullptr;
+      const uint32_t row = *(it - 1);
+      if (index.keys[row] != key_scratch_ || ms > table.rows[row].time_high) return nullptr;
+      return &table.rows[row];
+    }
+    for (const uint32_t row : rows) {
+      if (index.keys[row] != key_scratch_) continue;
+      const LookupTable::Row& rw = table.rows[row];
+      if (table.has_age && (age < rw.age_low || age > rw.age_high)) continue;
+      if (table.has_time && (ms < rw.time_low || ms > rw.time_high)) continue;
+      return &rw;
+    }
+    return nullptr;
   }
 
   int32_t next_state(const Transition& tr, Run& r, int64_t t) {
@@ -577,15 +620,12 @@ class Life {
           return last.target != kNone ? last.target : pick(last.weights, nullptr, r);
         }
       case TransitionKind::kLookupTable: {
-        const auto& keys = t_.keys.at(tr.table);
-        for (size_t row = 0; row < tr.table->rows.size(); ++row) {
-          if (!row_matches(*tr.table, row, keys[row], t)) continue;
-          std::vector<double> p;
-          for (int32_t c : tr.table_columns)
-            p.push_back(tr.table->rows[row].probabilities[static_cast<size_t>(c)]);
-          return pick(tr.weights, &p, r);
-        }
-        return pick(tr.weights, nullptr, r);
+        const LookupTable::Row* row = lookup_row(*tr.table, t);
+        if (!row) return pick(tr.weights, nullptr, r);
+        probability_scratch_.clear();
+        for (int32_t c : tr.table_columns)
+          probability_scratch_.push_back(row->probabilities[static_cast<size_t>(c)]);
+        return pick(tr.weights, &probability_scratch_, r);
       }
       case TransitionKind::kTypeOfCare: {
         // Telemedicine from March 2020 (Synthea's TelemedicineConfig, simplified).
@@ -1127,6 +1167,8 @@ class Life {
   size_t wellness_count_ = 0;
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
+  std::vector<uint32_t> key_scratch_;
+  std::vector<double> probability_scratch_;
 };
 
 }  // namespace
@@ -1231,11 +1273,22 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
     for (const ModuleState& s : m.states) {
       const LookupTable* table = s.transition.table;
       if (!table || t.keys.count(table)) continue;
-      auto& rows = t.keys[table];
+      auto& index = t.keys[table];
       for (const auto& row : table->rows) {
         std::vector<uint32_t> ids;
         for (const std::string& k : row.keys) ids.push_back(t.strings.intern(k));
-        rows.push_back(std::move(ids));
+        const auto row_index = static_cast<uint32_t>(index.keys.size());
+        index.groups[key_hash(ids)].push_back(row_index);
+        index.keys.push_back(std::move(ids));
+      }
+      for (const auto& [hash, rows] : index.groups) {
+        bool sorted = table->has_time && !table->has_age;
+        for (size_t k = 0; sorted && k < rows.size(); ++k) {
+          const LookupTable::Row& row = table->rows[rows[k]];
+          sorted = row.time_low <= row.time_high && index.keys[rows[k]] == index.keys[rows[0]] &&
+                   (k == 0 || table->rows[rows[k - 1]].time_high < row.time_low);
+        }
+        index.time_sorted[hash] = sorted;
       }
     }
   };
