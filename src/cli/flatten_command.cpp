@@ -2,7 +2,9 @@
 // files, JSON resources, Bundles) in one pass, writing one table per view.
 //
 // One view: rows go to --out (a file) or stdout. Several views: --out is a folder
-// receiving <view name>.<format> per view. Exit 2 on an invalid view or input.
+// receiving <view name>.<format> per view. Parquet tables are written as CSV, then
+// converted by DuckDB with column types from the view. `--view default` stands for the built-in
+// views. Exit 2 on an invalid view or input.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -18,6 +20,9 @@ namespace fos::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// `--view default`: the built-in views of views/ (fhir_patient, fhir_encounter, ...).
+constexpr std::string_view kDefaultViews = "default";
 
 struct FlattenFlags {
   std::vector<std::string> views;
@@ -43,15 +48,33 @@ std::string table_name(const sof::ViewDefinition& view, const std::string& file)
   return fs::path(file).stem().string();
 }
 
+// The table's finished CSV (table.temp) becomes the typed Parquet file table.path.
+void convert_to_parquet(const Table& table) {
+  fs::path parquet_temp = table.path;
+  parquet_temp += ".partial";
+  try {
+    sof::csv_to_parquet(table.temp, *table.view, parquet_temp);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(table.temp, ignored);
+    fs::remove(parquet_temp, ignored);
+    throw;
+  }
+  fs::remove(table.temp);
+  fs::rename(parquet_temp, table.path);
+}
+
+// Parquet tables are written as CSV first.
 std::unique_ptr<sof::TableSink> make_sink(const std::string& format, std::ostream& out) {
-  if (format == "csv") return std::make_unique<sof::CsvTableWriter>(out);
+  if (format == "csv" || format == "parquet") return std::make_unique<sof::CsvTableWriter>(out);
   return std::make_unique<sof::NdjsonTableWriter>(out);
 }
 
 int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
   const Terminal terminal(global);
-  if (flags.format == "parquet") {
-    fail(ErrorKind::kInvalidInput, "--format parquet: not supported yet; use ndjson or csv");
+  const bool parquet = flags.format == "parquet";
+  if (parquet && flags.out.empty()) {
+    fail(ErrorKind::kInvalidInput, "--format parquet: needs --out (a file or a folder)");
   }
   fhir::ReaderOptions reader_options;
   for (const auto& input : flags.inputs) reader_options.inputs.emplace_back(input);
@@ -61,11 +84,21 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
   reader_options.validate();
 
   std::vector<Table> tables;
+  std::vector<std::string> labels;  // file per table, for names of unnamed views
   for (const std::string& file : flags.views) {
-    Table table;
-    table.view = std::make_unique<sof::ViewDefinition>(sof::load_view(file));
-    table.runner = std::make_unique<sof::ViewRunner>(*table.view);
-    tables.push_back(std::move(table));
+    std::vector<sof::ViewDefinition> views;
+    if (file == kDefaultViews) {
+      views = sof::default_views();
+    } else {
+      views.push_back(sof::load_view(file));
+    }
+    for (auto& view : views) {
+      Table table;
+      table.view = std::make_unique<sof::ViewDefinition>(std::move(view));
+      table.runner = std::make_unique<sof::ViewRunner>(*table.view);
+      tables.push_back(std::move(table));
+      labels.push_back(file);
+    }
   }
   const bool many = tables.size() > 1;
   if (many && flags.out.empty())
@@ -76,11 +109,11 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
     if (flags.out.empty()) {
       table.sink = make_sink(flags.format, std::cout);
     } else {
-      table.path = many ? fs::path(flags.out) /
-                              (table_name(*table.view, flags.views[i]) + "." + flags.format)
-                        : fs::path(flags.out);
+      table.path =
+          many ? fs::path(flags.out) / (table_name(*table.view, labels[i]) + "." + flags.format)
+               : fs::path(flags.out);
       table.temp = table.path;
-      table.temp += ".partial";
+      table.temp += parquet ? ".csv.partial" : ".partial";  // parquet: CSV first, then converted
       table.file = std::make_unique<std::ofstream>(table.temp, std::ios::binary);
       if (!*table.file) fail(ErrorKind::kIo, table.temp.string() + ": cannot open for writing");
       table.sink = make_sink(flags.format, *table.file);
@@ -109,6 +142,10 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
     if (!table.file) continue;
     table.file->close();
     if (!*table.file) fail(ErrorKind::kIo, table.temp.string() + ": write failed");
+    if (parquet) {
+      convert_to_parquet(table);
+      continue;
+    }
     fs::rename(table.temp, table.path);
   }
   for (const auto& summary : diagnostics.summary()) {
@@ -131,7 +168,10 @@ void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& act
   auto* command = app.add_subcommand(
       "flatten", "Flatten FHIR resources into tables with SQL on FHIR v2 ViewDefinitions");
   auto flags = std::make_shared<FlattenFlags>();
-  command->add_option("--view", flags->views, "ViewDefinition JSON file(s)")->required();
+  command
+      ->add_option("--view", flags->views,
+                   "ViewDefinition JSON file(s); 'default' for the built-in fhir_* views")
+      ->required();
   command
       ->add_option("--input", flags->inputs,
                    "FHIR input: NDJSON (.ndjson, .gz, .zst), JSON resources or Bundles, folders")

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 #include "core/output.hpp"
+#include "pipeline/flatten.hpp"
 #include "pipeline/warehouse.hpp"
 
 #ifndef FOS_VERSION
@@ -87,6 +88,7 @@ std::vector<Stage> default_stages(const PipelineOptions& options) {
     return report;
   };
   stages.push_back(std::move(generate));
+  if (auto flatten = flatten_stage(options)) stages.push_back(std::move(*flatten));
   if (auto lake = lake_stage(options)) stages.push_back(std::move(*lake));
   return stages;
 }

@@ -95,6 +95,17 @@ TEST_F(PipelineTest, DefaultStagesStartWithGenerate) {
   EXPECT_EQ(stages.front().outputs.front(), "fhir/");
 }
 
+TEST_F(PipelineTest, FlattenFollowsGenerateWhenFhirIsWritten) {
+  options_.job.fhir = fhir::FhirLayout::kNdjson;
+  auto stages = default_stages(options_);
+  ASSERT_GE(stages.size(), 2u);
+  EXPECT_EQ(stages[1].name, "flatten");
+  EXPECT_EQ(stages[1].outputs, (std::vector<std::string>{"flat/*.csv"}));
+  options_.job.fhir.reset();
+  stages = default_stages(options_);
+  for (const auto& stage : stages) EXPECT_NE(stage.name, "flatten");
+}
+
 TEST_F(PipelineTest, InvalidOptionsAreRejectedBeforeAnythingRuns) {
   options_.job.generate.shard_index = 3;
   options_.job.generate.shard_count = 3;

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fhir/read/read.hpp"
@@ -87,5 +90,29 @@ class ViewRunner {
   fhirpath::Value* row_index_ = nullptr;
   const fhir::Resource* resource_ = nullptr;
 };
+
+/// What flatten_to_csv did: resources read and rows written per view name, in view order.
+struct FlattenSummary {
+  uint64_t resources = 0;
+  std::vector<std::pair<std::string, uint64_t>> rows;
+};
+
+/// One pass over `reader`: the rows of each view into `<out_dir>/<view name>.csv`
+/// (created; each file appears complete or not at all). Throws like ViewRunner::run and
+/// Error{kIo} when a file cannot be written.
+FlattenSummary flatten_to_csv(fhir::ResourceReader& reader,
+                              const std::vector<ViewDefinition>& views,
+                              const std::filesystem::path& out_dir);
+
+/// DuckDB type of a Parquet column for a view column's FHIR type: boolean BOOLEAN, integer /
+/// positiveInt / unsignedInt INTEGER, integer64 BIGINT, decimal DOUBLE, anything else
+/// (strings, codes, partial-precision dates and times) and every collection VARCHAR.
+std::string parquet_type(std::string_view fhir_type, bool collection);
+
+/// Convert the CSV table of `view` (as CsvTableWriter wrote it) into a zstd Parquet file
+/// with typed columns in view order. Throws Error{kInvalidInput} naming the view when a
+/// value does not fit its column type.
+void csv_to_parquet(const std::filesystem::path& csv, const ViewDefinition& view,
+                    const std::filesystem::path& parquet);
 
 }  // namespace fos::sof

@@ -47,4 +47,11 @@ ViewDefinition parse_view(const fhir::Json& json, const std::string& source);
 /// Read and parse a ViewDefinition file.
 ViewDefinition load_view(const std::filesystem::path& path);
 
+/// The default views (views/*.json of the repository, compiled in), ordered by file name:
+/// fhir_allergy_intolerance, fhir_condition, ..., fhir_procedure. Each `source` is
+/// "default:<file>".
+std::vector<ViewDefinition> default_views();
+/// File names of the default views ("patient.json", ...), in the same order.
+std::vector<std::string> default_view_names();
+
 }  // namespace fos::sof

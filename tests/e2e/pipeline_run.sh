@@ -13,7 +13,7 @@ m = json.loads((out / "run.json").read_text())
 uuid.UUID(m["run_id"])
 assert m["fos_version"], m
 assert m["options"]["seed"] == "3" and m["options"]["population"] == "60", m["options"]
-assert [s["name"] for s in m["stages"]] == ["generate", "lake"], m["stages"]
+assert [s["name"] for s in m["stages"]] == ["generate", "flatten", "lake"], m["stages"]
 g = m["stages"][0]
 assert g["seconds"] >= 0 and g["counts"]["patients"] == 60, g
 lines = lambda p: sum(1 for _ in p.open())

@@ -78,7 +78,7 @@ std::vector<Resource> resources_from_document(Json document, const std::string& 
                                               uint64_t line);
 
 /// Files an input path stands for: the path itself, or a folder's .ndjson/.json
-/// files (recursively, sorted by path).
+/// files (recursively, sorted by path; a Bulk Data `manifest.json` is left out).
 std::vector<std::filesystem::path> expand_inputs(const std::vector<std::filesystem::path>& inputs);
 
 }  // namespace fos::fhir

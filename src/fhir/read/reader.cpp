@@ -29,7 +29,9 @@ bool is_ndjson_name(const std::string& name) {
   return false;
 }
 
+// A folder's resource files; the Bulk Data export manifest (manifest.json) is not one.
 bool is_input_name(const std::string& name) {
+  if (name == "manifest.json") return false;
   return is_ndjson_name(name) || ends_with(name, ".json");
 }
 
