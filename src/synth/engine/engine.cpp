@@ -526,6 +526,83 @@ class Life {
     return false;
   }
 
+  // ---- idle guards -----------------------------------------------------------------------
+  // A guard whose logic depends only on time and on what never changes for the patient
+  // (age, date, gender, race, socioeconomic category) keeps its value until one of its
+  // leaves changes. next_change returns the earliest instant after `t` at which that can
+  // happen (kNever if none), or kNoIdle when the logic reads anything else (attributes,
+  // entries, history), which other modules may change at any step.
+  static constexpr int64_t kNoIdle = std::numeric_limits<int64_t>::min();
+
+  // The smallest integer above `now` at which `compare(value, op, q)` can flip, for a
+  // value that never decreases: ceil(q) or floor(q) + 1.
+  static std::optional<int64_t> next_integer_flip(int64_t now, double q) {
+    std::optional<int64_t> best;
+    for (const double v : {std::ceil(q), std::floor(q) + 1}) {
+      const auto n = static_cast<int64_t>(v);
+      if (n > now && (!best || n < *best)) best = n;
+    }
+    return best;
+  }
+
+  // First date on which age (years or months) reaches `age`.
+  Date age_reached(int64_t age, bool months) const {
+    const Date birth = rec_.person.birth_date;
+    auto of = [&](Date d) { return months ? age_in_months(birth, d) : age_in_years(birth, d); };
+    Date d = birth.plus_months(static_cast<int>(months ? age : 12 * age));
+    while (of(d.plus_days(-1)) >= age) d = d.plus_days(-1);
+    while (of(d) < age) d = d.plus_days(1);
+    return d;
+  }
+
+  int64_t next_change(const Logic& l, int64_t t) const {
+    switch (l.kind) {
+      case LogicKind::kAnd:
+      case LogicKind::kOr:
+      case LogicKind::kNot:
+      case LogicKind::kAtLeast:
+      case LogicKind::kAtMost: {
+        int64_t next = kNever;
+        for (const Logic& c : l.children) {
+          const int64_t n = next_change(c, t);
+          if (n == kNoIdle) return kNoIdle;
+          next = std::min(next, n);
+        }
+        return next;
+      }
+      case LogicKind::kTrue:
+      case LogicKind::kFalse:
+      case LogicKind::kGender:
+      case LogicKind::kRace:
+      case LogicKind::kSes:
+        return kNever;
+      case LogicKind::kAge: {
+        const Date on = Instant(t).date();
+        const int now = l.months ? age_in_months(rec_.person.birth_date, on)
+                                 : age_in_years(rec_.person.birth_date, on);
+        const auto flip = next_integer_flip(now, l.quantity);
+        if (!flip) return kNever;
+        return Instant::at(age_reached(*flip, l.months)).seconds();
+      }
+      case LogicKind::kDate: {
+        const CivilDate c = Instant(t).date().civil();
+        if (l.year) {
+          const auto flip = next_integer_flip(c.year, l.year);
+          if (!flip) return kNever;
+          return Instant::at(Date::from_civil(static_cast<int>(*flip), 1, 1)).seconds();
+        }
+        if (l.month) {  // months cycle: look again at the start of the next month
+          const int year = c.month == 12 ? c.year + 1 : c.year;
+          return Instant::at(Date::from_civil(year, c.month % 12 + 1, 1)).seconds();
+        }
+        const auto flip = next_integer_flip(t, static_cast<double>(l.instant));
+        return flip ? *flip : kNever;
+      }
+      default:
+        return kNoIdle;
+    }
+  }
+
   bool prior_state(const Logic& l, const Run& r, int64_t t) const {
     for (size_t k = r.history.size(); k-- > 0;) {
       const auto& [name, entered] = r.history[k];
@@ -784,7 +861,7 @@ class Life {
         return Outcome::kTerminal;
       case StateType::kGuard:
         if (eval(*s.allow, r, t)) return Outcome::kNext;
-        block(r, step + kStep, false, t);
+        block(r, std::max(step + kStep, next_change(*s.allow, t)), false, t);
         return Outcome::kBlock;
       case StateType::kDelay:
       case StateType::kProcedure: {
