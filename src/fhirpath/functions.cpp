@@ -77,6 +77,7 @@ const FunctionSpec* find_function(std::string_view name) {
 
 std::vector<std::string> function_names() {
   std::vector<std::string> names;
+  names.reserve(std::size(kFunctions));
   for (const FunctionSpec& spec : kFunctions) names.emplace_back(spec.name);
   std::sort(names.begin(), names.end());
   return names;
