@@ -31,6 +31,7 @@ int run_cli(int argc, char** argv) {
   add_query_command(app, global, action);
   add_lake_command(app, global, action);
   add_flatten_command(app, global, action);
+  add_to_omop_command(app, global, action);
 
   const Terminal terminal(global);
   try {

@@ -63,6 +63,7 @@ struct Person {
   MaritalStatus marital_status = MaritalStatus::kNeverMarried;
   std::string language = "en-US";  ///< BCP 47
   std::string language_display = "English (United States)";
+  std::string fhir_id;  ///< FHIR Patient id when read from FHIR; empty: derived from `index`
 };
 
 }  // namespace fos::record

@@ -23,6 +23,7 @@ struct Organization {
   OrganizationType type = OrganizationType::kPrimaryCare;
   Address address;
   std::string phone;
+  std::string fhir_id;  ///< FHIR Organization id when read from FHIR; empty: derived from `id`
 };
 
 struct Provider {
@@ -31,6 +32,7 @@ struct Provider {
   Sex sex = Sex::kFemale;
   Code specialty;  ///< NUCC taxonomy code
   uint64_t organization_id = 0;
+  std::string fhir_id;  ///< FHIR Practitioner id when read from FHIR; empty: derived from `id`
 };
 
 class ProviderDirectory {

@@ -193,7 +193,7 @@ class OmopSink : public record::RecordSink {
           .integer(has_site ? std::optional<int64_t>(p.organization_id) : std::nullopt)
           .null()  // year_of_birth
           .concept_id(male ? 8507 : 8532)
-          .text(record::shared_uuid("Practitioner", id).str())
+          .text(p.fhir_id.empty() ? record::shared_uuid("Practitioner", id).str() : p.fhir_id)
           .text_or_null(p.specialty.code)
           .concept_id(specialty.source_concept_id)
           .text(male ? "M" : "F")
@@ -216,7 +216,7 @@ class OmopSink : public record::RecordSink {
           .text_or_null(o.name)
           .concept_id(place_of_service(o.type))
           .integer(location_id)
-          .text(record::shared_uuid("Organization", id).str())
+          .text(o.fhir_id.empty() ? record::shared_uuid("Organization", id).str() : o.fhir_id)
           .text(organization_type(o.type))
           .end();
       flush("care_site");

@@ -1,0 +1,115 @@
+// `fos to-omop`: convert FHIR R4 (NDJSON, JSON, Bundles; fos's, Synthea's, an EHR's) into
+// OMOP CDM 5.4 tables under --out, with mapping_report.json. Output is staged and appears
+// whole or not at all. Exit 2 on an invalid option or malformed input (--on-error fail).
+#include <filesystem>
+#include <memory>
+
+#include "cli/app.hpp"
+#include "core/error.hpp"
+#include "core/output.hpp"
+#include "fhir2omop/fhir2omop.hpp"
+
+namespace fos::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ToOmopFlags {
+  std::vector<std::string> inputs;
+  std::string out;
+  std::vector<std::string> formats = {"csv"};
+  std::string vocab;
+  std::string on_error = "fail";
+  std::string reference_date;
+};
+
+// The date of a Bulk Data manifest's transactionTime in an input folder, if any.
+std::optional<Date> manifest_date(const std::vector<std::string>& inputs) {
+  for (const std::string& input : inputs) {
+    const fs::path manifest = fs::path(input) / "manifest.json";
+    if (!fs::is_regular_file(manifest)) continue;
+    const std::string text = read_file(manifest);
+    const size_t key = text.find("\"transactionTime\":\"");
+    if (key == std::string::npos) continue;
+    if (auto date = Date::parse(std::string_view(text).substr(key + 19, 10))) return date;
+  }
+  return std::nullopt;
+}
+
+Date reference_date(const ToOmopFlags& flags) {
+  if (!flags.reference_date.empty()) {
+    const auto date = Date::parse(flags.reference_date);
+    if (!date) {
+      fail(ErrorKind::kInvalidInput,
+           "--reference-date: expected YYYY-MM-DD, got '" + flags.reference_date + "'");
+    }
+    return *date;
+  }
+  if (auto date = manifest_date(flags.inputs)) return *date;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return Instant(std::chrono::duration_cast<std::chrono::seconds>(now).count()).date();
+}
+
+omop::OmopFormat parse_format(const std::string& text) {
+  if (text == "csv") return omop::OmopFormat::kCsv;
+  if (text == "parquet") return omop::OmopFormat::kParquet;
+  if (text == "duckdb") return omop::OmopFormat::kDuckdb;
+  fail(ErrorKind::kInvalidInput, "--format: expected csv, parquet or duckdb, got '" + text + "'");
+}
+
+int run_to_omop(const GlobalOptions& global, const ToOmopFlags& flags) {
+  const Terminal terminal(global);
+  if (!flags.vocab.empty()) {
+    fail(ErrorKind::kInvalidInput, "--vocab: loading an Athena folder is not implemented yet");
+  }
+  fhir2omop::ConvertOptions options;
+  for (const std::string& input : flags.inputs) {
+    if (!fs::exists(input)) fail(ErrorKind::kInvalidInput, "--input: " + input + ": no such file");
+    options.inputs.emplace_back(input);
+  }
+  options.formats.clear();
+  for (const std::string& format : flags.formats) {
+    const omop::OmopFormat f = parse_format(format);
+    if (f != omop::OmopFormat::kCsv) options.formats.push_back(omop::OmopFormat::kCsv);
+    options.formats.push_back(f);
+  }
+  std::sort(options.formats.begin(), options.formats.end());
+  options.formats.erase(std::unique(options.formats.begin(), options.formats.end()),
+                        options.formats.end());
+  options.on_error = fhir::parse_on_error(flags.on_error);
+  options.reference_date = reference_date(flags);
+  StagedDir staged(flags.out);
+  const fhir2omop::MappingReport report = fhir2omop::convert(options, staged.staging());
+  staged.commit();
+  terminal.summary("to-omop: " + std::to_string(report.persons) + " persons written to " +
+                   flags.out + " (mapping_report.json)\n" + report.summary());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& action) {
+  auto* command =
+      app.add_subcommand("to-omop", "Convert FHIR R4 into OMOP CDM 5.4 tables (mapping report)");
+  auto flags = std::make_shared<ToOmopFlags>();
+  command
+      ->add_option("--input", flags->inputs,
+                   "FHIR input: NDJSON (.ndjson, .gz, .zst), JSON resources or Bundles, folders")
+      ->required();
+  command->add_option("--out", flags->out, "Output folder")->required();
+  command->add_option("--format", flags->formats, "csv, parquet or duckdb (several allowed)")
+      ->delimiter(',')
+      ->capture_default_str();
+  command->add_option("--vocab", flags->vocab, "Athena vocabulary folder (not implemented yet)");
+  command->add_option("--on-error", flags->on_error, "Malformed input lines: fail or skip")
+      ->check(CLI::IsMember({"fail", "skip"}))
+      ->capture_default_str();
+  command->add_option("--reference-date", flags->reference_date,
+                      "End of observation for people without visits, YYYY-MM-DD (default: the "
+                      "input manifest's transactionTime, else today)");
+  command->callback([&global, &action, flags] {
+    action = [&global, flags] { return run_to_omop(global, *flags); };
+  });
+}
+
+}  // namespace fos::cli

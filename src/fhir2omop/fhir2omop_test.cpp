@@ -1,0 +1,168 @@
+// fhir2omop tests: hand-written FHIR (Synthea-like bundle and NDJSON) converted to CDM rows,
+// bad input counted in the mapping report, element readers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/output.hpp"
+#include "fhir2omop/elements.hpp"
+#include "fhir2omop/fhir2omop.hpp"
+#include "fhir2omop/mappers.hpp"
+
+namespace fos::fhir2omop {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Fhir2OmopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("fos-f2o-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "in");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / "in" / name) << text;
+  }
+  MappingReport run() {
+    ConvertOptions options;
+    options.inputs = {dir_ / "in"};
+    options.reference_date = *Date::parse("2025-01-01");
+    return convert(options, dir_ / "out");
+  }
+  std::string table(const std::string& name) { return read_file(dir_ / "out" / "omop" / name); }
+
+  fs::path dir_;
+};
+
+constexpr const char* kPatient =
+    R"({"resourceType":"Patient","id":"p1","gender":"male","birthDate":"1980-02-03",)"
+    R"("deceasedDateTime":"2024-05-06T07:08:09Z"})";
+constexpr const char* kEncounter =
+    R"({"resourceType":"Encounter","id":"e1","class":{"code":"EMER"},"subject":{"reference":"Patient/p1"},)"
+    R"("period":{"start":"2020-01-01T10:00:00Z","end":"2020-01-01T12:00:00Z"}})";
+
+TEST_F(Fhir2OmopTest, ConvertsPatientEncounterAndObservationFromNdjson) {
+  write("Patient.ndjson", std::string(kPatient) + "\n");
+  write("Encounter.ndjson", std::string(kEncounter) + "\n");
+  write("Observation.ndjson",
+        R"({"resourceType":"Observation","id":"o1","subject":{"reference":"Patient/p1"},)"
+        R"("encounter":{"reference":"Encounter/e1"},"effectiveDateTime":"2020-01-01T10:30:00Z",)"
+        R"("code":{"coding":[{"system":"http://loinc.org","code":"8302-2"}]},)"
+        R"("valueQuantity":{"value":170.50,"unit":"cm","code":"cm"}})"
+        "\n");
+  const MappingReport report = run();
+  EXPECT_EQ(report.persons, 1U);
+  const std::string person = table("person.csv");
+  EXPECT_NE(person.find("\n1,8507,1980,2,3,1980-02-03 00:00:00,"), std::string::npos) << person;
+  EXPECT_NE(person.find(",p1,M,"), std::string::npos);
+  EXPECT_NE(table("death.csv").find("1,2024-05-06,2024-05-06 07:08:09"), std::string::npos);
+  const std::string visits = table("visit_occurrence.csv");
+  EXPECT_NE(visits.find("\n1000000,1,9203,2020-01-01,"), std::string::npos) << visits;
+  const std::string measurement = table("measurement.csv");
+  EXPECT_NE(measurement.find("1000000,1,3036277,2020-01-01,2020-01-01 10:30:00,,32817,,170.50,"),
+            std::string::npos)
+      << measurement;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "mapping_report.json"));
+  EXPECT_EQ(report.types().at("Observation").systems.at("http://loinc.org").standard, 1U);
+}
+
+TEST_F(Fhir2OmopTest, BundleWithUrnReferencesConverts) {
+  write(
+      "bundle.json",
+      R"({"resourceType":"Bundle","type":"transaction","entry":[)"
+      R"({"fullUrl":"urn:uuid:aaa","resource":{"resourceType":"Patient","id":"aaa","birthDate":"1990-01-01",)"
+      R"("gender":"female"}},)"
+      R"({"fullUrl":"urn:uuid:bbb","resource":{"resourceType":"Immunization","id":"bbb",)"
+      R"("patient":{"reference":"urn:uuid:aaa"},"occurrenceDateTime":"2021-03-04T00:00:00Z",)"
+      R"("vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"140"}]}}}]})");
+  const MappingReport report = run();
+  EXPECT_EQ(report.types().at("Immunization").converted, 1U);
+  EXPECT_NE(table("drug_exposure.csv").find("\n1000000,1,40213154,2021-03-04,"), std::string::npos);
+}
+
+TEST_F(Fhir2OmopTest, BadInputIsCountedNotFatal) {
+  write("Patient.ndjson", std::string(kPatient) + "\n" + kPatient + "\n" +
+                              R"({"resourceType":"Patient","id":"p2","birthDate":"1980-13-45"})" +
+                              "\n");
+  write("Condition.ndjson",
+        // no subject
+        R"({"resourceType":"Condition","id":"c1","onsetDateTime":"2020-01-01T00:00:00Z",)"
+        R"("code":{"coding":[{"system":"http://snomed.info/sct","code":"44054006"}]}})"
+        "\n"
+        // dangling patient
+        R"({"resourceType":"Condition","id":"c2","subject":{"reference":"Patient/nobody"},)"
+        R"("onsetDateTime":"2020-01-01T00:00:00Z","code":{"coding":[{"code":"x"}]}})"
+        "\n"
+        // invalid date
+        R"({"resourceType":"Condition","id":"c3","subject":{"reference":"Patient/p1"},)"
+        R"("onsetDateTime":"yesterday","code":{"coding":[{"code":"x"}]}})"
+        "\n"
+        // unknown code system: kept with concept 0
+        R"({"resourceType":"Condition","id":"c4","subject":{"reference":"Patient/p1"},)"
+        R"("onsetDateTime":"2020-01-01T00:00:00Z",)"
+        R"("code":{"coding":[{"system":"http://example.org/codes","code":"Z9"}]}})"
+        "\n"
+        // resources of a patient skipped for an invalid birth date are dangling
+        R"({"resourceType":"Condition","id":"c5","subject":{"reference":"Patient/p2"},)"
+        R"("onsetDateTime":"2020-01-01T00:00:00Z","code":{"coding":[{"code":"x"}]}})"
+        "\n");
+  const MappingReport report = run();
+  const TypeCounts& patients = report.types().at("Patient");
+  EXPECT_EQ(patients.read, 3U);
+  EXPECT_EQ(patients.converted, 1U);
+  EXPECT_EQ(patients.skipped.at(std::string(kDuplicateId)), 1U);
+  EXPECT_EQ(patients.skipped.at(std::string(kInvalidDate)), 1U);
+  const TypeCounts& conditions = report.types().at("Condition");
+  EXPECT_EQ(conditions.read, 5U);
+  EXPECT_EQ(conditions.converted, 1U);
+  EXPECT_EQ(conditions.skipped.at(std::string(kNoSubject)), 1U);
+  EXPECT_EQ(conditions.skipped.at(std::string(kDanglingReference)), 2U);
+  EXPECT_EQ(conditions.skipped.at(std::string(kInvalidDate)), 1U);
+  EXPECT_EQ(conditions.warnings.at("unknown code system"), 1U);
+  EXPECT_EQ(conditions.systems.at("http://example.org/codes").concept_zero, 1U);
+  const std::string rows = table("condition_occurrence.csv");
+  EXPECT_NE(rows.find("\n1000000,1,0,2020-01-01,2020-01-01 00:00:00,,,32817,,,,,,Z9,0,\n"),
+            std::string::npos)
+      << rows;
+  const std::string json = read_file(dir_ / "out" / "mapping_report.json");
+  EXPECT_NE(json.find(R"("top_unmapped":[{"code":"Z9","count":1}])"), std::string::npos) << json;
+}
+
+TEST_F(Fhir2OmopTest, MalformedLineFailsUnlessSkipped) {
+  write("Patient.ndjson", std::string(kPatient) + "\n{not json\n");
+  EXPECT_THROW(run(), Error);
+  ConvertOptions options;
+  options.inputs = {dir_ / "in"};
+  options.on_error = fhir::OnError::kSkip;
+  const MappingReport report = convert(options, dir_ / "out2");
+  EXPECT_EQ(report.malformed_lines, 1U);
+  EXPECT_EQ(report.persons, 1U);
+}
+
+TEST(Elements, QuantityKeepsWrittenDecimals) {
+  const fhir::Json q = fhir::parse_json(R"({"value":1.50,"code":"mg"})", "test");
+  const auto quantity = read_quantity(&q);
+  ASSERT_TRUE(quantity);
+  EXPECT_EQ(quantity->decimals, 2);
+  EXPECT_DOUBLE_EQ(quantity->value, 1.5);
+  EXPECT_EQ(quantity->unit, "mg");
+}
+
+TEST(Elements, ReferenceIds) {
+  const fhir::Json r = fhir::parse_json(R"({"reference":"http://x.org/fhir/Patient/42"})", "t");
+  EXPECT_EQ(reference_id(&r, "Patient"), "42");
+  EXPECT_EQ(reference_id(&r, "Encounter"), std::nullopt);
+  const fhir::Json u = fhir::parse_json(R"({"reference":"urn:uuid:abc"})", "t");
+  EXPECT_EQ(reference_id(&u, "Patient"), "abc");
+}
+
+}  // namespace
+}  // namespace fos::fhir2omop

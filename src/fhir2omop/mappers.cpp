@@ -1,0 +1,66 @@
+// The explicit list of mappers, and the MapContext helpers they share.
+#include "fhir2omop/mappers.hpp"
+
+#include <array>
+
+#include "omop/write/render.hpp"
+
+namespace fos::fhir2omop {
+namespace {
+
+constexpr std::array<MapperEntry, 9> kMappers = {{
+    {"Encounter", "subject", map_encounter},
+    {"Observation", "subject", map_observation},
+    {"Immunization", "patient", map_immunization},
+    {"Condition", "subject", map_condition},
+    {"MedicationRequest", "subject", map_medication_request},
+    {"Procedure", "subject", map_procedure},
+    {"AllergyIntolerance", "patient", map_allergy},
+    {"Device", "patient", map_device},
+    {"SupplyDelivery", "patient", map_supply_delivery},
+}};
+
+constexpr std::array<std::string_view, 3> kUnmapped = {"CarePlan", "DiagnosticReport",
+                                                       "ImagingStudy"};
+
+}  // namespace
+
+std::span<const MapperEntry> mappers() {
+  return kMappers;
+}
+
+const MapperEntry* find_mapper(std::string_view type) {
+  for (const MapperEntry& m : kMappers) {
+    if (m.type == type) return &m;
+  }
+  return nullptr;
+}
+
+bool is_unmapped_type(std::string_view type) {
+  for (std::string_view t : kUnmapped) {
+    if (t == type) return true;
+  }
+  return false;
+}
+
+std::optional<record::Code> MapContext::code(const fhir::Json* codeable, std::string_view type) {
+  auto source = read_code(codeable);
+  if (!source) return std::nullopt;
+  const std::string_view vocabulary = omop::vocabulary_id(source->code.system);
+  const bool standard =
+      !vocabulary.empty() && vocabulary_.map(vocabulary, source->code.code).standard.has_value();
+  if (!source->known_system) report_.warn(type, "unknown code system");
+  report_.code(type, source->system_uri, source->code.code, standard);
+  return std::move(source->code);
+}
+
+uint32_t MapContext::encounter(const fhir::Json& resource, std::string_view type) {
+  const auto id = reference_member(resource, "encounter", "Encounter");
+  if (!id) return kNoEncounter;
+  const auto it = encounters_.find(*id);
+  if (it != encounters_.end()) return it->second;
+  report_.warn(type, kDanglingReference);
+  return kNoEncounter;
+}
+
+}  // namespace fos::fhir2omop

@@ -1,0 +1,27 @@
+// MedicationRequest -> drug_exposure: RxNorm medication authored on its start. FHIR R4's
+// MedicationRequest carries no stop date (fos writes status "stopped" only): the exposure
+// runs to the end of the observation period (docs/fhir2omop.md).
+#include "fhir2omop/mappers.hpp"
+
+namespace fos::fhir2omop {
+
+std::string_view map_medication_request(const fhir::Resource& resource, MapContext& context) {
+  const fhir::Json& json = resource.json;
+  const auto start = read_instant(json, "authoredOn");
+  if (!start) return kInvalidDate;
+  auto code = context.code(json.find("medicationCodeableConcept"), "MedicationRequest");
+  if (!code) return kNoCode;
+  record::Medication m;
+  m.encounter = context.encounter(json, "MedicationRequest");
+  m.code = std::move(*code);
+  m.start = *start;
+  if (const fhir::Json* dispense = json.find("dispenseRequest")) {
+    if (const fhir::Json* validity = dispense->find("validityPeriod")) {
+      m.stop = read_instant(*validity, "end");
+    }
+  }
+  context.record().medications.push_back(std::move(m));
+  return "";
+}
+
+}  // namespace fos::fhir2omop
