@@ -1,5 +1,6 @@
 // FHIRPath lexer and recursive-descent parser (precedence as in the FHIRPath grammar).
 #include <cctype>
+#include <charconv>
 
 #include "core/error.hpp"
 #include "fhirpath/ast.hpp"
@@ -95,7 +96,12 @@ class Lexer {
             break;
           case 'u': {
             if (pos_ + 4 > text_.size()) syntax_error(text_, pos_, "bad \\u escape");
-            const unsigned code = std::stoul(std::string(text_.substr(pos_, 4)), nullptr, 16);
+            unsigned code = 0;  // exactly four hex digits (fuzz/fuzz_fhirpath found stoul's throw)
+            const char* digits = text_.data() + pos_;
+            const auto [end, ec] = std::from_chars(digits, digits + 4, code, 16);
+            if (ec != std::errc() || end != digits + 4) {
+              syntax_error(text_, pos_, "bad \\u escape");
+            }
             pos_ += 4;
             if (code < 0x80) {
               out += static_cast<char>(code);
@@ -400,6 +406,17 @@ class Parser {
     return node;
   }
 
+  // An integer literal; one beyond 64 bits is a syntax error (found by fuzz/fuzz_fhirpath).
+  int64_t integer_literal(const Token& token) const {
+    int64_t number = 0;
+    const char* end = token.text.data() + token.text.size();
+    const auto [ptr, ec] = std::from_chars(token.text.data(), end, number);
+    if (ec != std::errc() || ptr != end) {
+      syntax_error(text_, token.position, "integer literal out of range: " + token.text);
+    }
+    return number;
+  }
+
   std::unique_ptr<Node> term() {
     const Token& token = peek();
     switch (token.kind) {
@@ -409,7 +426,7 @@ class Parser {
       case TokenKind::kNumber: {
         take();
         Value number = token.text.find('.') == std::string::npos
-                           ? Value::of_integer(std::stoll(token.text))
+                           ? Value::of_integer(integer_literal(token))
                            : Value::of_decimal(token.text);
         if (peek().kind == TokenKind::kString) {  // a quantity: 5 'mg'
           number = Value::of_decimal(

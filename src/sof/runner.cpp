@@ -1,5 +1,8 @@
 // The ViewDefinition processing algorithm: where filter, forEach / forEachOrNull /
 // repeat foci, columns, nested selects as a cross product, unionAll as concatenation.
+#include <iterator>
+#include <utility>
+
 #include "core/error.hpp"
 #include "sof/sof.hpp"
 
@@ -11,7 +14,20 @@ using fhirpath::ValueKind;
 
 namespace {
 
-std::vector<Row> cross(const std::vector<Row>& left, const std::vector<Row>& right) {
+// Every left row followed by every right row. The common shapes (an empty left row, one
+// right row) move cells instead of copying rows.
+std::vector<Row> cross(std::vector<Row> left, std::vector<Row> right) {
+  if (left.size() == 1 && left.front().empty()) return right;
+  if (right.size() == 1) {
+    Row& tail = right.front();
+    if (left.size() == 1) {
+      left.front().insert(left.front().end(), std::make_move_iterator(tail.begin()),
+                          std::make_move_iterator(tail.end()));
+      return left;
+    }
+    for (Row& row : left) row.insert(row.end(), tail.begin(), tail.end());
+    return left;
+  }
   std::vector<Row> out;
   out.reserve(left.size() * right.size());
   for (const Row& l : left) {
@@ -139,7 +155,7 @@ std::vector<Row> ViewRunner::process(const Select& select, const Value& focus, i
     }
     std::vector<Row> rows{std::move(own)};
     for (const Select& child : select.selects) {
-      rows = cross(rows, process(child, item.item, item.index));
+      rows = cross(std::move(rows), process(child, item.item, item.index));
       if (rows.empty()) break;
     }
     if (!select.union_all.empty() && !rows.empty()) {
@@ -149,7 +165,7 @@ std::vector<Row> ViewRunner::process(const Select& select, const Value& focus, i
         united.insert(united.end(), std::make_move_iterator(part.begin()),
                       std::make_move_iterator(part.end()));
       }
-      rows = cross(rows, united);
+      rows = cross(std::move(rows), std::move(united));
     }
     out.insert(out.end(), std::make_move_iterator(rows.begin()),
                std::make_move_iterator(rows.end()));
@@ -163,7 +179,7 @@ std::vector<Row> ViewRunner::rows(const fhir::Resource& resource) {
   const Value root = Value::of_node(resource.json);
   std::vector<Row> rows{Row{}};
   for (const Select& select : view_.selects) {
-    rows = cross(rows, process(select, root, 0));
+    rows = cross(std::move(rows), process(select, root, 0));
     if (rows.empty()) break;
   }
   return rows;
