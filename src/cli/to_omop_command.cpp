@@ -29,9 +29,10 @@ std::optional<Date> manifest_date(const std::vector<std::string>& inputs) {
     const fs::path manifest = fs::path(input) / "manifest.json";
     if (!fs::is_regular_file(manifest)) continue;
     const std::string text = read_file(manifest);
-    const size_t key = text.find("\"transactionTime\":\"");
+    constexpr std::string_view kKey = R"("transactionTime":")";
+    const size_t key = text.find(kKey);
     if (key == std::string::npos) continue;
-    if (auto date = Date::parse(std::string_view(text).substr(key + 19, 10))) return date;
+    if (auto date = Date::parse(std::string_view(text).substr(key + kKey.size(), 10))) return date;
   }
   return std::nullopt;
 }
