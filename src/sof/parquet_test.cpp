@@ -45,7 +45,7 @@ class ParquetTest : public ::testing::Test {
   fs::path dir_;
 };
 
-const char* kView = R"j({"resource": "Patient", "name": "p", "select": [{"column": [
+constexpr const char* kView = R"j({"resource": "Patient", "name": "p", "select": [{"column": [
   {"name": "id", "path": "id", "type": "id"},
   {"name": "active", "path": "active", "type": "boolean"},
   {"name": "births", "path": "multipleBirth.ofType(integer)", "type": "integer"},
