@@ -8,6 +8,8 @@
 #include "core/error.hpp"
 #include "core/output.hpp"
 #include "fhir2omop/fhir2omop.hpp"
+#include "fhir2omop/vocab_folder.hpp"
+#include "omop/vocab/vocab.hpp"
 
 namespace fos::cli {
 namespace {
@@ -60,10 +62,12 @@ omop::OmopFormat parse_format(const std::string& text) {
 
 int run_to_omop(const GlobalOptions& global, const ToOmopFlags& flags) {
   const Terminal terminal(global);
-  if (!flags.vocab.empty()) {
-    fail(ErrorKind::kInvalidInput, "--vocab: loading an Athena folder is not implemented yet");
-  }
   fhir2omop::ConvertOptions options;
+  std::optional<omop::Vocabulary> vocabulary;
+  if (!flags.vocab.empty()) {
+    vocabulary = fhir2omop::load_vocabulary_folder(flags.vocab);
+    options.vocabulary = &*vocabulary;
+  }
   for (const std::string& input : flags.inputs) {
     if (!fs::exists(input)) fail(ErrorKind::kInvalidInput, "--input: " + input + ": no such file");
     options.inputs.emplace_back(input);
@@ -101,7 +105,8 @@ void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& act
   command->add_option("--format", flags->formats, "csv, parquet or duckdb (several allowed)")
       ->delimiter(',')
       ->capture_default_str();
-  command->add_option("--vocab", flags->vocab, "Athena vocabulary folder (not implemented yet)");
+  command->add_option("--vocab", flags->vocab,
+                      "Athena vocabulary folder (TAB-separated); default: the built-in vocabulary");
   command->add_option("--on-error", flags->on_error, "Malformed input lines: fail or skip")
       ->check(CLI::IsMember({"fail", "skip"}))
       ->capture_default_str();

@@ -11,6 +11,7 @@
 #include "fhir2omop/elements.hpp"
 #include "fhir2omop/fhir2omop.hpp"
 #include "fhir2omop/mappers.hpp"
+#include "fhir2omop/vocab_folder.hpp"
 
 namespace fos::fhir2omop {
 namespace {
@@ -145,6 +146,64 @@ TEST_F(Fhir2OmopTest, MalformedLineFailsUnlessSkipped) {
   const MappingReport report = convert(options, dir_ / "out2");
   EXPECT_EQ(report.malformed_lines, 1U);
   EXPECT_EQ(report.persons, 1U);
+}
+
+// One CSV record (RFC 4180 quotes) from `in`; false at the end.
+bool csv_record(std::istream& in, std::vector<std::string>& fields) {
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  fields.assign(1, "");
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return true;
+}
+
+// Copies a comma-separated subset file as Athena writes it: TAB-separated, YYYYMMDD dates.
+void to_athena(const fs::path& from, const fs::path& to) {
+  std::ifstream in(from);
+  std::ofstream out(to);
+  std::vector<std::string> fields;
+  while (csv_record(in, fields)) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      std::string f = fields[i];
+      if (Date::parse(f) && f.size() == 10) f = f.substr(0, 4) + f.substr(5, 2) + f.substr(8, 2);
+      out << (i > 0 ? "\t" : "") << f;
+    }
+    out << '\n';
+  }
+}
+
+// The Athena folder is built in the build tree from the shared synthea27nj subset.
+TEST(VocabFolder, AthenaFolderMapsLikeTheSubset) {
+  const fs::path subset = fs::path(FOS_SHARED_DIR) / "oracles/omop/vocab-subset/synthea27nj";
+  const fs::path athena = fs::current_path() / "fhir2omop-athena-synthea27nj";
+  fs::create_directories(athena);
+  to_athena(subset / "CONCEPT.csv", athena / "CONCEPT.csv");
+  to_athena(subset / "CONCEPT_RELATIONSHIP.csv", athena / "CONCEPT_RELATIONSHIP.csv");
+  const omop::Vocabulary vocabulary = load_vocabulary_folder(athena);
+  // A standard SNOMED concept maps to itself.
+  const omop::CodeMapping prediabetes = vocabulary.map("SNOMED", "15777000");
+  EXPECT_EQ(prediabetes.source_concept_id, 40316773);
+  // A non-standard SNOMED code maps through 'Maps to' (4166590 -> 4132546, Condition).
+  const omop::CodeMapping mapped = vocabulary.map("SNOMED", "275272006");
+  EXPECT_EQ(mapped.source_concept_id, 4166590);
+  ASSERT_TRUE(mapped.standard);
+  EXPECT_EQ(mapped.standard->concept_id, 4132546);
+  EXPECT_EQ(mapped.standard->domain_id, "Condition");
+  EXPECT_FALSE(vocabulary.map("SNOMED", "no-such-code").standard);
+  EXPECT_THROW(load_vocabulary_folder(athena / "missing"), Error);
 }
 
 TEST(Elements, QuantityKeepsWrittenDecimals) {
