@@ -22,8 +22,8 @@ namespace fs = std::filesystem;
 
 // NDJSON lines of one resource type from a small generated population (made once).
 const std::vector<std::string>& lines_of(const std::string& type) {
-  static const fs::path dir = [] {
-    const fs::path out = fs::temp_directory_path() / "fos-bench-sof";
+  static const fs::path kDir = [] {
+    fs::path out = fs::temp_directory_path() / "fos-bench-sof";
     fs::remove_all(out);
     fos::pipeline::GenerateJob job;
     job.generate.population = 300;
@@ -36,15 +36,15 @@ const std::vector<std::string>& lines_of(const std::string& type) {
   static std::map<std::string, std::vector<std::string>> cache;
   auto& lines = cache[type];
   if (lines.empty()) {
-    std::ifstream in(dir / "fhir" / (type + ".ndjson"));
+    std::ifstream in(kDir / "fhir" / (type + ".ndjson"));
     for (std::string line; std::getline(in, line);) lines.push_back(line);
   }
   return lines;
 }
 
 const fos::sof::ViewDefinition& default_view(const std::string& name) {
-  static const std::vector<fos::sof::ViewDefinition> views = fos::sof::default_views();
-  for (const auto& view : views) {
+  static const std::vector<fos::sof::ViewDefinition> kViews = fos::sof::default_views();
+  for (const auto& view : kViews) {
     if (view.name == name) return view;
   }
   throw std::runtime_error("no default view " + name);
