@@ -7,9 +7,10 @@ namespace {
 
 using record::EncounterClass;
 
-// SNOMED CT types of wellness visits (fos writes them; Synthea uses the same codes).
+// SNOMED CT types of fos's wellness visits (185349003 "Encounter for check up" is not one:
+// modules use it for ambulatory visits).
 bool is_wellness_type(const record::Code& type) {
-  return type.code == "410620009" || type.code == "162673000" || type.code == "185349003";
+  return type.code == "410620009" || type.code == "162673000";
 }
 
 EncounterClass class_of(std::string_view act_code, const record::Code& type,
