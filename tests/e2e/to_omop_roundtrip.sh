@@ -24,4 +24,14 @@ if [[ -n ${CONFORMANCE:-} ]]; then
     fail_check "conformance: $(tail -5 "$WORK/conformance.log")"
   fi
 fi
+
+# Bad options and input end with exit 2 and a message naming the problem.
+expect_error missing-input "no-such-folder" -- to-omop --input "$WORK/no-such-folder" --out "$WORK/x"
+expect_error bad-format "expected csv, parquet or duckdb" -- to-omop --input "$WORK/gen/fhir" --out "$WORK/x" --format xml
+expect_error bad-vocab "not a folder" -- to-omop --input "$WORK/gen/fhir" --out "$WORK/x" --vocab "$WORK/nope"
+mkdir -p "$WORK/bad" && printf '{"resourceType":"Patient","id":"a","birthDate":"2000-01-01"}\n{oops\n' >"$WORK/bad/Patient.ndjson"
+expect_error malformed "Patient.ndjson" -- to-omop --input "$WORK/bad" --out "$WORK/x"
+[[ ! -e $WORK/x/omop ]] && pass || fail_check "a failed conversion left output behind"
+"$FOS" to-omop -q --input "$WORK/bad" --out "$WORK/skip" --on-error skip
+grep -q '"malformed_lines":1' "$WORK/skip/mapping_report.json" && pass || fail_check "skip not counted"
 finish
