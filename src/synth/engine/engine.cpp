@@ -155,6 +155,7 @@ struct Engine::Tables {
     /// Groups (by hash) whose rows have disjoint time ranges in ascending order and no
     /// age range: the one row holding a time is found by binary search.
     std::unordered_map<uint64_t, bool> time_sorted;
+    int64_t first_time_ms = std::numeric_limits<int64_t>::max();  ///< earliest time_low
   };
   std::unordered_map<const LookupTable*, TableIndex> keys;
 };
@@ -180,6 +181,7 @@ struct Run {
   int64_t wake = 0;
   bool resume_at_wake = false;
   bool done = false;
+  bool state_wait = false;    ///< asleep in a guard until guard-visible state changes
   int32_t encounter = kNone;  ///< encounter this module has open (or joined)
   uint32_t encounter_state = 0;
   size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
@@ -226,6 +228,8 @@ class Life {
     const int64_t end = in_.end.seconds();
     int64_t next_year = birth;
     for (int64_t step = birth; step <= end; step += kStep) {
+      if (death_ && death_->seconds() <= step) break;  // dead before this step: nothing runs
+      step_ = step;
       if (step >= next_year) {
         lifecycle_year(Instant(step));
         next_year += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
@@ -242,6 +246,8 @@ class Life {
         if (!r.done) next = std::min(next, r.wake);
       }
       if (next == kNever) break;
+      next = std::min(next, next_year);                      // the yearly update runs on its step
+      if (death_) next = std::min(next, death_->seconds());  // and a scheduled death
       if (next > step + kStep) {
         const int64_t skip = (next - step) / kStep;
         const int64_t target = step + skip * kStep;
@@ -302,6 +308,7 @@ class Life {
 
   // Yearly: age-dependent attributes (smoking, insurance, cardiovascular risks).
   void lifecycle_year(Instant when) {
+    touch();
     const double age = (when.date().days() - rec_.person.birth_date.days()) / kDaysPerYear;
     const bool male = rec_.person.sex == record::Sex::kMale;
     attributes_[t_.smoker] = Value::of_bool(age >= 16 && smoker_draw_ < (male ? 0.16 : 0.12));
@@ -555,7 +562,29 @@ class Life {
     return d;
   }
 
-  int64_t next_change(const Logic& l, int64_t t) const {
+  // A false guard sleeps until the next instant its time leaves can change, and, if it
+  // reads attributes or entries, until the next step on which some module changes them.
+  void sleep_on_guard(const Logic& allow, Run& r, int64_t t, int64_t step) {
+    bool reads_state = false;
+    const int64_t change = next_change(allow, t, reads_state);
+    block(r, std::max(step + kStep, change), false, t);
+    if (!reads_state || change == kNoIdle) return;
+    r.state_wait = true;
+    state_waiters_.push_back(&r);
+  }
+
+  // Something a guard may read changed: guards asleep on state wake at this step (a
+  // module later in file order sees the change at once, as when re-tried every step).
+  void touch() {
+    for (Run* w : state_waiters_) {
+      if (!w->state_wait) continue;
+      w->state_wait = false;
+      w->wake = std::min(w->wake, step_);
+    }
+    state_waiters_.clear();
+  }
+
+  int64_t next_change(const Logic& l, int64_t t, bool& reads_state) const {
     switch (l.kind) {
       case LogicKind::kAnd:
       case LogicKind::kOr:
@@ -564,7 +593,7 @@ class Life {
       case LogicKind::kAtMost: {
         int64_t next = kNever;
         for (const Logic& c : l.children) {
-          const int64_t n = next_change(c, t);
+          const int64_t n = next_change(c, t, reads_state);
           if (n == kNoIdle) return kNoIdle;
           next = std::min(next, n);
         }
@@ -598,6 +627,17 @@ class Life {
         const auto flip = next_integer_flip(t, static_cast<double>(l.instant));
         return flip ? *flip : kNever;
       }
+      case LogicKind::kAttribute:
+      case LogicKind::kActiveCondition:
+      case LogicKind::kActiveMedication:
+      case LogicKind::kActiveCarePlan:
+      case LogicKind::kActiveAllergy:
+      case LogicKind::kObservation:
+      case LogicKind::kSymptom:
+        reads_state = true;
+        return kNever;
+      case LogicKind::kPriorState:  // own history: fixed while waiting, unless `within`
+        return l.within ? kNoIdle : kNever;
       default:
         return kNoIdle;
     }
@@ -846,12 +886,59 @@ class Life {
 
   enum class Outcome : uint8_t { kNext, kBlock, kEnter, kTerminal, kStop };
 
+  // A Delay of fixed length `d` that loops back to itself through a lookup table with
+  // time ranges, before the table's first time range: every expiry takes the default
+  // transition back to the same state (one uniform draw each) and touches nothing
+  // shared. Jump over those rounds at once: the same draws, the last entry kept in the
+  // history (PriorState reads only the latest), the Delay re-entered at its last round.
+  void fast_forward(const ModuleState& s, Run& r, Frame& f, int64_t d) {
+    const Transition& tr = s.transition;
+    if (tr.kind != TransitionKind::kLookupTable || !tr.table->has_time ||
+        s.distribution->kind != DistKind::kExact || r.encounter != kNone || lock_ == &r) {
+      return;
+    }
+    // The default pick must return this state whatever the draw.
+    for (const WeightedTarget& w : tr.weights) {
+      if (w.attribute) return;
+      if (w.target == f.state && w.probability >= 1) break;
+      if (w.probability != 0) return;
+    }
+    const int64_t first = t_.keys.at(tr.table).first_time_ms;
+    int64_t limit = std::min(in_.end.seconds(), death_ ? death_->seconds() : kNever);
+    if (first != std::numeric_limits<int64_t>::max()) limit = std::min(limit, (first - 1) / 1000);
+    int64_t rounds = 0;
+    while (f.until + d <= limit && f.until * 1000 < first) {
+      r.rng.uniform();
+      f.until += d;
+      ++rounds;
+    }
+    if (rounds > 0) r.history.emplace_back(s.name_id, f.until - d);
+  }
+
+  // Whether a state may change what guards read (attributes, entries, observations, symptoms).
+  static bool may_change_state(StateType type) {
+    switch (type) {
+      case StateType::kInitial:
+      case StateType::kSimple:
+      case StateType::kPhysiology:
+      case StateType::kTerminal:
+      case StateType::kGuard:
+      case StateType::kDelay:
+      case StateType::kCallSubmodule:
+      case StateType::kEncounterEnd:
+        return false;
+      default:
+        return true;
+    }
+  }
+
   // Runs the current state at time `t` (may move `t` forward for waits that end).
   Outcome run_state(Run& r, int64_t& t, int64_t step) {
     Frame& f = r.stack.back();
     const ModuleState& s = f.module->states[static_cast<size_t>(f.state)];
     const bool fresh = f.fresh;
     f.fresh = false;
+    if (may_change_state(s.type)) touch();
     switch (s.type) {
       case StateType::kInitial:
       case StateType::kSimple:
@@ -861,7 +948,7 @@ class Life {
         return Outcome::kTerminal;
       case StateType::kGuard:
         if (eval(*s.allow, r, t)) return Outcome::kNext;
-        block(r, std::max(step + kStep, next_change(*s.allow, t)), false, t);
+        sleep_on_guard(*s.allow, r, t, step);
         return Outcome::kBlock;
       case StateType::kDelay:
       case StateType::kProcedure: {
@@ -871,6 +958,7 @@ class Life {
                              : 0;
           f.until = t + std::max<int64_t>(0, d);
           if (s.type == StateType::kProcedure) procedure(s, r, t, f.until);
+          if (s.type == StateType::kDelay && d > 0) fast_forward(s, r, f, d);
         }
         if (f.until <= t) return Outcome::kNext;
         if (f.until <= step) {
@@ -1165,6 +1253,7 @@ class Life {
   }
 
   void process(Run& r, int64_t step) {
+    r.state_wait = false;
     int64_t t = r.resume_at_wake ? r.wake : step;
     if (r.history.empty()) {
       r.history.emplace_back(r.module->states[0].name_id, t);
@@ -1244,6 +1333,8 @@ class Life {
   size_t wellness_count_ = 0;
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
+  std::vector<Run*> state_waiters_;
+  int64_t step_ = 0;  ///< the step being processed
   std::vector<uint32_t> key_scratch_;
   std::vector<double> probability_scratch_;
 };
@@ -1357,6 +1448,7 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
         const auto row_index = static_cast<uint32_t>(index.keys.size());
         index.groups[key_hash(ids)].push_back(row_index);
         index.keys.push_back(std::move(ids));
+        if (table->has_time) index.first_time_ms = std::min(index.first_time_ms, row.time_low);
       }
       for (const auto& [hash, rows] : index.groups) {
         bool sorted = table->has_time && !table->has_age;
