@@ -134,6 +134,28 @@ uint64_t key_hash(const std::vector<uint32_t>& ids) {
   return h;
 }
 
+void note_prior_names(const Logic& l, std::vector<bool>& names) {
+  auto note = [&](uint32_t id) {
+    if (names.size() <= id) names.resize(id + 1, false);
+    names[id] = true;
+  };
+  if (l.kind == LogicKind::kPriorState) {
+    note(l.name);
+    if (l.since) note(*l.since);
+  }
+  for (const Logic& c : l.children) note_prior_names(c, names);
+}
+
+// Every state name a PriorState condition of `m` refers to (guards and transitions).
+void note_prior_names(const Module& m, std::vector<bool>& names) {
+  for (const ModuleState& s : m.states) {
+    if (s.allow) note_prior_names(*s.allow, names);
+    for (const TransitionOption& o : s.transition.options) {
+      if (o.condition) note_prior_names(*o.condition, names);
+    }
+  }
+}
+
 }  // namespace
 
 // Lookup-table keys and person strings interned once per engine.
@@ -158,6 +180,8 @@ struct Engine::Tables {
     int64_t first_time_ms = std::numeric_limits<int64_t>::max();  ///< earliest time_low
   };
   std::unordered_map<const LookupTable*, TableIndex> keys;
+  /// By state name id: whether some PriorState condition names it (name or since).
+  std::vector<bool> prior_names;
 };
 
 namespace {
@@ -186,7 +210,9 @@ struct Run {
   uint32_t encounter_state = 0;
   size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
   Rng rng{0, 0};
-  std::vector<std::pair<uint32_t, int64_t>> history;  ///< (state name id, entered at)
+  /// (state name id, entered at), only for names some PriorState asks about.
+  std::vector<std::pair<uint32_t, int64_t>> history;
+  bool started = false;
   std::vector<Pending> pending;
   std::vector<std::vector<uint8_t>> entered;  ///< stats: [0] top, then per submodule used
 };
@@ -912,7 +938,7 @@ class Life {
       f.until += d;
       ++rounds;
     }
-    if (rounds > 0) r.history.emplace_back(s.name_id, f.until - d);
+    if (rounds > 0) remember(r, s.name_id, f.until - d);
   }
 
   // Whether a state may change what guards read (attributes, entries, observations, symptoms).
@@ -1243,8 +1269,13 @@ class Life {
     Frame& f = r.stack.back();
     f.state = state;
     f.fresh = true;
-    r.history.emplace_back(f.module->states[static_cast<size_t>(state)].name_id, t);
+    remember(r, f.module->states[static_cast<size_t>(state)].name_id, t);
     mark(r, f.module, state);
+  }
+
+  // History entries matter only to PriorState, which skips names it does not ask about.
+  void remember(Run& r, uint32_t name, int64_t t) {
+    if (name < t_.prior_names.size() && t_.prior_names[name]) r.history.emplace_back(name, t);
   }
 
   void mark(Run& r, const Module* m, int32_t state) {
@@ -1255,8 +1286,9 @@ class Life {
   void process(Run& r, int64_t step) {
     r.state_wait = false;
     int64_t t = r.resume_at_wake ? r.wake : step;
-    if (r.history.empty()) {
-      r.history.emplace_back(r.module->states[0].name_id, t);
+    if (!r.started) {
+      r.started = true;
+      remember(r, r.module->states[0].name_id, t);
       mark(r, r.module, 0);
     }
     for (int n = 0; n < kMaxTransitionsPerStep; ++n) {
@@ -1269,7 +1301,7 @@ class Life {
           return;
         case Outcome::kEnter: {
           const Module* sub = r.stack.back().module;
-          r.history.emplace_back(sub->states[0].name_id, t);
+          remember(r, sub->states[0].name_id, t);
           mark(r, sub, 0);
           continue;
         }
@@ -1463,6 +1495,8 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   };
   for (const auto& m : lib.modules()) collect(*m);
   for (const auto& m : lib.submodules()) collect(*m);
+  for (const auto& m : lib.modules()) note_prior_names(*m, t.prior_names);
+  for (const auto& m : lib.submodules()) note_prior_names(*m, t.prior_names);
 }
 
 Engine::~Engine() = default;
