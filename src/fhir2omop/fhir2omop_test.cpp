@@ -89,6 +89,23 @@ TEST_F(Fhir2OmopTest, BundleWithUrnReferencesConverts) {
   EXPECT_NE(table("drug_exposure.csv").find("\n1000000,1,40213154,2021-03-04,"), std::string::npos);
 }
 
+TEST_F(Fhir2OmopTest, MedicationStatementWithPeriodBecomesDrugExposure) {
+  write("Patient.ndjson", std::string(kPatient) + "\n");
+  write("MedicationStatement.ndjson",
+        R"({"resourceType":"MedicationStatement","id":"m1","subject":{"reference":"Patient/p1"},)"
+        R"("effectivePeriod":{"start":"2020-02-01T08:00:00Z","end":"2020-02-11T08:00:00Z"},)"
+        R"("medicationCodeableConcept":{"coding":[{"system":)"
+        R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"no-such-rxcui"}]}})"
+        "\n");
+  const MappingReport report = run();
+  EXPECT_EQ(report.types().at("MedicationStatement").converted, 1U);
+  const std::string rows = table("drug_exposure.csv");
+  EXPECT_NE(rows.find("\n1000000,1,0,2020-02-01,2020-02-01 08:00:00,2020-02-11,2020-02-11 "
+                      "08:00:00,2020-02-11,32817,,,,10,"),
+            std::string::npos)
+      << rows;
+}
+
 TEST_F(Fhir2OmopTest, BadInputIsCountedNotFatal) {
   write("Patient.ndjson", std::string(kPatient) + "\n" + kPatient + "\n" +
                               R"({"resourceType":"Patient","id":"p2","birthDate":"1980-13-45"})" +

@@ -8,12 +8,14 @@
 namespace fos::fhir2omop {
 namespace {
 
-constexpr std::array<MapperEntry, 9> kMappers = {{
+constexpr std::array<MapperEntry, 11> kMappers = {{
     {"Encounter", "subject", map_encounter},
     {"Observation", "subject", map_observation},
     {"Immunization", "patient", map_immunization},
     {"Condition", "subject", map_condition},
     {"MedicationRequest", "subject", map_medication_request},
+    {"MedicationStatement", "subject", map_medication_statement},
+    {"MedicationAdministration", "subject", map_medication_administration},
     {"Procedure", "subject", map_procedure},
     {"AllergyIntolerance", "patient", map_allergy},
     {"Device", "patient", map_device},
@@ -57,7 +59,11 @@ std::optional<record::Code> MapContext::code(const fhir::Json* codeable, std::st
 uint32_t MapContext::encounter(const fhir::Json& resource, std::string_view type) {
   const auto id = reference_member(resource, "encounter", "Encounter");
   if (!id) return kNoEncounter;
-  const auto it = encounters_.find(*id);
+  return encounter_of(*id, type);
+}
+
+uint32_t MapContext::encounter_of(const std::string& id, std::string_view type) {
+  const auto it = encounters_.find(id);
   if (it != encounters_.end()) return it->second;
   report_.warn(type, kDanglingReference);
   return kNoEncounter;

@@ -42,6 +42,8 @@ class MapContext {
   /// The index of the encounter resource[key] refers to; kNoEncounter (warned as a
   /// dangling reference) when it names an encounter this patient does not have.
   uint32_t encounter(const fhir::Json& resource, std::string_view type);
+  /// The index of the encounter with FHIR id `id`, as encounter().
+  uint32_t encounter_of(const std::string& id, std::string_view type);
   /// Remember the index of an encounter's FHIR id.
   void add_encounter(const std::string& id, uint32_t index) { encounters_[id] = index; }
 
@@ -78,6 +80,8 @@ std::string_view map_observation(const fhir::Resource& resource, MapContext& con
 std::string_view map_condition(const fhir::Resource& resource, MapContext& context);
 std::string_view map_immunization(const fhir::Resource& resource, MapContext& context);
 std::string_view map_medication_request(const fhir::Resource& resource, MapContext& context);
+std::string_view map_medication_statement(const fhir::Resource& resource, MapContext& context);
+std::string_view map_medication_administration(const fhir::Resource& resource, MapContext& context);
 std::string_view map_procedure(const fhir::Resource& resource, MapContext& context);
 std::string_view map_allergy(const fhir::Resource& resource, MapContext& context);
 std::string_view map_device(const fhir::Resource& resource, MapContext& context);
