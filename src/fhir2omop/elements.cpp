@@ -93,6 +93,7 @@ std::optional<std::string> reference_id(const fhir::Json* reference, std::string
   if (!text) return std::nullopt;
   std::string_view ref = *text;
   if (ref.starts_with("urn:uuid:")) return std::string(ref.substr(9));
+  if (ref.find('?') != std::string_view::npos) return std::nullopt;  // unresolved conditional
   const size_t slash = ref.rfind('/');
   if (slash == std::string_view::npos || slash == 0) return std::nullopt;
   const size_t type_start = ref.rfind('/', slash - 1);

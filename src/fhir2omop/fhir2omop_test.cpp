@@ -238,6 +238,10 @@ TEST(Elements, ReferenceIds) {
   EXPECT_EQ(reference_id(&r, "Encounter"), std::nullopt);
   const fhir::Json u = fhir::parse_json(R"({"reference":"urn:uuid:abc"})", "t");
   EXPECT_EQ(reference_id(&u, "Patient"), "abc");
+  const fhir::Json c = fhir::parse_json(
+      R"({"reference":"Organization?identifier=https://github.com/synthetichealth/synthea|x"})",
+      "t");
+  EXPECT_EQ(reference_id(&c, "Organization"), std::nullopt);
 }
 
 }  // namespace
