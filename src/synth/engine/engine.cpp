@@ -449,8 +449,22 @@ class Life {
     return op == Op::kNe;
   }
 
-  double age_years(int64_t t) const {
-    return age_in_years(rec_.person.birth_date, Instant(t).date());
+  double age_years(int64_t t) const { return ages(t).years; }
+
+  // Age in whole years and months on the date of `t`, cached for the last date asked.
+  struct Ages {
+    int32_t day = std::numeric_limits<int32_t>::min();
+    double years = 0;
+    double months = 0;
+  };
+  const Ages& ages(int64_t t) const {
+    const Date on = Instant(t).date();
+    if (on.days() != ages_.day) {
+      ages_.day = on.days();
+      ages_.years = age_in_years(rec_.person.birth_date, on);
+      ages_.months = age_in_months(rec_.person.birth_date, on);
+    }
+    return ages_;
   }
 
   bool active_entry(LogicKind kind, const Logic& l) const {
@@ -524,10 +538,8 @@ class Life {
       case LogicKind::kGender:
         return (rec_.person.sex == record::Sex::kMale) == l.male;
       case LogicKind::kAge: {
-        const Date on = Instant(t).date();
-        const double age = l.months ? age_in_months(rec_.person.birth_date, on)
-                                    : age_in_years(rec_.person.birth_date, on);
-        return compare(age, l.op, l.quantity);
+        const Ages& a = ages(t);
+        return compare(l.months ? a.months : a.years, l.op, l.quantity);
       }
       case LogicKind::kDate: {
         const CivilDate c = Instant(t).date().civil();
@@ -1365,6 +1377,7 @@ class Life {
   size_t wellness_count_ = 0;
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
+  mutable Ages ages_;  ///< cache of ages(t)
   std::vector<Run*> state_waiters_;
   int64_t step_ = 0;  ///< the step being processed
   std::vector<uint32_t> key_scratch_;
