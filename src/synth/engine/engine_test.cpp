@@ -199,5 +199,85 @@ TEST(FinalizeRecord, OrdersEncountersAndKeepsActiveOldEntries) {
   EXPECT_EQ(rec.procedures[0].encounter, 1u);
 }
 
+// ---- idle modules: sleeping must not change when anything happens ----------------------
+
+Engine engine_from(const std::vector<std::pair<std::string, std::string>>& modules,
+                   const std::vector<std::pair<std::string, std::string>>& tables = {}) {
+  return Engine(ModuleLibrary::load_texts(modules, tables, LoadOptions{}));
+}
+
+std::string onset_module(const std::string& allow, const std::string& code) {
+  return R"({"name": "m", "states": {
+    "Initial": {"type": "Initial", "direct_transition": "Wait"},
+    "Wait": {"type": "Guard", "allow": )" +
+         allow + R"(, "direct_transition": "Onset"},
+    "Onset": {"type": "ConditionOnset", "codes": [{"system": "SNOMED-CT", "code": ")" +
+         code +
+         R"(", "display": "x"}], "direct_transition": "Terminal"},
+    "Terminal": {"type": "Terminal"}}})";
+}
+
+Instant onset(const record::PatientRecord& r, const std::string& code) {
+  for (const auto& c : r.conditions) {
+    if (c.code.code == code) return c.onset;
+  }
+  throw std::runtime_error("no condition " + code);
+}
+
+TEST(EngineIdle, GuardOnAttributeSeesAChangeInFileOrder) {
+  // b_set sets the flag at the first step at age 40; c_after (later in file order) sees it
+  // in that step, a_before one step later, as when guards are re-tried every step.
+  const std::string flag = R"({"condition_type": "Attribute", "attribute": "flag",
+                              "operator": "==", "value": true})";
+  const Engine engine = engine_from({
+      {"a_before", onset_module(flag, "9001")},
+      {"b_set", R"({"name": "s", "states": {
+        "Initial": {"type": "Initial", "direct_transition": "Wait"},
+        "Wait": {"type": "Guard", "allow": {"condition_type": "Age", "operator": ">=",
+                 "quantity": 40, "unit": "years"}, "direct_transition": "Set"},
+        "Set": {"type": "SetAttribute", "attribute": "flag", "value": true,
+                "direct_transition": "Terminal"},
+        "Terminal": {"type": "Terminal"}}})"},
+      {"c_after", onset_module(flag, "9002")},
+  });
+  const Life life = live(engine, 3, record::Sex::kMale);
+  const Instant after = onset(life.rec, "9002");
+  EXPECT_EQ(age_in_years(life.rec.person.birth_date, after.date()), 40);
+  EXPECT_LT(age_in_years(life.rec.person.birth_date, after.plus_days(-7).date()), 40);
+  EXPECT_EQ((after.seconds() - life.rec.person.birth_time.seconds()) % (int64_t{7} * 86400), 0);
+  EXPECT_EQ(onset(life.rec, "9001").seconds() - after.seconds(), int64_t{7} * 86400);
+}
+
+TEST(EngineIdle, TimeOnlyGuardOpensAtTheFirstStepItHolds) {
+  const Engine engine = engine_from({{"m", onset_module(R"({"condition_type": "And",
+      "conditions": [{"condition_type": "Age", "operator": ">", "quantity": 33, "unit": "years"},
+                     {"condition_type": "Date", "operator": ">=", "year": 1990}]})",
+                                                        "9003")}});
+  const Life life = live(engine, 4, record::Sex::kFemale);
+  const Instant at = onset(life.rec, "9003");
+  EXPECT_EQ(age_in_years(life.rec.person.birth_date, at.date()), 34);
+  EXPECT_EQ(age_in_years(life.rec.person.birth_date, at.plus_days(-7).date()), 33);
+  EXPECT_EQ((at.seconds() - life.rec.person.birth_time.seconds()) % (int64_t{7} * 86400), 0);
+}
+
+TEST(EngineIdle, DelayLoopThroughTimeTableLeavesAtTheFirstRoundInRange) {
+  // A 4-day Delay looping through a table whose only row covers the year 2000: the
+  // first expiry at or after 2000-01-01 takes the row (Hit with probability 1).
+  const Engine engine = engine_from({{"m", R"({"name": "m", "states": {
+        "Initial": {"type": "Initial", "direct_transition": "Loop"},
+        "Loop": {"type": "Delay", "exact": {"quantity": 4, "unit": "days"},
+                 "lookup_table_transition": [
+          {"transition": "Loop", "default_probability": 1, "lookup_table_name": "t.csv"},
+          {"transition": "Hit", "default_probability": 0, "lookup_table_name": "t.csv"}]},
+        "Hit": {"type": "ConditionOnset", "codes": [{"system": "SNOMED-CT", "code": "9004",
+                "display": "x"}], "direct_transition": "Terminal"},
+        "Terminal": {"type": "Terminal"}}})"}},
+                                    {{"t.csv", "time,Loop,Hit\n946684800000-978307199999,0,1\n"}});
+  const Life life = live(engine, 5, record::Sex::kMale);
+  int64_t expected = life.rec.person.birth_time.seconds() + 4 * 86400;
+  while (expected < 946684800) expected += 4 * 86400;
+  EXPECT_EQ(onset(life.rec, "9004").seconds(), expected);
+}
+
 }  // namespace
 }  // namespace fos::synth
