@@ -107,7 +107,9 @@ TEST(Generator, NothingAfterDeathOrReferenceDate) {
       ASSERT_LE(r.encounters[k].end, end) << i;
       ASSERT_GT(r.encounters[k].start, r.person.birth_time) << i;
       ASSERT_LT(r.encounters[k].start, r.encounters[k].end);
-      if (k > 0) ASSERT_LE(r.encounters[k - 1].start, r.encounters[k].start);
+      if (k > 0) {
+        ASSERT_LE(r.encounters[k - 1].start, r.encounters[k].start);
+      }
     }
     for (const auto& obs : r.observations) {
       ASSERT_LT(obs.encounter, r.encounters.size());
@@ -263,8 +265,12 @@ TEST(Generator, PersonFieldsAreWellFormed) {
       EXPECT_EQ(p.marital_status,
                 age < 15 ? record::MaritalStatus::kNeverMarried : p.marital_status);
     }
-    if (p.language == "es") EXPECT_EQ(p.ethnicity, record::Ethnicity::kHispanic);
-    if (p.maiden_name) EXPECT_EQ(p.sex, record::Sex::kFemale);
+    if (p.language == "es") {
+      EXPECT_EQ(p.ethnicity, record::Ethnicity::kHispanic);
+    }
+    if (p.maiden_name) {
+      EXPECT_EQ(p.sex, record::Sex::kFemale);
+    }
   }
 }
 

@@ -156,8 +156,12 @@ TEST(PopulationModel, GrowthIsContinuous) {
           (r.encounters[k].start.date().days() - r.person.birth_date.days()) / 365.25;
       const double height = *value_at(r, k, "8302-2");
       // Children never shrink; adults lose height only slowly.
-      if (previous && age < 20) EXPECT_GE(height, *previous - 0.2) << "patient " << i;
-      if (previous && age >= 20) EXPECT_GE(height, *previous - 1.0) << "patient " << i;
+      if (previous && age < 20) {
+        EXPECT_GE(height, *previous - 0.2) << "patient " << i;
+      }
+      if (previous && age >= 20) {
+        EXPECT_GE(height, *previous - 1.0) << "patient " << i;
+      }
       previous = height;
     }
   }

@@ -84,7 +84,9 @@ TEST(ModuleLibrary, ParsesEveryTransitionKind) {
   const Module& conditional = *by_key.at("conditional");
   EXPECT_EQ(conditional.states[2].transition.kind, TransitionKind::kConditional);
   for (const auto& st : conditional.states) {
-    if (st.name == "Check_Prior") EXPECT_EQ(st.transition.kind, TransitionKind::kComplex);
+    if (st.name == "Check_Prior") {
+      EXPECT_EQ(st.transition.kind, TransitionKind::kComplex);
+    }
   }
 }
 
