@@ -1,6 +1,8 @@
 // Partial-precision dates and times (FHIRPath Date, DateTime, Time).
 #include "fhirpath/temporal.hpp"
 
+#include "core/date.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -72,43 +74,21 @@ bool parse_zone(std::string_view text, size_t& pos, Temporal& t) {
   return pos == text.size();
 }
 
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-int days_in_month(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 // Fields shifted to UTC when a zone is known and the value reaches minutes.
 std::array<int64_t, 7> normalized(const Temporal& t) {
   std::array<int64_t, 7> f{};
   for (size_t i = 0; i < 7; ++i) f[i] = t.fields[i];
   if (!t.offset_minutes || t.precision < 5 || !t.has_date) return f;
   const int64_t day =
-      days_from_civil(f[0], static_cast<unsigned>(f[1]), static_cast<unsigned>(f[2]));
+      Date::from_civil(static_cast<int>(f[0]), static_cast<int>(f[1]), static_cast<int>(f[2]))
+          .days();
   int64_t minutes = day * 1440 + f[3] * 60 + f[4] - *t.offset_minutes;
   const int64_t days = (minutes >= 0 ? minutes : minutes - 1439) / 1440;
   minutes -= days * 1440;
-  // civil_from_days
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  f[0] = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-  f[1] = m;
-  f[2] = d;
+  const CivilDate civil = Date(static_cast<int32_t>(days)).civil();
+  f[0] = civil.year;
+  f[1] = civil.month;
+  f[2] = civil.day;
   f[3] = minutes / 60;
   f[4] = minutes % 60;
   return f;
@@ -154,7 +134,8 @@ std::optional<Temporal> parse_temporal(std::string_view text) {
     if (pos < text.size() && text[pos] == '-') {
       ++pos;
       if (!read_digits(text, pos, 2, t.fields[2]) || t.fields[2] < 1 ||
-          t.fields[2] > days_in_month(t.fields[0], t.fields[1])) {
+          t.fields[2] >
+              days_in_month(static_cast<int>(t.fields[0]), static_cast<int>(t.fields[1]))) {
         return std::nullopt;
       }
       t.precision = 3;
@@ -196,7 +177,9 @@ std::optional<std::string> temporal_boundary(const Temporal& value, char kind, i
   Temporal t = value;
   if (t.has_date) {
     if (t.precision < 2) t.fields[1] = high ? 12 : 1;
-    if (t.precision < 3) t.fields[2] = high ? days_in_month(t.fields[0], t.fields[1]) : 1;
+    if (t.precision < 3)
+      t.fields[2] =
+          high ? days_in_month(static_cast<int>(t.fields[0]), static_cast<int>(t.fields[1])) : 1;
   }
   if (t.precision < 4) t.fields[3] = high ? 23 : 0;
   if (t.precision < 5) t.fields[4] = high ? 59 : 0;
