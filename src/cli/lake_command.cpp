@@ -1,11 +1,17 @@
-// `fos lake tables|snapshots|history --warehouse DIR`: what an Iceberg warehouse holds.
+// `fos lake tables|snapshots|history --warehouse DIR`: what an Iceberg warehouse holds;
+// `fos lake evolve|expire|compact|orphans`: schema evolution and table maintenance.
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "cli/app.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "lake/iceberg/evolve.hpp"
+#include "lake/iceberg/maintenance.hpp"
 #include "lake/iceberg/warehouse.hpp"
 
 namespace fos::cli {
@@ -85,10 +91,155 @@ std::string snapshots_text(const LakeFlags& flags, bool history) {
   return out;
 }
 
+// "--older-than": an ISO instant, or a date (its midnight, UTC).
+int64_t parse_older_than(const std::string& text) {
+  std::optional<Instant> instant = Instant::parse(text);
+  if (!instant) {
+    if (auto date = Date::parse(text)) instant = Instant::at(*date);
+  }
+  if (!instant) {
+    fail(ErrorKind::kInvalidInput,
+         "--older-than: expected an instant like 2024-03-01T12:00:00Z or a date, got '" + text +
+             "'");
+  }
+  return instant->seconds() * 1000;
+}
+
+struct MaintenanceFlags {
+  LakeFlags lake;
+  std::string older_than;
+  int retain_last = 1;
+  int64_t target_file_size = int64_t{128} * 1024 * 1024;
+  bool remove = false;
+  bool all = false;
+  std::vector<std::string> add_columns;
+  std::vector<std::string> renames;
+  std::vector<std::string> widens;
+};
+
+std::optional<int64_t> older_than(const MaintenanceFlags& flags) {
+  if (flags.older_than.empty()) return std::nullopt;
+  return parse_older_than(flags.older_than);
+}
+
+int run_evolve(const MaintenanceFlags& flags) {
+  if (flags.lake.table.empty()) fail(ErrorKind::kInvalidInput, "--table: required for evolve");
+  std::vector<lake::SchemaChange> changes;
+  for (const std::string& t : flags.renames) {
+    changes.push_back(lake::SchemaChange::parse(lake::SchemaChangeKind::kRename, t, "--rename"));
+  }
+  for (const std::string& t : flags.widens) {
+    changes.push_back(lake::SchemaChange::parse(lake::SchemaChangeKind::kWiden, t, "--widen"));
+  }
+  for (const std::string& t : flags.add_columns) {
+    changes.push_back(
+        lake::SchemaChange::parse(lake::SchemaChangeKind::kAddColumn, t, "--add-column"));
+  }
+  if (changes.empty()) {
+    fail(ErrorKind::kInvalidInput, "evolve: give --add-column, --rename or --widen");
+  }
+  const lake::WarehouseTable t = selected(flags.lake).front();
+  lake::IcebergTable table = lake::IcebergTable::open(t.dir);
+  const lake::EvolveResult r = lake::evolve_table(table, changes);
+  print(fmt::format("{}.{}: version {}, schema {}, last-column-id {}\n", t.ns, t.name, r.version,
+                    r.schema_id, r.last_column_id));
+  return kExitOk;
+}
+
+int run_expire(const MaintenanceFlags& flags) {
+  lake::ExpireOptions options;
+  options.older_than_ms = older_than(flags);
+  options.retain_last = flags.retain_last;
+  options.validate();
+  for (const lake::WarehouseTable& t : selected(flags.lake)) {
+    lake::IcebergTable table = lake::IcebergTable::open(t.dir);
+    const lake::ExpireResult r = lake::expire_snapshots(table, options);
+    print(fmt::format(
+        "{}.{}: expired {} snapshots; deleted {} manifest lists, {} manifests, {} data files\n",
+        t.ns, t.name, r.expired_snapshots, r.deleted_manifest_lists, r.deleted_manifests,
+        r.deleted_data_files));
+  }
+  return kExitOk;
+}
+
+int run_compact(const MaintenanceFlags& flags) {
+  lake::CompactOptions options;
+  options.target_file_size = flags.target_file_size;
+  options.rewrite_all = flags.all;
+  options.validate();
+  lake::Database db = lake::Database::in_memory();
+  lake::Connection con(db);
+  for (const lake::WarehouseTable& t : selected(flags.lake)) {
+    lake::IcebergTable table = lake::IcebergTable::open(t.dir);
+    const lake::CompactResult r = lake::compact_table(table, con, options);
+    if (!r.snapshot_id) {
+      print(fmt::format("{}.{}: nothing to compact\n", t.ns, t.name));
+      continue;
+    }
+    print(fmt::format("{}.{}: replaced {} data files with {} ({} records), snapshot {}\n", t.ns,
+                      t.name, r.deleted_files, r.added_files, r.rewritten_records, *r.snapshot_id));
+  }
+  return kExitOk;
+}
+
+int run_orphans(const MaintenanceFlags& flags) {
+  const std::optional<int64_t> before = older_than(flags);
+  int64_t found = 0;
+  for (const lake::WarehouseTable& t : selected(flags.lake)) {
+    const lake::IcebergTable table = lake::IcebergTable::open(t.dir);
+    const std::vector<lake::OrphanFile> orphans = lake::find_orphan_files(table, before);
+    for (const lake::OrphanFile& f : orphans) {
+      print(fmt::format("{}.{}\t{}\t{}\n", t.ns, t.name, f.size, f.path.string()));
+    }
+    found += static_cast<int64_t>(orphans.size());
+    if (flags.remove) lake::remove_orphan_files(table, orphans);
+  }
+  print(fmt::format("{} orphan files{}\n", found, flags.remove ? " removed" : ""));
+  return kExitOk;
+}
+
+void add_maintenance_commands(CLI::App* lake, Action& action) {
+  const auto make = [lake](const char* name, const char* help) {
+    auto flags = std::make_shared<MaintenanceFlags>();
+    auto* command = lake->add_subcommand(name, help);
+    command->add_option("--warehouse", flags->lake.warehouse, "Warehouse folder")->required();
+    command->add_option("--table,table", flags->lake.table,
+                        "Only this table (<namespace>.<table> or <table>)");
+    return std::make_pair(command, flags);
+  };
+  auto [evolve, evolve_flags] = make("evolve", "Change a table's schema (new schema version)");
+  evolve->add_option("--add-column", evolve_flags->add_columns, "NAME:TYPE, a new optional column");
+  evolve->add_option("--rename", evolve_flags->renames, "OLD:NEW, same field id");
+  evolve->add_option("--widen", evolve_flags->widens, "NAME:TYPE (int->long, float->double)");
+  auto [expire, expire_flags] = make("expire", "Expire old snapshots and delete their files");
+  expire->add_option("--older-than", expire_flags->older_than,
+                     "Only snapshots committed before this instant");
+  expire->add_option("--retain-last", expire_flags->retain_last,
+                     "Always keep this many newest snapshots (default 1)");
+  auto [compact, compact_flags] = make("compact", "Rewrite small data files (replace snapshot)");
+  compact->add_option("--target-file-size", compact_flags->target_file_size,
+                      "Bytes; smaller files are packed into files of about this size");
+  compact->add_flag("--all", compact_flags->all,
+                    "Rewrite every data file (e.g. after a schema change), not only small ones");
+  auto [orphans, orphan_flags] = make("orphans", "List files no metadata version references");
+  orphans->add_flag("--remove", orphan_flags->remove, "Delete them");
+  orphans->add_option("--older-than", orphan_flags->older_than,
+                      "Only files last modified before this instant");
+  using Run = int (*)(const MaintenanceFlags&);
+  const auto bind = [&action](CLI::App* command, const std::shared_ptr<MaintenanceFlags>& flags,
+                              Run run) {
+    command->callback([&action, flags, run] { action = [flags, run] { return run(*flags); }; });
+  };
+  bind(evolve, evolve_flags, &run_evolve);
+  bind(expire, expire_flags, &run_expire);
+  bind(compact, compact_flags, &run_compact);
+  bind(orphans, orphan_flags, &run_orphans);
+}
+
 }  // namespace
 
 void add_lake_command(CLI::App& app, const GlobalOptions& global, Action& action) {
-  auto* lake = app.add_subcommand("lake", "Inspect an Iceberg warehouse");
+  auto* lake = app.add_subcommand("lake", "Inspect and maintain an Iceberg warehouse");
   lake->require_subcommand(1);
   struct Sub {
     const char* name;
@@ -112,6 +263,7 @@ void add_lake_command(CLI::App& app, const GlobalOptions& global, Action& action
       };
     });
   }
+  add_maintenance_commands(lake, action);
 }
 
 }  // namespace fos::cli

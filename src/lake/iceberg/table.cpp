@@ -226,6 +226,14 @@ std::string summary_total(const Snapshot* parent, std::string_view key, int64_t 
 
 }  // namespace
 
+int64_t new_snapshot_id() {
+  return random_id();
+}
+
+void write_new_table_file(const fs::path& path, std::string_view bytes) {
+  write_new_file(path, bytes);
+}
+
 std::string file_uri(const fs::path& path) {
   return "file:" + fs::absolute(path).lexically_normal().string();
 }
@@ -493,11 +501,42 @@ AppendResult IcebergTable::append_files(const std::vector<DataFile>& files,
 
 AppendResult IcebergTable::append(Connection& con, std::string_view source,
                                   const CommitOptions& options) {
+  return append_files(write_data_files(con, source), options);
+}
+
+int IcebergTable::commit(const std::function<TableMetadata(const TableMetadata& base)>& change,
+                         const CommitOptions& options) {
+  for (int attempt = 1; attempt <= options.max_attempts; ++attempt) {
+    if (attempt > 1) refresh();
+    TableMetadata next = change(metadata_);
+    next.last_updated_ms = std::max(now_ms(), metadata_.last_updated_ms);
+    next.metadata_log.push_back(
+        {metadata_.last_updated_ms, file_uri(metadata_file(dir_, version_))});
+    if (publish(dir_, version_ + 1, next.to_json(), options.before_link)) {
+      update_hint(dir_, version_ + 1);
+      metadata_ = std::move(next);
+      return ++version_;
+    }
+  }
+  fail(ErrorKind::kIo, dir_.string() + ": commit failed after " +
+                           std::to_string(options.max_attempts) +
+                           " attempts (too much contention)");
+}
+
+std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::string_view source) {
   const IcebergSchema& schema = metadata_.current_schema();
   const PartitionSpec& spec = metadata_.default_spec();
   const std::string staging_name = ".fos-staging-" + Uuid::random().str();
   const fs::path staging = dir_ / "data" / staging_name;
 
+  // Columns are taken from the source by their current name or, after a rename, by an
+  // earlier name of the same field id; a column added by schema evolution that the source
+  // lacks is written as null.
+  const QueryResult described = con.query("DESCRIBE SELECT * FROM " + std::string(source));
+  std::set<std::string> source_columns;
+  for (uint64_t row = 0; row < described.row_count(); ++row) {
+    source_columns.insert(described.str(row, 0));
+  }
   std::string select = "SELECT ";
   std::string field_ids;
   for (const IcebergField& f : schema.fields) {
@@ -505,10 +544,23 @@ AppendResult IcebergTable::append(Connection& con, std::string_view source,
       select += ", ";
       field_ids += ", ";
     }
-    select += "CAST(" + sql_identifier(f.name) + " AS " + std::string(duckdb_type(f.type)) +
-              ") AS " + sql_identifier(f.name);
+    std::string from = "NULL";
+    for (auto s = metadata_.schemas.rbegin(); s != metadata_.schemas.rend() && from == "NULL";
+         ++s) {
+      const IcebergField* earlier = s->find(f.id);
+      if (earlier != nullptr && source_columns.count(earlier->name) != 0) {
+        from = sql_identifier(earlier->name);
+      }
+    }
+    if (from == "NULL" && metadata_.schemas.front().find(f.id) != nullptr) {
+      from = sql_identifier(f.name);  // an original column: the source must have it
+    }
+    select += "CAST(" + from + " AS " + std::string(duckdb_type(f.type)) + ") AS " +
+              sql_identifier(f.name);
     field_ids += sql_identifier(f.name) + ": " + std::to_string(f.id);
   }
+  const std::string columns = select + " FROM " + std::string(source);
+  select = "SELECT *";
   std::string partition_by;
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     const IcebergField* source_field = schema.find(spec.fields[i].source_id);
@@ -517,7 +569,7 @@ AppendResult IcebergTable::append(Connection& con, std::string_view source,
               " AS " + column;
     partition_by += (partition_by.empty() ? "" : ", ") + column;
   }
-  select += " FROM " + std::string(source);
+  select += " FROM (" + columns + ")";
   std::string copy = "COPY (" + select + ") TO " + sql_quote(staging.string()) +
                      " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {" + field_ids +
                      "}, FILENAME_PATTERN '{uuid}', RETURN_STATS";
@@ -603,7 +655,7 @@ AppendResult IcebergTable::append(Connection& con, std::string_view source,
     for (const DataFile& f : files) fs::remove(local_path(f.path), ec);
     throw;
   }
-  return append_files(files, options);
+  return files;
 }
 
 }  // namespace fos::lake

@@ -94,6 +94,14 @@ class IcebergTable {
   AppendResult append(Connection& con, std::string_view source, const CommitOptions& options = {});
   /// Commit already written data files (absolute paths, under this table) as one append.
   AppendResult append_files(const std::vector<DataFile>& files, const CommitOptions& options = {});
+  /// Write the rows of `source` (as for append) as Parquet data files under data/ without
+  /// committing them. The caller commits them (or removes them).
+  std::vector<DataFile> write_data_files(Connection& con, std::string_view source);
+  /// Commit a metadata change: `change` builds the next metadata from the newest version
+  /// (it is called again on that version after a lost race). The metadata-log entry and
+  /// last-updated-ms are added here. Returns the committed version.
+  int commit(const std::function<TableMetadata(const TableMetadata& base)>& change,
+             const CommitOptions& options = {});
 
   /// The live data files of `snapshot_id` (default: the current snapshot).
   std::vector<DataFile> data_files(std::optional<int64_t> snapshot_id = std::nullopt) const;
@@ -108,6 +116,11 @@ class IcebergTable {
   TableMetadata metadata_;
   int version_ = 0;
 };
+
+/// A new random positive snapshot id.
+int64_t new_snapshot_id();
+/// Write `bytes` to `path`, which must not exist yet, and flush it to disk.
+void write_new_table_file(const std::filesystem::path& path, std::string_view bytes);
 
 /// "file:" + the absolute, normalized path.
 std::string file_uri(const std::filesystem::path& path);
