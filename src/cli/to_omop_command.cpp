@@ -23,6 +23,8 @@ struct ToOmopFlags {
   std::string vocab;
   std::string on_error = "fail";
   std::string reference_date;
+  unsigned threads = 0;
+  bool hold_input = false;
 };
 
 // The date of a Bulk Data manifest's transactionTime in an input folder, if any.
@@ -83,6 +85,8 @@ int run_to_omop(const GlobalOptions& global, const ToOmopFlags& flags) {
                         options.formats.end());
   options.on_error = fhir::parse_on_error(flags.on_error);
   options.reference_date = reference_date(flags);
+  options.threads = flags.threads;
+  options.stream = !flags.hold_input;
   StagedDir staged(flags.out);
   const fhir2omop::MappingReport report = fhir2omop::convert(options, staged.staging());
   staged.commit();
@@ -113,6 +117,10 @@ void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& act
   command->add_option("--reference-date", flags->reference_date,
                       "End of observation for people without visits, YYYY-MM-DD (default: the "
                       "input manifest's transactionTime, else today)");
+  command->add_option("--threads", flags->threads,
+                      "Mapping threads (0: one per core); the output does not depend on it");
+  // Tests and benchmarks: skip streaming per patient (the output is the same).
+  command->add_flag("--hold-input", flags->hold_input)->group("");
   command->callback([&global, &action, flags] {
     action = [&global, flags] { return run_to_omop(global, *flags); };
   });

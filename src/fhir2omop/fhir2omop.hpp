@@ -23,13 +23,18 @@ struct ConvertOptions {
   fhir::OnError on_error = fhir::OnError::kFail;
   Date reference_date;  ///< end of observation for people with no visit; cdm_source dates
   const omop::Vocabulary* vocabulary = nullptr;  ///< nullptr: the built-in vocabulary
+  unsigned threads = 0;  ///< mapping/rendering workers; 0: one per core (output is the same)
+  /// Stream per patient when the input is grouped by patient (else, or when false, hold
+  /// the patient-owned resources until the input is read). The output is the same.
+  bool stream = true;
 
   /// Throws Error{kInvalidInput} naming the offending option.
   void validate() const;
 };
 
 /// Convert `options.inputs` into the CDM under `root` (an already-staged folder):
-/// root/omop/<table>.csv (+ .parquet / root/omop.duckdb). Throws Error{kInvalidInput}
+/// root/omop/<table>.csv (+ .parquet / root/omop.duckdb), with the fhir_omop_crosswalk
+/// table in each format. Throws Error{kInvalidInput}
 /// on malformed input when on_error is kFail; bad resources (no subject, dangling
 /// reference, invalid date, duplicated id) are skipped and counted in the report.
 MappingReport convert(const ConvertOptions& options, const std::filesystem::path& root);

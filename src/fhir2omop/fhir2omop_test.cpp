@@ -2,6 +2,7 @@
 // bad input counted in the mapping report, element readers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -11,7 +12,9 @@
 #include "fhir2omop/elements.hpp"
 #include "fhir2omop/fhir2omop.hpp"
 #include "fhir2omop/mappers.hpp"
+#include "fhir2omop/patient_input.hpp"
 #include "fhir2omop/vocab_folder.hpp"
+#include "lake/duckdb/db.hpp"
 
 namespace fos::fhir2omop {
 namespace {
@@ -163,6 +166,202 @@ TEST_F(Fhir2OmopTest, MalformedLineFailsUnlessSkipped) {
   const MappingReport report = convert(options, dir_ / "out2");
   EXPECT_EQ(report.malformed_lines, 1U);
   EXPECT_EQ(report.persons, 1U);
+}
+
+// Three patients; each NDJSON file lists resources in patient order (as fos and Synthea
+// write Bulk Data), or not.
+std::string patient_line(int p) {
+  return R"({"resourceType":"Patient","id":"p)" + std::to_string(p) +
+         R"(","gender":"female","birthDate":"1970-01-0)" + std::to_string(p) + R"("})";
+}
+std::string encounter_line(int p) {
+  return R"({"resourceType":"Encounter","id":"e)" + std::to_string(p) +
+         R"(","class":{"code":"AMB"},"subject":{"reference":"Patient/p)" + std::to_string(p) +
+         R"("},"period":{"start":"2020-01-0)" + std::to_string(p) +
+         R"(T10:00:00Z","end":"2020-01-0)" + std::to_string(p) + R"(T11:00:00Z"}})";
+}
+std::string observation_line(int p, int n) {
+  return R"({"resourceType":"Observation","id":"o)" + std::to_string(p) + "-" + std::to_string(n) +
+         R"(","subject":{"reference":"Patient/p)" + std::to_string(p) +
+         R"("},"encounter":{"reference":"Encounter/e)" + std::to_string(p) +
+         R"("},"effectiveDateTime":"2020-01-0)" + std::to_string(p) +
+         R"(T10:30:00Z","code":{"coding":[{"system":"http://loinc.org","code":"8302-2"}]},)"
+         R"("valueQuantity":{"value":)" +
+         std::to_string(150 + n) + R"(,"unit":"cm","code":"cm"}})";
+}
+
+std::vector<std::string> omop_files(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(dir / "omop")) {
+    out.push_back(entry.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Converts the input streamed (or held when `stream` is false) into `out`.
+MappingReport convert_into(const fs::path& in, const fs::path& out, bool stream, unsigned threads) {
+  ConvertOptions options;
+  options.inputs = {in};
+  options.reference_date = *Date::parse("2025-01-01");
+  options.stream = stream;
+  options.threads = threads;
+  return convert(options, out);
+}
+
+void expect_same_output(const fs::path& a, const fs::path& b) {
+  ASSERT_EQ(omop_files(a), omop_files(b));
+  for (const std::string& name : omop_files(a)) {
+    EXPECT_EQ(read_file(a / "omop" / name), read_file(b / "omop" / name)) << name;
+  }
+  EXPECT_EQ(read_file(a / "mapping_report.json"), read_file(b / "mapping_report.json"));
+}
+
+TEST_F(Fhir2OmopTest, GroupedInputStreamsAndMatchesHeldConversion) {
+  std::string patients;
+  std::string encounters;
+  std::string observations;
+  for (int p = 1; p <= 3; ++p) {
+    patients += patient_line(p) + "\n";
+    encounters += encounter_line(p) + "\n";
+    for (int n = 0; n < 2; ++n) observations += observation_line(p, n) + "\n";
+  }
+  write("Patient.ndjson", patients);
+  write("Encounter.ndjson", encounters);
+  write("Observation.ndjson", observations);
+  const MappingReport streamed = convert_into(dir_ / "in", dir_ / "streamed", true, 2);
+  EXPECT_FALSE(streamed.held);
+  EXPECT_EQ(streamed.persons, 3U);
+  EXPECT_EQ(streamed.types().at("Observation").converted, 6U);
+  const MappingReport held = convert_into(dir_ / "in", dir_ / "held", false, 1);
+  EXPECT_TRUE(held.held);
+  expect_same_output(dir_ / "streamed", dir_ / "held");
+  const std::string rows = read_file(dir_ / "streamed" / "omop" / "measurement.csv");
+  EXPECT_NE(rows.find("\n3000001,3,3036277,2020-01-03,"), std::string::npos) << rows;
+}
+
+TEST_F(Fhir2OmopTest, UngroupedInputFallsBackToHoldingAndGivesTheSameRows) {
+  write("Patient.ndjson", patient_line(1) + "\n" + patient_line(2) + "\n");
+  write("Encounter.ndjson", encounter_line(1) + "\n" + encounter_line(2) + "\n");
+  // Patient 2's observation before patient 1's: not grouped by patient.
+  write("Observation.ndjson", observation_line(2, 0) + "\n" + observation_line(1, 0) + "\n" +
+                                  observation_line(2, 1) + "\n");
+  const MappingReport report = convert_into(dir_ / "in", dir_ / "a", true, 2);
+  EXPECT_TRUE(report.held);
+  EXPECT_EQ(report.types().at("Observation").converted, 3U);
+  convert_into(dir_ / "in", dir_ / "b", false, 1);
+  expect_same_output(dir_ / "a", dir_ / "b");
+}
+
+TEST_F(Fhir2OmopTest, DeviceUseStatementBecomesDeviceExposure) {
+  write("Patient.ndjson", std::string(kPatient) + "\n");
+  write("Device.ndjson",
+        R"({"resourceType":"Device","id":"d1","patient":{"reference":"Patient/p1"},)"
+        R"("udiCarrier":[{"carrierHRF":"(01)00000000000001"}],)"
+        R"("type":{"coding":[{"system":"http://snomed.info/sct","code":"337414009"}]}})"
+        "\n");
+  write("DeviceUseStatement.ndjson",
+        R"({"resourceType":"DeviceUseStatement","id":"u1","subject":{"reference":"Patient/p1"},)"
+        R"("device":{"reference":"Device/d1"},)"
+        R"("timingPeriod":{"start":"2019-05-01T09:00:00Z","end":"2019-06-01T09:00:00Z"}})"
+        "\n"
+        // names no Device of the patient
+        R"({"resourceType":"DeviceUseStatement","id":"u2","subject":{"reference":"Patient/p1"},)"
+        R"("device":{"reference":"Device/nope"},"timingDateTime":"2019-05-01T09:00:00Z"})"
+        "\n");
+  const MappingReport report = run();
+  const TypeCounts& uses = report.types().at("DeviceUseStatement");
+  EXPECT_EQ(uses.converted, 1U);
+  EXPECT_EQ(uses.skipped.at(std::string(kDanglingReference)), 1U);
+  EXPECT_EQ(report.types().at("Device").converted, 1U);  // through the statement
+  const std::string rows = table("device_exposure.csv");
+  EXPECT_NE(rows.find("\n1000000,1,0,2019-05-01,2019-05-01 09:00:00,2019-06-01,2019-06-01 "
+                      "09:00:00,32817,(01)00000000000001,"),
+            std::string::npos)
+      << rows;
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 2) << rows;  // header + one row
+  EXPECT_NE(
+      table("fhir_omop_crosswalk.csv").find("\nDeviceUseStatement,u1,device_exposure,1000000\n"),
+      std::string::npos);
+}
+
+TEST_F(Fhir2OmopTest, CrosswalkHasARowForEachMappedType) {
+  write("Patient.ndjson", std::string(kPatient) + "\n");
+  write("Organization.ndjson",
+        R"({"resourceType":"Organization","id":"org1","name":"Good Hospital"})"
+        "\n");
+  write("Practitioner.ndjson",
+        R"({"resourceType":"Practitioner","id":"dr1","name":[{"family":"Who"}]})"
+        "\n");
+  const std::string subject = R"("subject":{"reference":"Patient/p1"},)";
+  const std::string patient = R"("patient":{"reference":"Patient/p1"},)";
+  const std::string snomed =
+      R"({"coding":[{"system":"http://snomed.info/sct","code":"44054006"}]})";
+  write("Encounter.ndjson",
+        R"({"resourceType":"Encounter","id":"e1","class":{"code":"AMB"},)" + subject +
+            R"("participant":[{"individual":{"reference":"Practitioner/dr1"}}],)"
+            R"("serviceProvider":{"reference":"Organization/org1"},)"
+            R"("period":{"start":"2020-01-01T10:00:00Z","end":"2020-01-01T11:00:00Z"}})"
+            "\n");
+  write("Observation.ndjson",
+        R"({"resourceType":"Observation","id":"o1",)" + subject +
+            R"("effectiveDateTime":"2020-01-01T10:00:00Z",)"
+            R"("code":{"coding":[{"system":"http://loinc.org","code":"8302-2"}]},)"
+            R"("valueQuantity":{"value":170,"unit":"cm","code":"cm"}})"
+            "\n");
+  write("Condition.ndjson", R"({"resourceType":"Condition","id":"c1",)" + subject +
+                                R"("onsetDateTime":"2020-01-01T10:00:00Z","code":)" + snomed +
+                                "}\n");
+  write("Immunization.ndjson",
+        R"({"resourceType":"Immunization","id":"i1",)" + patient +
+            R"("occurrenceDateTime":"2020-01-01T10:00:00Z",)"
+            R"("vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"140"}]}})"
+            "\n");
+  write("MedicationRequest.ndjson",
+        R"({"resourceType":"MedicationRequest","id":"m1",)" + subject +
+            R"("authoredOn":"2020-01-01T10:00:00Z","medicationCodeableConcept":{"coding":[)"
+            R"({"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"313782"}]}})"
+            "\n");
+  write("Procedure.ndjson", R"({"resourceType":"Procedure","id":"pr1",)" + subject +
+                                R"("performedDateTime":"2020-01-01T10:00:00Z","code":)" + snomed +
+                                "}\n");
+  write("AllergyIntolerance.ndjson",
+        R"({"resourceType":"AllergyIntolerance","id":"a1",)" + patient +
+            R"("recordedDate":"2020-01-01T10:00:00Z","code":)" + snomed + "}\n");
+  write(
+      "SupplyDelivery.ndjson",
+      R"({"resourceType":"SupplyDelivery","id":"s1",)" + patient +
+          R"("occurrenceDateTime":"2020-01-01T10:00:00Z","suppliedItem":{"itemCodeableConcept":)" +
+          snomed + "}}\n");
+  const MappingReport report = run();
+  EXPECT_FALSE(report.held);
+  const std::string crosswalk = table("fhir_omop_crosswalk.csv");
+  EXPECT_EQ(crosswalk.substr(0, crosswalk.find('\n') + 1), kCrosswalkHeader);
+  for (const char* row :
+       {"\nPatient,p1,person,1\n", "\nEncounter,e1,visit_occurrence,1000000\n",
+        "\nObservation,o1,measurement,1000000\n", "\nCondition,c1,condition_occurrence,1000000\n",
+        "\nImmunization,i1,drug_exposure,1000000\n",
+        "\nMedicationRequest,m1,drug_exposure,1000001\n", "\nProcedure,pr1,",
+        "\nAllergyIntolerance,a1,", "\nSupplyDelivery,s1,", "\nOrganization,org1,care_site,",
+        "\nPractitioner,dr1,provider,"}) {
+    EXPECT_NE(crosswalk.find(row), std::string::npos) << row << " in\n" << crosswalk;
+  }
+  // The id of each event row is in the table the crosswalk names.
+  EXPECT_NE(table("condition_occurrence.csv").find("\n1000000,1,"), std::string::npos);
+}
+
+TEST_F(Fhir2OmopTest, CrosswalkGoesToParquetAndDuckdb) {
+  write("Patient.ndjson", std::string(kPatient) + "\n");
+  ConvertOptions options;
+  options.inputs = {dir_ / "in"};
+  options.reference_date = *Date::parse("2025-01-01");
+  options.formats = {omop::OmopFormat::kParquet, omop::OmopFormat::kDuckdb};
+  convert(options, dir_ / "out");
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "omop" / "fhir_omop_crosswalk.parquet"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "omop" / "fhir_omop_crosswalk.csv"));
+  const lake::Database db = lake::Database::open(dir_ / "out" / "omop.duckdb");
+  lake::Connection con(db);
+  EXPECT_EQ(con.scalar_int64("SELECT omop_id FROM fhir_omop_crosswalk WHERE fhir_id = 'p1'"), 1);
 }
 
 // One CSV record (RFC 4180 quotes) from `in`; false at the end.

@@ -8,7 +8,7 @@
 namespace fos::fhir2omop {
 namespace {
 
-constexpr std::array<MapperEntry, 11> kMappers = {{
+constexpr std::array<MapperEntry, 12> kMappers = {{
     {"Encounter", "subject", map_encounter},
     {"Observation", "subject", map_observation},
     {"Immunization", "patient", map_immunization},
@@ -19,6 +19,7 @@ constexpr std::array<MapperEntry, 11> kMappers = {{
     {"Procedure", "subject", map_procedure},
     {"AllergyIntolerance", "patient", map_allergy},
     {"Device", "patient", map_device},
+    {"DeviceUseStatement", "subject", map_device_use},
     {"SupplyDelivery", "patient", map_supply_delivery},
 }};
 
@@ -54,6 +55,22 @@ std::optional<record::Code> MapContext::code(const fhir::Json* codeable, std::st
   if (!source->known_system) report_.warn(type, "unknown code system");
   report_.code(type, source->system_uri, source->code.code, standard);
   return std::move(source->code);
+}
+
+void MapContext::note_resource(const fhir::Resource& resource) {
+  if (resource.type == "Device") {
+    devices_.emplace(resource.id, &resource.json);
+    return;
+  }
+  if (resource.type != "DeviceUseStatement") return;
+  if (auto id = reference_member(resource.json, "device", "Device")) {
+    used_devices_.insert(std::move(*id));
+  }
+}
+
+const fhir::Json* MapContext::device(const std::string& id) const {
+  const auto it = devices_.find(id);
+  return it == devices_.end() ? nullptr : it->second;
 }
 
 uint32_t MapContext::encounter(const fhir::Json& resource, std::string_view type) {

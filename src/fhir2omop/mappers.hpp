@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "fhir/read/read.hpp"
 #include "fhir2omop/elements.hpp"
@@ -46,6 +47,13 @@ class MapContext {
   uint32_t encounter_of(const std::string& id, std::string_view type);
   /// Remember the index of an encounter's FHIR id.
   void add_encounter(const std::string& id, uint32_t index) { encounters_[id] = index; }
+  /// Remember what mappers look up across resources of the patient: Devices by id, and
+  /// the Devices a DeviceUseStatement names. Called for every resource before mapping.
+  void note_resource(const fhir::Resource& resource);
+  /// The patient's Device with FHIR id `id`, or nullptr.
+  const fhir::Json* device(const std::string& id) const;
+  /// Whether a DeviceUseStatement of the patient names Device `id`.
+  bool device_in_use(const std::string& id) const { return used_devices_.contains(id); }
 
  private:
   record::PatientRecord& record_;
@@ -53,6 +61,8 @@ class MapContext {
   const omop::Vocabulary& vocabulary_;
   MappingReport& report_;
   std::unordered_map<std::string, uint32_t> encounters_;
+  std::unordered_map<std::string, const fhir::Json*> devices_;
+  std::unordered_set<std::string> used_devices_;
 };
 
 /// Map `resource` into the context's record. Returns the reason it was skipped, or ""
@@ -85,6 +95,7 @@ std::string_view map_medication_administration(const fhir::Resource& resource, M
 std::string_view map_procedure(const fhir::Resource& resource, MapContext& context);
 std::string_view map_allergy(const fhir::Resource& resource, MapContext& context);
 std::string_view map_device(const fhir::Resource& resource, MapContext& context);
+std::string_view map_device_use(const fhir::Resource& resource, MapContext& context);
 std::string_view map_supply_delivery(const fhir::Resource& resource, MapContext& context);
 
 /// Skip reasons, as they appear in mapping_report.json.

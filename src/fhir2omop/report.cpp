@@ -71,6 +71,25 @@ void MappingReport::code(std::string_view resource_type, std::string_view system
   ++s.unmapped[std::string(code)];
 }
 
+void MappingReport::merge(const MappingReport& other) {
+  malformed_lines += other.malformed_lines;
+  persons += other.persons;
+  for (const auto& [name, t] : other.types_) {
+    TypeCounts& mine = types_[name];
+    mine.read += t.read;
+    mine.converted += t.converted;
+    for (const auto& [reason, n] : t.skipped) mine.skipped[reason] += n;
+    for (const auto& [reason, n] : t.warnings) mine.warnings[reason] += n;
+    for (const auto& [system, s] : t.systems) {
+      SystemCounts& to = mine.systems[system];
+      to.codes += s.codes;
+      to.standard += s.standard;
+      to.concept_zero += s.concept_zero;
+      for (const auto& [code, n] : s.unmapped) to.unmapped[code] += n;
+    }
+  }
+}
+
 uint64_t MappingReport::skipped(std::string_view reason) const {
   uint64_t n = 0;
   for (const auto& [name, t] : types_) {
@@ -130,6 +149,7 @@ std::string MappingReport::summary() const {
   }
   if (malformed_lines > 0)
     out += "  malformed lines skipped: " + std::to_string(malformed_lines) + '\n';
+  if (held) out += "  input not grouped by patient: converted holding it in memory\n";
   return out;
 }
 

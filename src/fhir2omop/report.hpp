@@ -35,6 +35,11 @@ class MappingReport {
 
   uint64_t malformed_lines = 0;  ///< input lines or files skipped by the reader
   uint64_t persons = 0;
+  /// The input was not grouped by patient: converted holding every resource (not in JSON).
+  bool held = false;
+
+  /// Add every count of `other` (reports of blocks mapped on worker threads).
+  void merge(const MappingReport& other);
 
   /// Sum of skipped resources for `reason` over every type.
   uint64_t skipped(std::string_view reason) const;

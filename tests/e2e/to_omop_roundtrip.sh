@@ -16,6 +16,18 @@ fi
 if diff -r "$WORK/conv/omop" "$WORK/conv2/omop" >/dev/null; then pass; else
   fail_check "two conversions of the same input differ"
 fi
+# Streaming per patient, holding the whole input, and one thread give the same bytes.
+"$FOS" to-omop -q --input "$WORK/gen/fhir" --out "$WORK/conv3" --hold-input --threads 1
+if diff -r "$WORK/conv/omop" "$WORK/conv3/omop" >/dev/null &&
+  cmp -s "$WORK/conv/mapping_report.json" "$WORK/conv3/mapping_report.json"; then pass; else
+  fail_check "streamed and held conversions differ"
+fi
+# The crosswalk follows every converted resource to its row.
+crosswalk=$WORK/conv/omop/fhir_omop_crosswalk.csv
+for pair in Patient,person Encounter,visit_occurrence Observation,measurement \
+  Immunization,drug_exposure Organization,care_site Practitioner,provider; do
+  grep -q "^${pair%%,*},[^,]*,${pair##*,}," "$crosswalk" && pass || fail_check "crosswalk: no $pair row"
+done
 [[ -f $WORK/conv/mapping_report.json ]] && pass || fail_check "no mapping_report.json"
 if [[ -n ${CONFORMANCE:-} ]]; then
   if "$CONFORMANCE" "$WORK/conv/omop.duckdb" "$SHARED_DIR" >"$WORK/conformance.log" 2>&1; then
