@@ -86,6 +86,7 @@ struct GenerateFlags {
   std::vector<std::string> add_modules;    // --add-modules (repeatable)
   std::vector<std::string> module_filter;  // --module-filter NAME...
   bool module_stats = false;               // --module-stats
+  std::string require;                     // --require CONDITION_CODE
   // Iceberg warehouse folder; empty: none (generate), <out>/warehouse (pipeline run).
   std::string warehouse;
 };

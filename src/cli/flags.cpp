@@ -56,6 +56,9 @@ void add_module_flags(CLI::App& command, GenerateFlags& flags) {
                      "Run only these top-level modules (file or module names) and what they call");
   command.add_flag("--module-stats", flags.module_stats,
                    "Write module-stats.json: per module and state, the patients who entered it");
+  command.add_option("--require", flags.require,
+                     "Keep only patients who develop the condition with this code (position i: "
+                     "the first of indices i, i+N, i+2N, ... who has it)");
 }
 
 }  // namespace
@@ -115,6 +118,7 @@ pipeline::GenerateJob make_generate_job(const GenerateFlags& flags) {
   for (const auto& dir : flags.add_modules) g.add_module_dirs.emplace_back(dir);
   g.module_filter = flags.module_filter;
   g.module_stats = flags.module_stats;
+  g.require_code = flags.require;
   if (!flags.config_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(flags.config_dir, ec)) {

@@ -38,6 +38,16 @@ std::string format_summary(const pipeline::GenerateResult& result, uint64_t shar
                   shard_patients / seconds);
   if (resources > 0) text += fmt::format(", {:.0f} resources/s", resources / seconds);
   text += "\n";
+  if (result.require_candidates > 0) {
+    text += fmt::format("--require: kept {} of {} candidate patients\n", result.population.patients,
+                        result.require_candidates);
+  }
+  if (const auto& c = result.constraints; c.total() > 0) {
+    text += fmt::format(
+        "Constraints applied: {} entries suppressed (sex), {} (age), {} (code system), {} values "
+        "clamped\n",
+        c.suppressed_sex, c.suppressed_age, c.dropped_system, c.clamped_values);
+  }
   if (!result.fhir.empty()) {
     text += fmt::format("FHIR resources ({} total):\n", resources);
     text += format_counts(result.fhir, "  ");

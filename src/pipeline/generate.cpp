@@ -45,6 +45,8 @@ GenerateResult run_generate(const GenerateJob& job, const std::filesystem::path&
   if (const auto* stats = generator.module_stats()) {
     write_file_atomic(staging / "module-stats.json", stats->json());
   }
+  result.constraints = generator.constraint_counts();
+  result.require_candidates = generator.require_candidates();
   if (fhir_sink) result.fhir = fhir_sink->counts();
   if (omop_sink) result.omop = omop_sink->counts();
   result.seconds =

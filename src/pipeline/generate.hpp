@@ -28,6 +28,8 @@ struct GenerateResult {
   record::OutputCounts fhir;  ///< resources per FHIR type
   record::OutputCounts omop;  ///< rows per OMOP table
   double seconds = 0;
+  synth::ConstraintCounts constraints;  ///< what config/constraints.yaml changed
+  uint64_t require_candidates = 0;      ///< --require: population indices examined
 };
 
 /// Generate into `staging` (a folder that the caller commits): fhir/..., omop/..., omop.duckdb.

@@ -1,6 +1,10 @@
 // Generator: one patient's life from (seed, index), cut to the export window.
 #include "synth/generator.hpp"
 
+#include <algorithm>
+#include <mutex>
+
+#include "core/error.hpp"
 #include "core/rng.hpp"
 #include "synth/detail/clinical.hpp"
 #include "synth/detail/people.hpp"
@@ -48,6 +52,10 @@ struct Generator::Impl {
   }
 
   record::PatientRecord generate_with_modules(uint64_t index) const;
+  record::PatientRecord generate_plain(uint64_t index) const;
+  /// The patient at `index` with config/constraints.yaml applied; what changed in `counts`.
+  record::PatientRecord make(uint64_t index, ConstraintCounts& counts) const;
+  void tally(const ConstraintCounts& counts, uint64_t candidates) const;
 
   // The primary-care clinician a patient sees: a pediatrician under 18.
   const record::Provider& clinician(const detail::CityCare& care, bool child, size_t pick) const {
@@ -61,6 +69,10 @@ struct Generator::Impl {
   detail::Demographer people;  // refers to `config`: declared after it
   std::unique_ptr<Engine> engine;
   std::unique_ptr<ModuleStats> stats;
+  Constraints constraints = Constraints::builtin();
+  mutable std::mutex tally_mutex;
+  mutable ConstraintCounts constraint_counts;
+  mutable uint64_t require_candidates = 0;
 };
 
 Generator::Generator(SynthConfig config, GenerateOptions options)
@@ -141,9 +153,8 @@ record::PatientRecord Generator::Impl::generate_with_modules(uint64_t index) con
   return rec;
 }
 
-record::PatientRecord Generator::generate(uint64_t index) const {
-  const Impl& impl = *impl_;
-  if (impl.engine) return impl.generate_with_modules(index);
+record::PatientRecord Generator::Impl::generate_plain(uint64_t index) const {
+  const Impl& impl = *this;
   const Rng patient(impl.options.seed, index);
   Rng demographics = patient.derive("demographics");
   Rng mortality = patient.derive("mortality");
@@ -188,6 +199,63 @@ record::PatientRecord Generator::generate(uint64_t index) const {
   detail::immunize(impl.config.vaccines(), person.birth_date, visits, first, immunizations,
                    rec.immunizations);
   return rec;
+}
+
+namespace {
+
+bool has_condition(const record::PatientRecord& rec, std::string_view code) {
+  return std::any_of(rec.conditions.begin(), rec.conditions.end(),
+                     [&](const record::Condition& c) { return c.code.code == code; });
+}
+
+}  // namespace
+
+record::PatientRecord Generator::Impl::make(uint64_t index, ConstraintCounts& counts) const {
+  record::PatientRecord rec = engine ? generate_with_modules(index) : generate_plain(index);
+  counts = constraints.apply(rec);
+  return rec;
+}
+
+void Generator::Impl::tally(const ConstraintCounts& counts, uint64_t candidates) const {
+  if (counts.total() == 0 && candidates == 0) return;
+  const std::lock_guard lock(tally_mutex);
+  constraint_counts += counts;
+  require_candidates += candidates;
+}
+
+record::PatientRecord Generator::generate(uint64_t index) const {
+  const Impl& impl = *impl_;
+  ConstraintCounts counts;
+  const std::string& code = impl.options.require_code;
+  if (code.empty()) {
+    record::PatientRecord rec = impl.make(index, counts);
+    impl.tally(counts, 0);
+    return rec;
+  }
+  // --require: position `index` holds the first of index, index + N, index + 2N, ... who
+  // develops the condition; the candidate sets of different positions never overlap.
+  const uint64_t step = impl.options.population;
+  for (uint64_t k = 0; k < impl.options.require_tries; ++k) {
+    if (k > 0 && index + (k * step) < index) break;  // past the end of the index space
+    record::PatientRecord rec = impl.make(index + (k * step), counts);
+    if (has_condition(rec, code)) {
+      impl.tally(counts, k + 1);
+      return rec;
+    }
+  }
+  fail(ErrorKind::kInvalidInput, "--require " + code + ": no patient developed the condition in " +
+                                     std::to_string(impl.options.require_tries) +
+                                     " candidates for position " + std::to_string(index));
+}
+
+ConstraintCounts Generator::constraint_counts() const {
+  const std::lock_guard lock(impl_->tally_mutex);
+  return impl_->constraint_counts;
+}
+
+uint64_t Generator::require_candidates() const {
+  const std::lock_guard lock(impl_->tally_mutex);
+  return impl_->require_candidates;
 }
 
 }  // namespace fos::synth

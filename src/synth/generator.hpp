@@ -12,6 +12,7 @@
 #include "record/patient_record.hpp"
 #include "record/provider.hpp"
 #include "synth/config.hpp"
+#include "synth/constraints.hpp"
 #include "synth/engine/engine.hpp"
 #include "synth/options.hpp"
 
@@ -36,6 +37,11 @@ class Generator {
   /// patients generated so far (null unless options.module_stats).
   const ModuleLibrary* modules() const;
   const ModuleStats* module_stats() const;
+
+  /// What config/constraints.yaml changed in the patients generated so far (kept ones only).
+  ConstraintCounts constraint_counts() const;
+  /// With options.require_code: population indices examined so far (kept or not).
+  uint64_t require_candidates() const;
 
  private:
   struct Impl;

@@ -31,6 +31,10 @@ void GenerateOptions::validate() const {
       fail(ErrorKind::kInvalidInput, "--add-modules: '" + dir.string() + "' is not a folder");
     }
   }
+  if (!require_code.empty() && modules_dir.empty() && add_module_dirs.empty()) {
+    fail(ErrorKind::kInvalidInput,
+         "--require: needs disease modules (--modules or --add-modules) to develop conditions");
+  }
   for (const auto& name : module_filter) {
     if (name.empty()) fail(ErrorKind::kInvalidInput, "--module-filter: empty module name");
   }

@@ -28,6 +28,11 @@ struct GenerateOptions {
   std::vector<std::filesystem::path> add_module_dirs;
   std::vector<std::string> module_filter;
   bool module_stats = false;  ///< count, per module state, the patients who entered it
+  /// --require: keep only patients whose exported record holds a condition with this code.
+  /// Position i of the population is the first of the indices i, i+N, i+2N, ... (N =
+  /// `population`) whose patient has it, so content depends only on seed and index.
+  std::string require_code;
+  uint64_t require_tries = 10000;  ///< candidates per position before --require gives up
 
   /// Throws Error{kInvalidInput} naming the offending option.
   void validate() const;

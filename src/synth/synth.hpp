@@ -6,6 +6,7 @@
 #pragma once
 
 #include "synth/config.hpp"
+#include "synth/constraints.hpp"
 #include "synth/generator.hpp"
 #include "synth/options.hpp"
 #include "synth/population.hpp"

@@ -1,0 +1,248 @@
+// Constraints: parsing config/constraints.yaml and applying its rules to a generated record.
+#include "synth/constraints.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "core/output.hpp"
+#include "synth/config.hpp"
+#include "synth/detail/yaml_reader.hpp"
+
+namespace fos::synth {
+namespace {
+
+using detail::MapReader;
+using detail::YamlFile;
+
+record::Sex parse_sex(const MapReader& map) {
+  const std::string s = map.text("sex");
+  if (s == "female") return record::Sex::kFemale;
+  if (s == "male") return record::Sex::kMale;
+  map.fail("sex", "'sex' must be female or male, not '" + s + "'");
+}
+
+// The code of a rule: a non-empty string, unique within its list.
+std::string rule_code(const MapReader& map, std::unordered_map<std::string, size_t>& index,
+                      size_t position) {
+  std::string code = map.text("code");
+  if (code.empty()) map.fail("code", "'code' must not be empty");
+  if (!index.emplace(code, position).second) map.fail("code", "duplicate code '" + code + "'");
+  return code;
+}
+
+std::string_view system_name(record::CodeSystem system) {
+  return record::to_string(system);
+}
+
+}  // namespace
+
+ConstraintCounts& ConstraintCounts::operator+=(const ConstraintCounts& o) {
+  suppressed_sex += o.suppressed_sex;
+  suppressed_age += o.suppressed_age;
+  clamped_values += o.clamped_values;
+  dropped_system += o.dropped_system;
+  return *this;
+}
+
+Constraints Constraints::builtin() {
+  return parse(SynthConfig::builtin_text("constraints.yaml"), "config/constraints.yaml");
+}
+
+Constraints Constraints::load(const std::filesystem::path& file) {
+  return parse(read_file(file), file.string());
+}
+
+Constraints Constraints::parse(std::string_view text, const std::string& file_name) {
+  const YamlFile file(file_name, text);
+  const MapReader top(file, file.root(), "constraints",
+                      {"sex_specific", "age_ranges", "value_ranges", "code_systems"});
+  Constraints c;
+  if (top.has("sex_specific")) {
+    for (const auto& node : detail::sequence(file, top.required("sex_specific"), "sex_specific")) {
+      const MapReader m(file, node, "sex_specific", {"code", "display", "sex", "concept_id"});
+      SexRule r;
+      r.code = rule_code(m, c.sex_by_code_, c.sex_.size());
+      r.display = m.has("display") ? m.text("display") : std::string();
+      r.sex = parse_sex(m);
+      r.concept_id = m.integer_or("concept_id", 0);
+      if (r.concept_id != 0) c.sex_by_concept_.emplace(r.concept_id, c.sex_.size());
+      c.sex_.push_back(std::move(r));
+    }
+  }
+  if (top.has("age_ranges")) {
+    for (const auto& node : detail::sequence(file, top.required("age_ranges"), "age_ranges")) {
+      const MapReader m(file, node, "age_ranges", {"code", "display", "min", "max"});
+      AgeRule r;
+      r.code = rule_code(m, c.age_by_code_, c.age_.size());
+      r.display = m.has("display") ? m.text("display") : std::string();
+      r.min_age = m.integer("min");
+      r.max_age = m.integer("max");
+      if (r.min_age < 0 || r.max_age < r.min_age) m.fail("max", "need 0 <= min <= max");
+      c.age_.push_back(std::move(r));
+    }
+  }
+  if (top.has("value_ranges")) {
+    for (const auto& node : detail::sequence(file, top.required("value_ranges"), "value_ranges")) {
+      const MapReader m(file, node, "value_ranges",
+                        {"code", "display", "unit", "low", "high", "source"});
+      ValueRule r;
+      r.code = rule_code(m, c.value_by_code_, c.value_.size());
+      r.display = m.has("display") ? m.text("display") : std::string();
+      r.unit = m.text("unit");
+      r.low = m.number("low");
+      r.high = m.number("high");
+      r.source = m.has("source") ? m.text("source") : std::string();
+      if (r.high < r.low) m.fail("high", "'high' must not be below 'low'");
+      c.value_.push_back(std::move(r));
+    }
+  }
+  if (top.has("code_systems")) {
+    const MapReader m(file, top.required("code_systems"), "code_systems", {"allowed", "urls"});
+    if (m.has("allowed")) {
+      const YAML::Node allowed = m.required("allowed");
+      if (!allowed.IsMap()) m.fail("allowed", "'allowed' must map entry kinds to system lists");
+      for (const auto& kv : allowed) {
+        const auto kind = kv.first.as<std::string>();
+        std::vector<std::string> systems;
+        for (const auto& s : detail::sequence(file, kv.second, kind)) {
+          systems.push_back(s.as<std::string>());
+        }
+        c.allowed_[kind] = std::move(systems);
+      }
+    }
+    if (m.has("urls")) {
+      const YAML::Node urls = m.required("urls");
+      if (!urls.IsMap()) m.fail("urls", "'urls' must map system names to URIs");
+      for (const auto& kv : urls) {
+        c.system_by_url_[kv.second.as<std::string>()] = kv.first.as<std::string>();
+      }
+    }
+  }
+  return c;
+}
+
+const SexRule* Constraints::sex_rule(std::string_view code) const {
+  const auto it = sex_by_code_.find(std::string(code));
+  return it == sex_by_code_.end() ? nullptr : &sex_[it->second];
+}
+
+const SexRule* Constraints::sex_rule_by_concept(int64_t concept_id) const {
+  const auto it = sex_by_concept_.find(concept_id);
+  return it == sex_by_concept_.end() ? nullptr : &sex_[it->second];
+}
+
+const AgeRule* Constraints::age_rule(std::string_view code) const {
+  const auto it = age_by_code_.find(std::string(code));
+  return it == age_by_code_.end() ? nullptr : &age_[it->second];
+}
+
+const ValueRule* Constraints::value_rule(std::string_view code, std::string_view unit) const {
+  const auto it = value_by_code_.find(std::string(code));
+  if (it == value_by_code_.end() || value_[it->second].unit != unit) return nullptr;
+  return &value_[it->second];
+}
+
+bool Constraints::checks_system(std::string_view kind) const {
+  return allowed_.find(kind) != allowed_.end();
+}
+
+const std::vector<std::string>* Constraints::allowed_systems(std::string_view kind) const {
+  const auto it = allowed_.find(kind);
+  return it == allowed_.end() ? nullptr : &it->second;
+}
+
+bool Constraints::system_allowed(std::string_view kind, std::string_view system) const {
+  const auto* list = allowed_systems(kind);
+  return list == nullptr || std::find(list->begin(), list->end(), system) != list->end();
+}
+
+std::optional<std::string> Constraints::system_for_url(std::string_view url) const {
+  const auto it = system_by_url_.find(url);
+  if (it == system_by_url_.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+// Why a dated, coded entry of `kind` must go, counted in `counts`; false when it may stay.
+bool breaks_rule(const Constraints& c, const record::Person& person, const record::Code& code,
+                 Instant start, std::string_view kind, ConstraintCounts& counts) {
+  if (!c.system_allowed(kind, system_name(code.system))) {
+    ++counts.dropped_system;
+    return true;
+  }
+  if (const SexRule* r = c.sex_rule(code.code); r && r->sex != person.sex) {
+    ++counts.suppressed_sex;
+    return true;
+  }
+  if (const AgeRule* r = c.age_rule(code.code)) {
+    const int age = age_in_years(person.birth_date, start.date());
+    if (age < r->min_age || age > r->max_age) {
+      ++counts.suppressed_age;
+      return true;
+    }
+  }
+  return false;
+}
+
+void clamp(const Constraints& c, const record::Code& code, std::optional<record::Quantity>& q,
+           ConstraintCounts& counts) {
+  if (!q) return;
+  const ValueRule* r = c.value_rule(code.code, q->unit);
+  if (r == nullptr || (q->value >= r->low && q->value <= r->high)) return;
+  q->value = std::clamp(q->value, r->low, r->high);
+  ++counts.clamped_values;
+}
+
+// Remove observations failing `drop`, keeping diagnostic reports' result indices right.
+template <typename Drop>
+void remove_observations(record::PatientRecord& rec, Drop drop) {
+  std::vector<int64_t> new_index(rec.observations.size(), -1);
+  size_t kept = 0;
+  for (size_t i = 0; i < rec.observations.size(); ++i) {
+    if (drop(rec.observations[i])) continue;
+    new_index[i] = static_cast<int64_t>(kept);
+    if (kept != i) rec.observations[kept] = std::move(rec.observations[i]);
+    ++kept;
+  }
+  if (kept == rec.observations.size()) return;
+  rec.observations.resize(kept);
+  for (auto& report : rec.reports) {
+    std::vector<uint32_t> results;
+    for (const uint32_t r : report.results) {
+      if (r < new_index.size() && new_index[r] >= 0) {
+        results.push_back(static_cast<uint32_t>(new_index[r]));
+      }
+    }
+    report.results = std::move(results);
+  }
+}
+
+}  // namespace
+
+ConstraintCounts Constraints::apply(record::PatientRecord& rec) const {
+  ConstraintCounts counts;
+  const record::Person& person = rec.person;
+  std::erase_if(rec.conditions, [&](const record::Condition& e) {
+    return breaks_rule(*this, person, e.code, e.onset, "Condition", counts);
+  });
+  std::erase_if(rec.procedures, [&](const record::Procedure& e) {
+    return breaks_rule(*this, person, e.code, e.start, "Procedure", counts);
+  });
+  std::erase_if(rec.medications, [&](const record::Medication& e) {
+    return breaks_rule(*this, person, e.code, e.start, "MedicationRequest", counts);
+  });
+  std::erase_if(rec.immunizations, [&](const record::Immunization& e) {
+    return breaks_rule(*this, person, e.code, e.date, "Immunization", counts);
+  });
+  remove_observations(rec, [&](const record::Observation& o) {
+    return breaks_rule(*this, person, o.code, o.effective, "Observation", counts);
+  });
+  for (auto& o : rec.observations) {
+    clamp(*this, o.code, o.quantity, counts);
+    for (auto& comp : o.components) clamp(*this, comp.code, comp.quantity, counts);
+  }
+  return counts;
+}
+
+}  // namespace fos::synth
