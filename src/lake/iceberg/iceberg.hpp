@@ -7,12 +7,16 @@
 // table.hpp     a table in the file-system catalog layout: create, open, append (Parquet via
 //               DuckDB), optimistic atomic commits
 // warehouse.hpp listing a warehouse, time travel, DuckDB views over snapshots
+// evolve.hpp    schema evolution (add, rename, widen) and reads by field id
+// maintenance.hpp expire snapshots, compact small files (replace), orphan files
 // ddl.hpp       Athena CREATE TABLE statements from the same table definitions
 // The warehouse layout and reading side are described in docs/lake-layout.md.
 #pragma once
 
 #include "lake/iceberg/avro.hpp"
 #include "lake/iceberg/ddl.hpp"
+#include "lake/iceberg/evolve.hpp"
+#include "lake/iceberg/maintenance.hpp"
 #include "lake/iceberg/manifest.hpp"
 #include "lake/iceberg/metadata.hpp"
 #include "lake/iceberg/table.hpp"

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <set>
 
 #include "core/error.hpp"
@@ -178,24 +179,24 @@ std::string exact_sql(IcebergType type, const std::string& expr) {
   }
 }
 
-Value read_value(const QueryResult& r, uint64_t column, IcebergType type) {
-  if (r.is_null(0, column)) return std::monostate{};
+Value read_value(const QueryResult& r, uint64_t column, IcebergType type, uint64_t row = 0) {
+  if (r.is_null(row, column)) return std::monostate{};
   switch (type) {
     case IcebergType::kBoolean:
-      return *r.int64(0, column) != 0;
+      return *r.int64(row, column) != 0;
     case IcebergType::kInt:
     case IcebergType::kDate:
-      return static_cast<int32_t>(*r.int64(0, column));
+      return static_cast<int32_t>(*r.int64(row, column));
     case IcebergType::kLong:
     case IcebergType::kTimestamp:
     case IcebergType::kTimestamptz:
-      return *r.int64(0, column);
+      return *r.int64(row, column);
     case IcebergType::kFloat:
     case IcebergType::kDouble:
-      return std::stod(*r.text(0, column));
+      return std::stod(*r.text(row, column));
     case IcebergType::kString:
     case IcebergType::kBinary:
-      return *r.text(0, column);
+      return *r.text(row, column);
   }
   return std::monostate{};
 }
@@ -583,42 +584,52 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     std::vector<std::string> paths;
     for (uint64_t row = 0; row < written.row_count(); ++row) paths.push_back(written.str(row, 0));
     std::sort(paths.begin(), paths.end());
+    // One query over all the files: counts, bounds and the partition tuple of each.
+    std::string stats = "SELECT __fos_file, count(*)";
+    for (const IcebergField& f : schema.fields) {
+      const std::string c = sql_identifier(f.name);
+      const bool floating = f.type == IcebergType::kFloat || f.type == IcebergType::kDouble;
+      const std::string filter = floating ? " FILTER (WHERE NOT isnan(" + c + "))" : "";
+      stats += ", count(" + c + ")";
+      stats += ", " + exact_sql(f.type, "min(" + c + ")" += filter);
+      stats += ", " + exact_sql(f.type, "max(" + c + ")" += filter);
+      stats += floating ? ", count(*) FILTER (WHERE isnan(" + c + "))" : ", 0";
+    }
+    for (const PartitionField& p : spec.fields) {
+      const IcebergField* source_field = schema.find(p.source_id);
+      const IcebergType result = p.transform.result_type(source_field->type);
+      stats +=
+          ", " +
+          exact_sql(result,
+                    "min(" + transform_sql(p.transform, sql_identifier(source_field->name)) + ")");
+    }
+    std::string list;
+    for (const std::string& path : paths) list += (list.empty() ? "" : ", ") + sql_quote(path);
+    std::map<std::string, uint64_t> row_of;
+    std::optional<QueryResult> r;
+    if (!paths.empty()) {
+      r = con.query(stats + " FROM read_parquet([" + list +
+                    "], filename = '__fos_file', hive_partitioning = false) GROUP BY __fos_file");
+      for (uint64_t row = 0; row < r->row_count(); ++row) row_of[r->str(row, 0)] = row;
+    }
     for (const std::string& path : paths) {
-      // One query per file: counts, bounds and the partition tuple.
-      std::string stats = "SELECT count(*)";
-      for (const IcebergField& f : schema.fields) {
-        const std::string c = sql_identifier(f.name);
-        const bool floating = f.type == IcebergType::kFloat || f.type == IcebergType::kDouble;
-        const std::string filter = floating ? " FILTER (WHERE NOT isnan(" + c + "))" : "";
-        stats += ", count(" + c + ")";
-        stats += ", " + exact_sql(f.type, "min(" + c + ")" += filter);
-        stats += ", " + exact_sql(f.type, "max(" + c + ")" += filter);
-        stats += floating ? ", count(*) FILTER (WHERE isnan(" + c + "))" : ", 0";
-      }
-      for (const PartitionField& p : spec.fields) {
-        const IcebergField* source_field = schema.find(p.source_id);
-        const IcebergType result = p.transform.result_type(source_field->type);
-        stats += ", " +
-                 exact_sql(
-                     result,
-                     "min(" + transform_sql(p.transform, sql_identifier(source_field->name)) + ")");
-      }
-      const QueryResult r = con.query(stats + " FROM read_parquet(" + sql_quote(path) + ")");
-      DataFile file;
-      file.record_count = *r.int64(0, 0);
-      if (file.record_count == 0) {
+      const auto found = row_of.find(path);
+      if (found == row_of.end()) {  // no rows
         fs::remove(path);
         continue;
       }
-      uint64_t column = 1;
+      const uint64_t row = found->second;
+      DataFile file;
+      file.record_count = *r->int64(row, 1);
+      uint64_t column = 2;
       for (const IcebergField& f : schema.fields) {
         ColumnStats s;
         s.value_count = file.record_count;
-        s.null_count = file.record_count - *r.int64(0, column);
-        const Value lo = read_value(r, column + 1, f.type);
-        const Value hi = read_value(r, column + 2, f.type);
+        s.null_count = file.record_count - *r->int64(row, column);
+        const Value lo = read_value(*r, column + 1, f.type, row);
+        const Value hi = read_value(*r, column + 2, f.type, row);
         if (f.type == IcebergType::kFloat || f.type == IcebergType::kDouble) {
-          s.nan_count = *r.int64(0, column + 3);
+          s.nan_count = *r->int64(row, column + 3);
         }
         if (f.type == IcebergType::kString && !std::holds_alternative<std::monostate>(lo)) {
           s.lower = truncate_lower(std::get<std::string>(lo), kStringBoundWidth);
@@ -633,7 +644,7 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
       std::string partition_dir;
       for (const PartitionField& p : spec.fields) {
         const IcebergType result = p.transform.result_type(schema.find(p.source_id)->type);
-        Value v = read_value(r, column++, result);
+        Value v = read_value(*r, column++, result, row);
         std::string text = "null";
         if (const auto* i = std::get_if<int32_t>(&v)) text = std::to_string(*i);
         if (const auto* l = std::get_if<int64_t>(&v)) text = std::to_string(*l);

@@ -5,6 +5,7 @@
 
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "lake/iceberg/evolve.hpp"
 
 namespace fos::lake {
 namespace fs = std::filesystem;
@@ -86,7 +87,7 @@ std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t
   std::vector<DataFile> files;
   if (snapshot != nullptr) files = table.data_files(snapshot->snapshot_id);
   if (files.empty()) return "SELECT " + empty_columns + " WHERE false";
-  std::string list;
+  std::vector<std::string> paths;
   for (const DataFile& f : files) {
     if (f.format != "PARQUET" && f.format != "parquet") {
       fail(ErrorKind::kInvalidInput, table.dir().string() + ": data file format " + f.format +
@@ -98,9 +99,9 @@ std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t
       fail(ErrorKind::kInvalidInput,
            table.dir().string() + ": data file missing: " + local.string());
     }
-    list += (list.empty() ? "" : ", ") + sql_quote(local.string());
+    paths.push_back(local.string());
   }
-  return "SELECT " + columns + " FROM read_parquet([" + list + "], union_by_name = true)";
+  return read_by_field_id_sql(*schema, paths);  // renamed and added columns read right
 }
 
 void create_warehouse_views(Connection& con, const fs::path& warehouse,

@@ -1,0 +1,236 @@
+// Benchmarks of the Iceberg writer and reader (lake/iceberg), one process:
+//  - rows/s appended into an Iceberg table for the OMOP measurement table (Parquet via DuckDB
+//    with field ids, partitioned by year, statistics, manifests, commit) against the same rows
+//    written by a plain DuckDB `COPY ... TO parquet` (zstd) in the same run;
+//  - the time of one commit that appends 1, 100 or 10,000 data files (manifest, manifest
+//    list, metadata JSON, hard-link publish);
+//  - planning over a table of 10,000 data files: open the table, read its manifests, and build
+//    the DuckDB view fos query uses.
+// docs/lake-layout.md records the numbers.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lake/iceberg/iceberg.hpp"
+#include "omop/cdm/cdm.hpp"
+#include "omop/write/convert.hpp"
+#include "pipeline/generate.hpp"
+#include "pipeline/warehouse.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using fos::lake::Connection;
+using fos::lake::Database;
+using fos::lake::IcebergTable;
+
+constexpr int kPopulation = 600;
+
+fs::path bench_root() {
+  static const fs::path kRoot = [] {
+    fs::path root = fs::temp_directory_path() / "fos-bench-iceberg";
+    fs::remove_all(root);
+    fs::create_directories(root);
+    return root;
+  }();
+  return kRoot;
+}
+
+// The measurement CSV of a generated population (made once).
+const fs::path& measurement_csv() {
+  static const fs::path kCsv = [] {
+    const fs::path out = bench_root() / "run";
+    fos::pipeline::GenerateJob job;
+    job.generate.population = kPopulation;
+    job.generate.seed = 1;
+    job.generate.reference_date = fos::Date::from_civil(2025, 1, 1);
+    job.fhir = std::nullopt;
+    fos::pipeline::run_generate(job, out);
+    return out / "omop" / "measurement.csv";
+  }();
+  return kCsv;
+}
+
+// An in-memory DuckDB holding the measurement rows as table m.
+struct Loaded {
+  Database db = Database::in_memory();
+  Connection con{db};
+  int64_t rows = 0;
+  Loaded() {
+    con.execute("CREATE TABLE m AS SELECT * FROM " +
+                fos::omop::read_csv_sql(measurement_csv(), fos::omop::cdm_table("measurement")));
+    rows = con.scalar_int64("SELECT count(*) FROM m");
+  }
+};
+
+Loaded& loaded() {
+  static Loaded data;
+  return data;
+}
+
+// state.range(0): 1 = partitioned by year(measurement_date) as the warehouse does, 0 = not.
+void BM_IcebergAppendMeasurement(benchmark::State& state) {
+  Loaded& l = loaded();
+  auto definition = fos::pipeline::iceberg_definition(fos::omop::cdm_table("measurement"));
+  if (state.range(0) == 0) definition.partition.clear();
+  int i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const fs::path dir = bench_root() / ("append-" + std::to_string(i++));
+    IcebergTable table = IcebergTable::create(dir, definition);
+    state.ResumeTiming();
+    table.append(l.con, "m");
+    state.PauseTiming();
+    fs::remove_all(dir);
+    state.ResumeTiming();
+  }
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["rows"] = static_cast<double>(l.rows);
+}
+
+// state.range(0): 1 = PARTITION_BY the year of measurement_date (the files the Iceberg
+// append writes), 0 = one plain file.
+void BM_DuckdbCopyMeasurement(benchmark::State& state) {
+  Loaded& l = loaded();
+  const fs::path target = bench_root() / "copy";
+  const std::string copy = state.range(0) == 0
+                               ? "COPY (SELECT * FROM m) TO " +
+                                     fos::lake::sql_quote(target.string() + ".parquet") +
+                                     " (FORMAT parquet, COMPRESSION zstd)"
+                               : "COPY (SELECT *, year(measurement_date) - 1970 AS p FROM m) TO " +
+                                     fos::lake::sql_quote(target.string()) +
+                                     " (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (p))";
+  for (auto _ : state) {
+    l.con.execute(copy);
+    state.PauseTiming();
+    fs::remove_all(target);
+    fs::remove(target.string() + ".parquet");
+    state.ResumeTiming();
+  }
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// `n` data files described as a writer would (partition value, stats for two columns); the
+// files need not exist for a commit.
+std::vector<fos::lake::DataFile> fake_files(const fs::path& dir, int n) {
+  std::vector<fos::lake::DataFile> files;
+  files.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    fos::lake::DataFile f;
+    f.path = fos::lake::file_uri(dir / "data" / ("f" + std::to_string(i) + ".parquet"));
+    f.partition = {fos::lake::Value(int32_t{40 + i % 50})};
+    f.record_count = 100;
+    f.file_size = 4096;
+    for (int id = 1; id <= 2; ++id) {
+      fos::lake::ColumnStats s;
+      s.value_count = 100;
+      s.lower = fos::lake::encode_single_value(fos::lake::IcebergType::kLong, int64_t{i});
+      s.upper = fos::lake::encode_single_value(fos::lake::IcebergType::kLong, int64_t{i + 99});
+      f.stats[id] = s;
+    }
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
+fos::lake::TableDefinition files_definition() {
+  fos::lake::TableDefinition d;
+  d.columns = {{"id", fos::lake::IcebergType::kLong},
+               {"other", fos::lake::IcebergType::kLong},
+               {"year", fos::lake::IcebergType::kInt}};
+  d.partition = {{"year", fos::lake::Transform{}, ""}};
+  return d;
+}
+
+void BM_CommitDataFiles(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  int i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const fs::path dir = bench_root() / ("commit-" + std::to_string(i++));
+    IcebergTable table = IcebergTable::create(dir, files_definition());
+    table.append_files(fake_files(dir, 5));  // a parent snapshot to build on
+    const auto files = fake_files(dir, n);
+    state.ResumeTiming();
+    table.append_files(files);
+    state.PauseTiming();
+    fs::remove_all(dir);
+    state.ResumeTiming();
+  }
+  state.counters["files/s"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// A table of 10,000 data files (hard links to one small Parquet file), made once.
+const fs::path& wide_warehouse() {
+  static const fs::path kWarehouse = [] {
+    fs::path wh = bench_root() / "wide";
+    const fs::path dir = wh / "bench" / "files";
+    IcebergTable table = IcebergTable::create(dir, files_definition());
+    Database db = Database::in_memory();
+    Connection con(db);
+    table.append(con, "(SELECT 1::BIGINT AS id, 2::BIGINT AS other, 2020 AS year)");
+    const fos::lake::DataFile one = table.data_files().front();
+    const fs::path source = table.local_path(one.path);
+    std::vector<fos::lake::DataFile> files;
+    for (int i = 0; i < 9999; ++i) {
+      fos::lake::DataFile f = one;
+      const fs::path link = dir / "data" / ("copy-" + std::to_string(i) + ".parquet");
+      fs::create_hard_link(source, link);
+      f.path = fos::lake::file_uri(link);
+      files.push_back(std::move(f));
+    }
+    table.append_files(files);
+    return wh;
+  }();
+  return kWarehouse;
+}
+
+void BM_PlanTenThousandFiles(benchmark::State& state) {
+  const fs::path dir = wide_warehouse() / "bench" / "files";
+  size_t files = 0;
+  for (auto _ : state) {
+    const IcebergTable table = IcebergTable::open(dir);
+    files = table.data_files().size();
+    benchmark::DoNotOptimize(files);
+  }
+  state.counters["files"] = static_cast<double>(files);
+}
+
+void BM_QueryViewTenThousandFiles(benchmark::State& state) {
+  const fs::path& wh = wide_warehouse();
+  Database db = Database::in_memory();
+  Connection con(db);
+  for (auto _ : state) {
+    fos::lake::create_warehouse_views(con, wh);
+  }
+  state.counters["rows"] =
+      static_cast<double>(con.scalar_int64("SELECT count(*) FROM bench.files"));
+}
+
+BENCHMARK(BM_IcebergAppendMeasurement)
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0)
+    ->UseRealTime();
+BENCHMARK(BM_DuckdbCopyMeasurement)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0)
+    ->UseRealTime();
+BENCHMARK(BM_CommitDataFiles)
+    ->Arg(1)
+    ->Arg(100)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_PlanTenThousandFiles)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_QueryViewTenThousandFiles)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
