@@ -10,6 +10,7 @@
 #include "core/output.hpp"
 #include "lake/iceberg/evolve.hpp"
 #include "lake/iceberg/maintenance.hpp"
+#include "lake/iceberg/warehouse.hpp"
 
 namespace fos::lake {
 namespace {
@@ -88,6 +89,10 @@ TEST(Evolve, AddRenameWidenMakeANewSchemaVersion) {
   EXPECT_EQ(con.scalar_int64("SELECT count(label) FROM (" + current_sql(table) + ")"), 10);
   EXPECT_EQ(con.scalar_int64("SELECT count(note) FROM (" + current_sql(table) + ")"), 0);
   EXPECT_EQ(con.scalar_int64("SELECT sum(score) FROM (" + current_sql(table) + ")"), 450);
+  // The views fos query builds read the current snapshot with the current schema.
+  const std::string view = snapshot_select_sql(table, table.metadata().current_snapshot_id);
+  EXPECT_EQ(con.scalar_int64("SELECT count(label) FROM (" + view + ")"), 10);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM (" + view + ") WHERE note IS NULL"), 10);
 
   // An append by the old column names after the rename: label comes from "name", note null.
   const AppendResult appended = table.append(con, scores(10, 6));

@@ -71,7 +71,11 @@ std::optional<int64_t> snapshot_as_of(const TableMetadata& metadata, const AsOf&
 std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t> snapshot_id) {
   const TableMetadata& m = table.metadata();
   const Snapshot* snapshot = snapshot_id ? m.snapshot(*snapshot_id) : nullptr;
-  const IcebergSchema* schema = snapshot != nullptr ? m.schema(snapshot->schema_id) : nullptr;
+  // The current snapshot reads with the current schema (it may have evolved since), an older
+  // one with its own.
+  const IcebergSchema* schema = snapshot != nullptr && snapshot_id != m.current_snapshot_id
+                                    ? m.schema(snapshot->schema_id)
+                                    : nullptr;
   if (schema == nullptr) schema = &m.current_schema();
   std::string columns;
   std::string empty_columns;
