@@ -69,6 +69,7 @@ void add_query_command(CLI::App& app, const GlobalOptions& global, Action& actio
 void add_lake_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_validate_command(CLI::App& app, const GlobalOptions& global, Action& action);
 
 /// Generation flags shared by `generate` and `pipeline run`; each flag is defined once, here.
 struct GenerateFlags {

@@ -32,6 +32,7 @@ int run_cli(int argc, char** argv) {
   add_lake_command(app, global, action);
   add_flatten_command(app, global, action);
   add_to_omop_command(app, global, action);
+  add_validate_command(app, global, action);
 
   const Terminal terminal(global);
   try {
