@@ -136,6 +136,22 @@ while read -r table n_before; do
     fail_check "$table after kill: $got rows, expected $n_before or $n_after"
 done <<<"$before"
 
+# ---- orphan files after the kill (fos lake orphans; lake_maintenance.sh kills fos itself
+# until orphans appear) ----
+# run_fos is a function, so the kill above may hit only its subshell: wait until no writer
+# on wk is left before listing, then whatever is unreferenced is listed, --remove deletes
+# exactly that, and every table reads the same rows as before.
+while pgrep -f -- "--warehouse $WORK/wk" >/dev/null; do sleep 0.2; done
+"$FOS" lake orphans --warehouse "$WORK/wk" >"$WORK/orphans.log" && pass || fail_check "fos lake orphans failed"
+n_orphans=$(tail -1 "$WORK/orphans.log" | awk '{print $1}')
+[[ $(grep -c . "$WORK/orphans.log") == $((n_orphans + 1)) ]] && pass || fail_check "orphan listing: $(tail -3 "$WORK/orphans.log")"
+count_wk() { "$FOS" query --warehouse "$WORK/wk" --format csv "SELECT (SELECT count(*) FROM omop.person) + (SELECT count(*) FROM omop.measurement)" | tail -1; }
+before_remove=$(count_wk)
+[[ $(tail -1 <("$FOS" lake orphans --warehouse "$WORK/wk" --remove)) == "$n_orphans orphan files removed" ]] &&
+  pass || fail_check "fos lake orphans --remove did not remove $n_orphans files"
+[[ $(tail -1 <("$FOS" lake orphans --warehouse "$WORK/wk")) == "0 orphan files" ]] && pass || fail_check "orphans left after --remove"
+[[ $(count_wk) == "$before_remove" ]] && pass || fail_check "removing orphans changed the rows read"
+
 # Four writers at once on one warehouse: every snapshot and every row survives.
 for i in 1 2 3 4; do
   run_fos -p $((8 + i)) -s $((20 + i)) --out "$WORK/c$i" --warehouse "$WORK/wc" &
