@@ -147,6 +147,78 @@ void note_prior_names(const Logic& l, std::vector<bool>& names) {
 }
 
 // Every state name a PriorState condition of `m` refers to (guards and transitions).
+// Whether `l` reads only time and what never changes for a patient (age, date, gender,
+// race, socioeconomic category).
+bool time_only(const Logic& l) {
+  switch (l.kind) {
+    case LogicKind::kAnd:
+    case LogicKind::kOr:
+    case LogicKind::kNot:
+    case LogicKind::kAtLeast:
+    case LogicKind::kAtMost:
+      return std::all_of(l.children.begin(), l.children.end(), time_only);
+    case LogicKind::kTrue:
+    case LogicKind::kFalse:
+    case LogicKind::kGender:
+    case LogicKind::kRace:
+    case LogicKind::kSes:
+    case LogicKind::kAge:
+    case LogicKind::kDate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Attributes some module state writes (SetAttribute, Counter, assign_to_attribute).
+std::vector<bool> module_written_attributes(const ModuleLibrary& lib) {
+  std::vector<bool> written(lib.attributes().size() + 1, false);
+  auto note = [&](const Module& m) {
+    for (const ModuleState& s : m.states) {
+      if (s.type == StateType::kSetAttribute || s.type == StateType::kCounter) {
+        written[s.attribute] = true;
+      }
+      if (s.assign_to_attribute) written[*s.assign_to_attribute] = true;
+    }
+  };
+  for (const auto& m : lib.modules()) note(*m);
+  for (const auto& m : lib.submodules()) note(*m);
+  return written;
+}
+
+void note_private_states(const ModuleLibrary& lib,
+                         std::unordered_map<const Module*, std::vector<uint8_t>>& out) {
+  const std::vector<bool> written = module_written_attributes(lib);
+  auto fixed = [&](const std::vector<WeightedTarget>& weights) {
+    return std::none_of(weights.begin(), weights.end(), [&](const WeightedTarget& w) {
+      return w.attribute && written[*w.attribute];
+    });
+  };
+  auto is_private = [&](const ModuleState& s) {
+    if (s.type != StateType::kDelay && s.type != StateType::kSimple) return false;
+    const Transition& tr = s.transition;
+    switch (tr.kind) {
+      case TransitionKind::kDirect:
+        return true;
+      case TransitionKind::kDistributed:
+        return fixed(tr.weights);
+      case TransitionKind::kConditional:
+      case TransitionKind::kComplex:
+        return std::all_of(tr.options.begin(), tr.options.end(), [&](const TransitionOption& o) {
+          return (!o.condition || time_only(*o.condition)) && fixed(o.weights);
+        });
+      default:
+        return false;
+    }
+  };
+  auto note = [&](const Module& m) {
+    std::vector<uint8_t>& flags = out[&m];
+    for (const ModuleState& s : m.states) flags.push_back(is_private(s) ? 1 : 0);
+  };
+  for (const auto& m : lib.modules()) note(*m);
+  for (const auto& m : lib.submodules()) note(*m);
+}
+
 void note_prior_names(const Module& m, std::vector<bool>& names) {
   for (const ModuleState& s : m.states) {
     if (s.allow) note_prior_names(*s.allow, names);
@@ -182,6 +254,11 @@ struct Engine::Tables {
   std::unordered_map<const LookupTable*, TableIndex> keys;
   /// By state name id: whether some PriorState condition names it (name or since).
   std::vector<bool> prior_names;
+  /// Per module, by state: 1 when the state is a Delay or Simple state whose transition
+  /// depends only on the module's own random draws and on attributes no module writes
+  /// (direct, or distributed with fixed or such attribute-valued weights). A run of these
+  /// states touches nothing shared, so the engine may play it ahead (Life::run_ahead).
+  std::unordered_map<const Module*, std::vector<uint8_t>> private_states;
 };
 
 namespace {
@@ -189,8 +266,9 @@ namespace {
 struct Frame {
   const Module* module = nullptr;
   int32_t state = 0;
-  bool fresh = true;  ///< just entered: run the state's entry actions
-  int64_t until = 0;  ///< Delay / Procedure expiry
+  bool fresh = true;     ///< just entered: run the state's entry actions
+  int64_t until = 0;     ///< Delay / Procedure expiry
+  int32_t next = kNone;  ///< transition already drawn by run_ahead, taken at `until`
 };
 
 struct Pending {
@@ -205,7 +283,11 @@ struct Run {
   int64_t wake = 0;
   bool resume_at_wake = false;
   bool done = false;
-  bool state_wait = false;    ///< asleep in a guard until guard-visible state changes
+  bool state_wait = false;  ///< asleep in a guard until guard-visible state changes
+  bool listed = false;      ///< in Life::state_waiters_
+  /// The guard asleep reads, besides time, only these attributes (else any state).
+  bool waits_on_attributes = false;
+  std::vector<uint32_t> wait_attributes;
   int32_t encounter = kNone;  ///< encounter this module has open (or joined)
   uint32_t encounter_state = 0;
   size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
@@ -244,6 +326,7 @@ class Life {
       r.rng = modules.derive(r.module->key);
       r.stack.push_back({r.module, 0, true, 0});
       r.wake = rec.person.birth_time.seconds();
+      due_.push_back(r.wake);
       runs_.push_back(std::move(r));
     }
     lifecycle_start();
@@ -252,35 +335,33 @@ class Life {
   std::optional<Instant> simulate(ModuleStats* stats) {
     const int64_t birth = rec_.person.birth_time.seconds();
     const int64_t end = in_.end.seconds();
-    int64_t next_year = birth;
+    next_year_ = birth;
     for (int64_t step = birth; step <= end; step += kStep) {
       if (death_ && death_->seconds() <= step) break;  // dead before this step: nothing runs
       step_ = step;
-      if (step >= next_year) {
+      if (step >= next_year_) {
         lifecycle_year(Instant(step));
-        next_year += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
+        next_year_ += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
       }
-      for (Run& r : runs_) {
-        if (r.done || r.wake > step) continue;
-        process(r, step);
+      for (size_t i = 0; i < runs_.size(); ++i) {
+        if (due_[i] > step) continue;
+        process(runs_[i], step);
         if (death_ && death_->seconds() <= step) break;
       }
       if (death_ && death_->seconds() <= step) break;
       // Jump over steps where nothing is due (all blocked on later times).
       int64_t next = kNever;
-      for (const Run& r : runs_) {
-        if (!r.done) next = std::min(next, r.wake);
-      }
+      for (const int64_t due : due_) next = std::min(next, due);
       if (next == kNever) break;
-      next = std::min(next, next_year);                      // the yearly update runs on its step
+      next = std::min(next, next_year_);                     // the yearly update runs on its step
       if (death_) next = std::min(next, death_->seconds());  // and a scheduled death
       if (next > step + kStep) {
         const int64_t skip = (next - step) / kStep;
         const int64_t target = step + skip * kStep;
         // Keep the yearly lifecycle update on schedule.
-        while (next_year <= target) {
-          lifecycle_year(Instant(next_year));
-          next_year += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
+        while (next_year_ <= target) {
+          lifecycle_year(Instant(next_year_));
+          next_year_ += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
         }
         step = target - kStep;
         if (step + kStep > end) break;
@@ -334,7 +415,7 @@ class Life {
 
   // Yearly: age-dependent attributes (smoking, insurance, cardiovascular risks).
   void lifecycle_year(Instant when) {
-    touch();
+    touch(kEverything);
     const double age = (when.date().days() - rec_.person.birth_date.days()) / kDaysPerYear;
     const bool male = rec_.person.sex == record::Sex::kMale;
     attributes_[t_.smoker] = Value::of_bool(age >= 16 && smoker_draw_ < (male ? 0.16 : 0.12));
@@ -608,18 +689,56 @@ class Life {
     block(r, std::max(step + kStep, change), false, t);
     if (!reads_state || change == kNoIdle) return;
     r.state_wait = true;
-    state_waiters_.push_back(&r);
+    r.wait_attributes.clear();
+    r.waits_on_attributes = attributes_read(allow, r.wait_attributes);
+    if (!r.listed) state_waiters_.push_back(&r);
+    r.listed = true;
   }
 
   // Something a guard may read changed: guards asleep on state wake at this step (a
   // module later in file order sees the change at once, as when re-tried every step).
-  void touch() {
+  // kEverything: anything may have changed; otherwise a state ran that changes entries,
+  // observations, symptoms or vitals and at most the attribute given: a guard reading,
+  // besides time, only other attributes cannot change its answer, so it sleeps on.
+  static constexpr uint32_t kEverything = std::numeric_limits<uint32_t>::max();
+  void touch(std::optional<uint32_t> attribute) {
+    size_t kept = 0;
     for (Run* w : state_waiters_) {
-      if (!w->state_wait) continue;
+      if (!w->state_wait) {
+        w->listed = false;
+        continue;
+      }
+      if (attribute != kEverything && w->waits_on_attributes &&
+          (!attribute || std::find(w->wait_attributes.begin(), w->wait_attributes.end(),
+                                   *attribute) == w->wait_attributes.end())) {
+        state_waiters_[kept++] = w;
+        continue;
+      }
+      w->listed = false;
       w->state_wait = false;
       w->wake = std::min(w->wake, step_);
+      due_[w->index] = std::min(due_[w->index], w->wake);
     }
-    state_waiters_.clear();
+    state_waiters_.resize(kept);
+  }
+
+  // Whether the state-reading leaves of `l` are all Attribute conditions; collects their
+  // attribute ids.
+  static bool attributes_read(const Logic& l, std::vector<uint32_t>& ids) {
+    switch (l.kind) {
+      case LogicKind::kAnd:
+      case LogicKind::kOr:
+      case LogicKind::kNot:
+      case LogicKind::kAtLeast:
+      case LogicKind::kAtMost:
+        return std::all_of(l.children.begin(), l.children.end(),
+                           [&](const Logic& c) { return attributes_read(c, ids); });
+      case LogicKind::kAttribute:
+        ids.push_back(l.attribute);
+        return true;
+      default:
+        return time_only(l);
+    }
   }
 
   int64_t next_change(const Logic& l, int64_t t, bool& reads_state) const {
@@ -953,6 +1072,62 @@ class Life {
     if (rounds > 0) remember(r, s.name_id, f.until - d);
   }
 
+  // The first step at or after `t` (steps run every kStep from birth).
+  int64_t step_at(int64_t t) const {
+    const int64_t birth = rec_.person.birth_time.seconds();
+    if (t <= birth) return birth;
+    return birth + (t - birth + kStep - 1) / kStep * kStep;
+  }
+
+  // Run-ahead: a module just entered a Delay whose module-private chain (Delay and Simple
+  // states, Tables::private_states) reads nothing another module or step can change but
+  // the yearly lifecycle attributes. Play it ahead now, as each expiry would have run at
+  // its step: the same draws from the module's own stream in the same order, expiry times
+  // chained exactly. Stop before the first expiry whose step is at or after the next
+  // yearly update, the end of the record or a known death, or on reaching a state outside
+  // the chain: the module then waits in the last Delay, holding the drawn target in
+  // `f.next`, and wakes at the step and time it would have (weekly "chance of" loops cost
+  // one wake per year instead of one per round). Off when module stats are collected:
+  // states entered ahead would be counted even if a later death cut them off.
+  void run_ahead(Run& r, Frame& f) {
+    if (stats_on_ || r.encounter != kNone || lock_ == &r) return;
+    const std::vector<uint8_t>& chain = t_.private_states.at(f.module);
+    if (!chain[static_cast<size_t>(f.state)]) return;
+    const Module& m = *f.module;
+    const int64_t end = in_.end.seconds();
+    int32_t delay = f.state;
+    int64_t until = f.until;
+    int64_t transitions = 0;
+    for (;;) {
+      const int64_t at = step_at(until);
+      if (at > end || at >= next_year_ || (death_ && at >= death_->seconds())) {
+        break;  // wait in `delay` as usual
+      }
+      int32_t state = delay;
+      do {
+        // A chain that spins without time passing is left to process(), which reports it.
+        if (++transitions > kMaxTransitionsPerStep) break;
+        const int32_t next = next_state(m.states[static_cast<size_t>(state)].transition, r, until);
+        if (!chain[static_cast<size_t>(next)]) {
+          f.state = delay;
+          f.until = until;
+          f.next = next;
+          return;
+        }
+        state = next;
+        remember(r, m.states[static_cast<size_t>(state)].name_id, until);
+      } while (m.states[static_cast<size_t>(state)].type != StateType::kDelay);
+      if (transitions > kMaxTransitionsPerStep) break;
+      const ModuleState& d = m.states[static_cast<size_t>(state)];
+      const int64_t length =
+          d.distribution ? static_cast<int64_t>(draw(*d.distribution, r.rng) * d.unit_seconds) : 0;
+      delay = state;
+      until += std::max<int64_t>(0, length);
+    }
+    f.state = delay;
+    f.until = until;
+  }
+
   // Whether a state may change what guards read (attributes, entries, observations, symptoms).
   static bool may_change_state(StateType type) {
     switch (type) {
@@ -976,7 +1151,11 @@ class Life {
     const ModuleState& s = f.module->states[static_cast<size_t>(f.state)];
     const bool fresh = f.fresh;
     f.fresh = false;
-    if (may_change_state(s.type)) touch();
+    if (s.type == StateType::kSetAttribute || s.type == StateType::kCounter) {
+      touch(s.attribute);
+    } else if (may_change_state(s.type)) {
+      touch(s.assign_to_attribute);  // the only attribute a clinical state writes
+    }
     switch (s.type) {
       case StateType::kInitial:
       case StateType::kSimple:
@@ -997,6 +1176,7 @@ class Life {
           f.until = t + std::max<int64_t>(0, d);
           if (s.type == StateType::kProcedure) procedure(s, r, t, f.until);
           if (s.type == StateType::kDelay && d > 0) fast_forward(s, r, f, d);
+          if (s.type == StateType::kDelay) run_ahead(r, f);
         }
         if (f.until <= t) return Outcome::kNext;
         if (f.until <= step) {
@@ -1043,8 +1223,14 @@ class Life {
     }
   }
 
+  void finish(Run& r) {
+    r.done = true;
+    due_[r.index] = kNever;
+  }
+
   void block(Run& r, int64_t wake, bool at_wake, int64_t t) {
     r.wake = wake;
+    due_[r.index] = wake;
     r.resume_at_wake = at_wake;
     // A module waiting on a guard or for over 30 days inside its encounter lets go of
     // the one-encounter lock (an approximation; see docs/modules.md).
@@ -1309,7 +1495,7 @@ class Life {
         case Outcome::kBlock:
           return;
         case Outcome::kStop:
-          r.done = true;
+          finish(r);
           return;
         case Outcome::kEnter: {
           const Module* sub = r.stack.back().module;
@@ -1327,18 +1513,21 @@ class Life {
           }
           if (lock_ == &r) lock_ = nullptr;
           r.encounter = kNone;
-          r.done = true;
+          finish(r);
           return;
         case Outcome::kNext: {
-          const Frame& f = r.stack.back();
+          Frame& f = r.stack.back();
           const int32_t next =
-              next_state(f.module->states[static_cast<size_t>(f.state)].transition, r, t);
+              f.next != kNone
+                  ? f.next
+                  : next_state(f.module->states[static_cast<size_t>(f.state)].transition, r, t);
+          f.next = kNone;
           enter(r, next, t);
           break;
         }
       }
       if (death_ && death_->seconds() <= t) {
-        r.done = true;
+        finish(r);
         return;
       }
     }
@@ -1365,6 +1554,8 @@ class Life {
   Rng services_rng_;
   detail::VitalSigns vitals_;
   std::vector<Run> runs_;
+  /// By run: when it is next due (kNever once done), scanned at every step.
+  std::vector<int64_t> due_;
   std::vector<Value> attributes_;
   std::vector<double> symptoms_;
   std::vector<Named> named_;
@@ -1379,7 +1570,8 @@ class Life {
   std::vector<std::pair<const Module*, int32_t>> entered_;
   mutable Ages ages_;  ///< cache of ages(t)
   std::vector<Run*> state_waiters_;
-  int64_t step_ = 0;  ///< the step being processed
+  int64_t step_ = 0;       ///< the step being processed
+  int64_t next_year_ = 0;  ///< when the next yearly lifecycle update is due
   std::vector<uint32_t> key_scratch_;
   std::vector<double> probability_scratch_;
 };
@@ -1510,6 +1702,7 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   for (const auto& m : lib.submodules()) collect(*m);
   for (const auto& m : lib.modules()) note_prior_names(*m, t.prior_names);
   for (const auto& m : lib.submodules()) note_prior_names(*m, t.prior_names);
+  note_private_states(lib, t.private_states);
 }
 
 Engine::~Engine() = default;

@@ -274,9 +274,82 @@ TEST(EngineIdle, DelayLoopThroughTimeTableLeavesAtTheFirstRoundInRange) {
         "Terminal": {"type": "Terminal"}}})"}},
                                     {{"t.csv", "time,Loop,Hit\n946684800000-978307199999,0,1\n"}});
   const Life life = live(engine, 5, record::Sex::kMale);
-  int64_t expected = life.rec.person.birth_time.seconds() + 4 * 86400;
-  while (expected < 946684800) expected += 4 * 86400;
+  int64_t expected = life.rec.person.birth_time.seconds() + int64_t{4} * 86400;
+  while (expected < 946684800) expected += int64_t{4} * 86400;
   EXPECT_EQ(onset(life.rec, "9004").seconds(), expected);
+}
+
+TEST(EngineIdle, RunAheadGivesTheRecordsOfSteppingEachRound) {
+  // Chance-of loops (monthly with an age condition, 10-day with a lifecycle risk attribute,
+  // 3-day with a random delay) played ahead must give the records that stepping each round
+  // gives; module stats switch the run-ahead off, so compare runs with and without them.
+  // A guard on an attribute, weekly entries and a scheduled death interleave with them.
+  const Engine engine = engine_from({
+      {"a_monthly", R"({"name": "a", "states": {
+        "Initial": {"type": "Initial", "direct_transition": "Chance"},
+        "Chance": {"type": "Delay", "exact": {"quantity": 1, "unit": "months"},
+          "complex_transition": [
+            {"condition": {"condition_type": "Age", "operator": "<", "quantity": 30,
+                           "unit": "years"},
+             "distributions": [{"distribution": 0.01, "transition": "Onset"},
+                               {"distribution": 0.99, "transition": "Chance"}]},
+            {"distributions": [{"distribution": 0.03, "transition": "Onset"},
+                               {"distribution": 0.97, "transition": "Chance"}]}]},
+        "Onset": {"type": "ConditionOnset", "codes": [{"system": "SNOMED-CT", "code": "9101",
+                  "display": "x"}], "direct_transition": "Set"},
+        "Set": {"type": "SetAttribute", "attribute": "flag", "value": true,
+                "direct_transition": "Pause"},
+        "Pause": {"type": "Delay", "exact": {"quantity": 2, "unit": "years"},
+                  "direct_transition": "Chance"}}})"},
+      {"b_risk", R"({"name": "b", "states": {
+        "Initial": {"type": "Initial", "direct_transition": "Chance"},
+        "Chance": {"type": "Delay", "exact": {"quantity": 10, "unit": "days"},
+          "distributed_transition": [
+            {"distribution": {"attribute": "mi_risk", "default": 0}, "transition": "Onset"},
+            {"distribution": 1, "transition": "Step"}]},
+        "Step": {"type": "Simple", "distributed_transition": [
+            {"distribution": 0.5, "transition": "Chance"},
+            {"distribution": 0.5, "transition": "Short"}]},
+        "Short": {"type": "Delay", "range": {"low": 1, "high": 5, "unit": "days"},
+                  "direct_transition": "Chance"},
+        "Onset": {"type": "ConditionOnset", "codes": [{"system": "SNOMED-CT", "code": "9102",
+                  "display": "x"}], "direct_transition": "Chance"}}})"},
+      {"c_guard", onset_module(R"({"condition_type": "Attribute", "attribute": "flag",
+                                   "operator": "==", "value": true})",
+                               "9103")},
+      {"d_weekly", R"({"name": "d", "states": {
+        "Initial": {"type": "Initial", "direct_transition": "Week"},
+        "Week": {"type": "Delay", "exact": {"quantity": 9, "unit": "weeks"},
+                 "direct_transition": "Obs"},
+        "Obs": {"type": "Symptom", "symptom": "s", "range": {"low": 1, "high": 9},
+                "direct_transition": "Death_Chance"},
+        "Death_Chance": {"type": "Simple", "distributed_transition": [
+            {"distribution": 0.002, "transition": "Die"},
+            {"distribution": 0.998, "transition": "Week"}]},
+        "Die": {"type": "Death", "range": {"low": 1, "high": 30, "unit": "days"},
+                "direct_transition": "Terminal"},
+        "Terminal": {"type": "Terminal"}}})"},
+  });
+  int onsets = 0;
+  for (uint64_t index = 0; index < 40; ++index) {
+    const auto sex = index % 2 ? record::Sex::kMale : record::Sex::kFemale;
+    ModuleStats stats(engine.library());
+    const Life stepped = live(engine, index, sex, &stats);
+    const Life ahead = live(engine, index, sex);
+    ASSERT_EQ(stepped.death.has_value(), ahead.death.has_value()) << index;
+    if (stepped.death) EXPECT_EQ(stepped.death->seconds(), ahead.death->seconds());
+    ASSERT_EQ(stepped.rec.conditions.size(), ahead.rec.conditions.size()) << index;
+    for (size_t i = 0; i < stepped.rec.conditions.size(); ++i) {
+      EXPECT_EQ(stepped.rec.conditions[i].code.code, ahead.rec.conditions[i].code.code);
+      EXPECT_EQ(stepped.rec.conditions[i].onset.seconds(), ahead.rec.conditions[i].onset.seconds());
+    }
+    ASSERT_EQ(stepped.rec.encounters.size(), ahead.rec.encounters.size()) << index;
+    for (size_t i = 0; i < stepped.rec.encounters.size(); ++i) {
+      EXPECT_EQ(stepped.rec.encounters[i].start.seconds(), ahead.rec.encounters[i].start.seconds());
+    }
+    onsets += static_cast<int>(ahead.rec.conditions.size());
+  }
+  EXPECT_GT(onsets, 40);  // the loops did fire
 }
 
 }  // namespace
