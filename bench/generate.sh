@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # End-to-end generation benchmark: times `fos generate` and reports patients/s,
 # resources/s, MB/s of FHIR and peak memory. Usage: bench/generate.sh [POPULATION...]
-# (default: 10000). Environment: FOS (binary), THREADS, OMOP (default parquet).
+# (default: 10000). Environment: FOS (binary), THREADS, OMOP (default parquet), MODULES (a
+# folder of GMF modules passed as --modules, e.g. ../shared/oracles/synthea/modules; default
+# none), YEARS (--years-of-history, default 10). Peak MB is the maximum resident set size.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 FOS=${FOS:-$root/build/src/cli/fos}
 OMOP=${OMOP:-parquet}
+MODULES=${MODULES:-}
+YEARS=${YEARS:-10}
 populations=("$@")
 [[ ${#populations[@]} -gt 0 ]] || populations=(10000)
 work=$(mktemp -d "${TMPDIR:-/tmp}/fos-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-printf '%-10s %8s %10s %12s %10s %10s %10s\n' patients seconds patients/s resources/s "FHIR MB/s" "FHIR MB" "peak MB"
+[[ -z $MODULES ]] || echo "modules: $MODULES"
+printf '%-10s %8s %10s %12s %10s %10s %10s %10s\n' patients seconds patients/s resources/s "FHIR MB/s" "FHIR MB" "all MB/s" "peak MB"
 for n in "${populations[@]}"; do
-  python3 - "$FOS" "$n" "$work/out-$n" "$OMOP" "${THREADS:-0}" <<'PY'
+  python3 - "$FOS" "$n" "$work/out-$n" "$OMOP" "${THREADS:-0}" "$MODULES" "$YEARS" <<'PY'
 import json, os, resource, subprocess, sys, time
-fos, n, out, omop, threads = sys.argv[1:]
+fos, n, out, omop, threads, modules, years = sys.argv[1:]
 cmd = [fos, "generate", "-q", "-p", n, "-s", "1", "--reference-date", "2025-01-01",
-       "--omop", omop, "--threads", threads, "--out", out]
+       "--omop", omop, "--threads", threads, "--years-of-history", years, "--out", out]
+if modules:
+    cmd += ["--modules", modules]
 t0 = time.monotonic()
 subprocess.run(cmd, check=True)
 secs = time.monotonic() - t0
@@ -25,8 +32,9 @@ peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 manifest = json.load(open(os.path.join(out, "fhir", "manifest.json")))
 resources = sum(o["count"] for o in manifest["output"])
 fhir_bytes = sum(os.path.getsize(os.path.join(out, "fhir", f)) for f in os.listdir(os.path.join(out, "fhir")))
+all_bytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
 print(f"{int(n):<10d} {secs:8.2f} {int(n)/secs:10.0f} {resources/secs:12.0f} "
-      f"{fhir_bytes/1e6/secs:10.1f} {fhir_bytes/1e6:10.1f} {peak_mb:10.1f}")
+      f"{fhir_bytes/1e6/secs:10.1f} {fhir_bytes/1e6:10.1f} {all_bytes/1e6/secs:10.1f} {peak_mb:10.1f}")
 PY
   rm -rf "$work/out-$n"
 done
