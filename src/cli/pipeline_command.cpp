@@ -44,6 +44,8 @@ std::string format_manifest(const pipeline::RunManifest& manifest, const std::st
       text += "  OMOP rows:\n" + format_omop_counts(omop, "    ");
     }
     if (!other.empty()) text += format_counts(other, "  ");
+    for (const auto& [key, value] : stage.report.facts)
+      text += fmt::format("  {}: {}\n", key, value);
   }
   return text;
 }
@@ -57,13 +59,18 @@ void add_pipeline_command(CLI::App& app, const GlobalOptions& global, Action& ac
       "run", "Run every stage (generate, ...) into the output folder and write run.json");
   auto flags = std::make_shared<GenerateFlags>();
   add_generate_flags(*run, *flags);
-  run->callback([&global, &action, flags] {
-    action = [&global, flags] {
+  auto to_omop = std::make_shared<bool>(false);
+  run->add_flag("--to-omop", *to_omop,
+                "Also convert the FHIR output to OMOP (to-omop/) and compare with the direct OMOP "
+                "output (exit 1 when they differ)");
+  run->callback([&global, &action, flags, to_omop] {
+    action = [&global, flags, to_omop] {
       const Terminal terminal(global);
       pipeline::PipelineOptions options;
       options.job = make_generate_job(*flags);
       options.out = flags->out;
       options.warehouse = flags->warehouse;
+      options.to_omop = *to_omop;
       const auto stages = pipeline::default_stages(options);
       Diagnostics diagnostics;
       ProgressBar bar(terminal, "generate");
@@ -79,6 +86,11 @@ void add_pipeline_command(CLI::App& app, const GlobalOptions& global, Action& ac
                                   d.examples.empty() ? "" : d.examples.front()));
       }
       terminal.summary(format_manifest(manifest, flags->out));
+      for (const auto& stage : manifest.stages) {
+        const auto it = stage.report.facts.find("agreement");
+        if (it != stage.report.facts.end() && it->second.starts_with("differs"))
+          return kExitChecksFailed;
+      }
       return kExitOk;
     };
   });

@@ -7,6 +7,7 @@
 #include "cli/app.hpp"
 #include "core/error.hpp"
 #include "core/output.hpp"
+#include "fhir2omop/agreement.hpp"
 #include "fhir2omop/fhir2omop.hpp"
 #include "fhir2omop/vocab_folder.hpp"
 #include "omop/vocab/vocab.hpp"
@@ -25,6 +26,7 @@ struct ToOmopFlags {
   std::string reference_date;
   unsigned threads = 0;
   bool hold_input = false;
+  std::string compare_with;
 };
 
 // The date of a Bulk Data manifest's transactionTime in an input folder, if any.
@@ -87,12 +89,20 @@ int run_to_omop(const GlobalOptions& global, const ToOmopFlags& flags) {
   options.reference_date = reference_date(flags);
   options.threads = flags.threads;
   options.stream = !flags.hold_input;
+  if (!flags.compare_with.empty() && !fs::is_directory(flags.compare_with)) {
+    fail(ErrorKind::kInvalidInput, "--compare-with: " + flags.compare_with + ": not a folder");
+  }
   StagedDir staged(flags.out);
   const fhir2omop::MappingReport report = fhir2omop::convert(options, staged.staging());
   staged.commit();
   terminal.summary("to-omop: " + std::to_string(report.persons) + " persons written to " +
                    flags.out + " (mapping_report.json)\n" + report.summary());
-  return kExitOk;
+  if (flags.compare_with.empty()) return kExitOk;
+  const fhir2omop::Agreement agreement =
+      fhir2omop::compare_omop(flags.compare_with, fs::path(flags.out) / "omop");
+  terminal.summary("to-omop: compared with " + flags.compare_with + ": " + agreement.summary() +
+                   "\n");
+  return agreement.agrees() ? kExitOk : kExitChecksFailed;
 }
 
 }  // namespace
@@ -117,6 +127,9 @@ void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& act
   command->add_option("--reference-date", flags->reference_date,
                       "End of observation for people without visits, YYYY-MM-DD (default: the "
                       "input manifest's transactionTime, else today)");
+  command->add_option("--compare-with", flags->compare_with,
+                      "A direct OMOP output folder (fos generate's omop/) to compare the result "
+                      "with, table by table; exit 1 when they differ beyond docs/fhir2omop.md");
   command->add_option("--threads", flags->threads,
                       "Mapping threads (0: one per core); the output does not depend on it");
   // Tests and benchmarks: skip streaming per patient (the output is the same).

@@ -31,7 +31,7 @@ std::string source_sql(const fs::path& dir, const std::string& table) {
   const fs::path csv = dir / (table + ".csv");
   if (fs::exists(csv)) {
     return "read_csv(" + lake::sql_quote(csv.string()) +
-           ", header = true, all_varchar = true, auto_detect = false, delim = ',', quote = '\"', "
+           ", header = true, all_varchar = true, auto_detect = true, delim = ',', quote = '\"', "
            "escape = '\"', nullstr = '', allow_quoted_nulls = false)";
   }
   return "read_parquet(" + lake::sql_quote((dir / (table + ".parquet")).string()) + ")";
@@ -39,6 +39,12 @@ std::string source_sql(const fs::path& dir, const std::string& table) {
 
 std::string read_sql(const fs::path& dir, const std::string& table) {
   return source_sql(dir, table);
+}
+
+// The drug_exposure columns that follow a prescription's stop date (difference 4).
+bool is_stop_column(std::string_view column) {
+  return column == "drug_exposure_end_date" || column == "drug_exposure_end_datetime" ||
+         column == "verbatim_end_date" || column == "days_supply";
 }
 
 // One side of a table with the documented differences normalized away.
@@ -53,6 +59,11 @@ std::string normalized(const fs::path& dir, const std::string& side, const omop:
       value = "substr(" + value + ", 1, 10)";
     } else if (table.name == "cdm_source" && c.name == "cdm_source_name") {
       value = "'<source name>'";
+    } else if (table.name == "drug_exposure" && is_stop_column(c.name)) {
+      value =
+          "CASE WHEN CAST(t.drug_exposure_id AS VARCHAR) IN (SELECT id FROM stopped_drugs) "
+          "THEN '<stopped prescription>' ELSE " +
+          value + " END";
     }
     select += (select.empty() ? "" : ", ") + value + " AS " + column;
   }
@@ -105,6 +116,12 @@ Agreement compare_omop(const fs::path& direct, const fs::path& converted) {
         "CREATE TEMP TABLE converted_provider AS SELECT CAST(provider_id AS VARCHAR) AS "
         "provider_id, CAST(provider_source_value AS VARCHAR) AS provider_source_value FROM " +
         read_sql(converted, "provider"));
+  }
+  // Prescriptions the direct output stopped: the rows with a verbatim end date.
+  con.execute(std::string("CREATE TEMP TABLE stopped_drugs (id VARCHAR)"));
+  if (a.contains("drug_exposure")) {
+    con.execute("INSERT INTO stopped_drugs SELECT CAST(drug_exposure_id AS VARCHAR) FROM " +
+                read_sql(direct, "drug_exposure") + " WHERE verbatim_end_date IS NOT NULL");
   }
   for (const std::string& name : a) {
     if (!b.contains(name)) out.missing.push_back(name);

@@ -5,16 +5,19 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
+#include "fhir2omop/agreement.hpp"
 #include "fhir2omop/elements.hpp"
 #include "fhir2omop/fhir2omop.hpp"
 #include "fhir2omop/mappers.hpp"
 #include "fhir2omop/patient_input.hpp"
 #include "fhir2omop/vocab_folder.hpp"
 #include "lake/duckdb/db.hpp"
+#include "omop/cdm/cdm.hpp"
 
 namespace fos::fhir2omop {
 namespace {
@@ -362,6 +365,68 @@ TEST_F(Fhir2OmopTest, CrosswalkGoesToParquetAndDuckdb) {
   const lake::Database db = lake::Database::open(dir_ / "out" / "omop.duckdb");
   lake::Connection con(db);
   EXPECT_EQ(con.scalar_int64("SELECT omop_id FROM fhir_omop_crosswalk WHERE fhir_id = 'p1'"), 1);
+}
+
+// A CDM CSV file with the table's full header and the given rows (column -> value).
+void write_cdm_csv(const fs::path& dir, const std::string& table,
+                   const std::vector<std::map<std::string, std::string>>& rows) {
+  fs::create_directories(dir);
+  std::ofstream out(dir / (table + ".csv"));
+  const auto columns = omop::cdm_table(table).columns;
+  for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << columns[i].name;
+  out << '\n';
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const auto it = row.find(std::string(columns[i].name));
+      out << (i ? "," : "") << (it == row.end() ? "" : it->second);
+    }
+    out << '\n';
+  }
+}
+
+TEST_F(Fhir2OmopTest, AgreementAllowsExactlyTheDocumentedDifferences) {
+  const fs::path a = dir_ / "direct";
+  const fs::path b = dir_ / "converted";
+  write_cdm_csv(a, "provider", {{{"provider_id", "5"}, {"provider_source_value", "dr1"}}});
+  write_cdm_csv(b, "provider", {{{"provider_id", "77"}, {"provider_source_value", "dr1"}}});
+  std::map<std::string, std::string> person = {
+      {"person_id", "1"},        {"gender_concept_id", "8507"},
+      {"year_of_birth", "1980"}, {"birth_datetime", "1980-01-01 10:11:12"},
+      {"race_concept_id", "0"},  {"ethnicity_concept_id", "0"},
+      {"provider_id", "5"}};
+  write_cdm_csv(a, "person", {person});
+  person["birth_datetime"] = "1980-01-01 00:00:00";
+  person["provider_id"] = "77";
+  write_cdm_csv(b, "person", {person});
+  std::map<std::string, std::string> drug = {{"drug_exposure_id", "1000000"},
+                                             {"person_id", "1"},
+                                             {"drug_concept_id", "0"},
+                                             {"drug_exposure_start_date", "2020-01-01"},
+                                             {"drug_exposure_end_date", "2020-02-01"},
+                                             {"verbatim_end_date", "2020-02-01"},
+                                             {"days_supply", "31"},
+                                             {"drug_type_concept_id", "32817"}};
+  write_cdm_csv(a, "drug_exposure", {drug});
+  drug["drug_exposure_end_date"] = "2024-12-31";
+  drug["verbatim_end_date"] = "";
+  drug["days_supply"] = "";
+  write_cdm_csv(b, "drug_exposure", {drug});
+  const Agreement same = compare_omop(a, b);
+  EXPECT_TRUE(same.agrees()) << same.summary();
+  EXPECT_EQ(same.summary(), "agrees (3 tables)");
+
+  // Any other difference is reported: a year of birth, an ongoing prescription's end.
+  person["year_of_birth"] = "1981";
+  write_cdm_csv(b, "person", {person});
+  drug["drug_exposure_id"] = "1000001";
+  write_cdm_csv(b, "drug_exposure", {drug});
+  const Agreement differs = compare_omop(a, b);
+  EXPECT_FALSE(differs.agrees());
+  EXPECT_EQ(differs.summary(),
+            "differs: drug_exposure (1 direct rows unmatched, 1 converted rows unmatched), person "
+            "(1 direct rows unmatched, 1 converted rows unmatched)");
+  fs::remove(b / "drug_exposure.csv");
+  EXPECT_EQ(compare_omop(a, b).missing, std::vector<std::string>{"drug_exposure"});
 }
 
 // One CSV record (RFC 4180 quotes) from `in`; false at the end.

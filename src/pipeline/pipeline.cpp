@@ -7,6 +7,7 @@
 #include "core/json_writer.hpp"
 #include "core/output.hpp"
 #include "pipeline/flatten.hpp"
+#include "pipeline/to_omop.hpp"
 #include "pipeline/warehouse.hpp"
 
 #ifndef FOS_VERSION
@@ -89,6 +90,7 @@ std::vector<Stage> default_stages(const PipelineOptions& options) {
   };
   stages.push_back(std::move(generate));
   if (auto flatten = flatten_stage(options)) stages.push_back(std::move(*flatten));
+  if (auto to_omop = to_omop_stage(options)) stages.push_back(std::move(*to_omop));
   if (auto lake = lake_stage(options)) stages.push_back(std::move(*lake));
   return stages;
 }
