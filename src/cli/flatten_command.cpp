@@ -30,6 +30,7 @@ struct FlattenFlags {
   std::string format = "ndjson";
   std::string out;
   std::string on_error = "fail";
+  unsigned threads = 0;  // 0: one per core; the output does not depend on it
 };
 
 // One view's output: its runner, its writer and where the bytes go.
@@ -39,7 +40,7 @@ struct Table {
   std::unique_ptr<std::ofstream> file;
   fs::path path;
   fs::path temp;
-  std::unique_ptr<sof::TableSink> sink;
+  std::unique_ptr<sof::TableWriter> sink;
   uint64_t rows = 0;
 };
 
@@ -65,7 +66,7 @@ void convert_to_parquet(const Table& table) {
 }
 
 // Parquet tables are written as CSV first.
-std::unique_ptr<sof::TableSink> make_sink(const std::string& format, std::ostream& out) {
+std::unique_ptr<sof::TableWriter> make_sink(const std::string& format, std::ostream& out) {
   if (format == "csv" || format == "parquet") return std::make_unique<sof::CsvTableWriter>(out);
   return std::make_unique<sof::NdjsonTableWriter>(out);
 }
@@ -124,10 +125,11 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
   fhir::ResourceReader reader(reader_options);
   uint64_t resources = 0;
   try {
-    while (auto resource = reader.next()) {
-      ++resources;
-      for (Table& table : tables) table.rows += table.runner->run(*resource, *table.sink);
-    }
+    std::vector<sof::FlattenTable> targets;
+    targets.reserve(tables.size());
+    for (Table& table : tables) targets.push_back({table.view.get(), table.sink.get()});
+    resources = sof::flatten(reader, targets, {.threads = flags.threads});
+    for (size_t i = 0; i < tables.size(); ++i) tables[i].rows = targets[i].rows;
   } catch (...) {
     for (Table& table : tables) {
       if (table.file) {
@@ -183,6 +185,10 @@ void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& act
                       "Output file (one view) or folder (several views); stdout when absent");
   command->add_option("--on-error", flags->on_error, "Malformed input lines: fail or skip")
       ->check(CLI::IsMember({"fail", "skip"}))
+      ->capture_default_str();
+  command
+      ->add_option("--threads", flags->threads,
+                   "Parsing threads (0: one per core); the output does not depend on it")
       ->capture_default_str();
   command->callback([&global, &action, flags] {
     action = [&global, flags] { return run_flatten(global, *flags); };

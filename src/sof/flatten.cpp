@@ -31,7 +31,8 @@ void remove_partials(std::vector<std::unique_ptr<CsvTable>>& tables) {
 }  // namespace
 
 FlattenSummary flatten_to_csv(fhir::ResourceReader& reader,
-                              const std::vector<ViewDefinition>& views, const fs::path& out_dir) {
+                              const std::vector<ViewDefinition>& views, const fs::path& out_dir,
+                              unsigned threads) {
   fs::create_directories(out_dir);
   std::vector<std::unique_ptr<CsvTable>> tables;
   for (const ViewDefinition& view : views) {
@@ -46,15 +47,18 @@ FlattenSummary flatten_to_csv(fhir::ResourceReader& reader,
     tables.push_back(std::move(table));
   }
   FlattenSummary summary;
+  std::vector<FlattenTable> targets;
+  targets.reserve(tables.size());
+  for (auto& table : tables) targets.push_back({&table->runner->view(), table->writer.get()});
   try {
-    while (auto resource = reader.next()) {
-      ++summary.resources;
-      for (auto& table : tables) table->rows += table->runner->run(*resource, *table->writer);
-    }
+    FlattenOptions options;
+    options.threads = threads;
+    summary.resources = flatten(reader, targets, options);
   } catch (...) {
     remove_partials(tables);
     throw;
   }
+  for (size_t i = 0; i < tables.size(); ++i) tables[i]->rows = targets[i].rows;
   for (auto& table : tables) {
     table->writer->finish();
     table->file.close();

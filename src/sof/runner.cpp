@@ -153,7 +153,8 @@ std::vector<Row> ViewRunner::process(const Select& select, const Value& focus, i
     for (const Column& column : select.columns) {
       own.push_back(column_cell(column, focus_collection, item.index));
     }
-    std::vector<Row> rows{std::move(own)};
+    std::vector<Row> rows;
+    rows.push_back(std::move(own));
     for (const Select& child : select.selects) {
       rows = cross(std::move(rows), process(child, item.item, item.index));
       if (rows.empty()) break;

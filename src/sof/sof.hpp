@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -32,31 +33,52 @@ class TableSink {
   virtual void finish() = 0;
 };
 
-/// One JSON object per row, keys in column order, nulls written out.
-class NdjsonTableWriter : public TableSink {
+/// A sink that formats rows into text and writes them to a stream in large blocks. A
+/// detached twin (same format and columns, no stream) keeps its rows in memory, so worker
+/// threads can format rows that the writer then writes in input order.
+class TableWriter : public TableSink {
  public:
-  explicit NdjsonTableWriter(std::ostream& out) : out_(out) {}
-  void begin(const std::vector<std::string>& columns) override;
-  void row(const Row& row) override;
   void finish() override;
+  /// A writer of the same format and columns (begin() done, no header) whose rows stay
+  /// in memory until take().
+  virtual std::unique_ptr<TableWriter> detached() const = 0;
+  /// Move the rows formatted so far (a detached writer's) to the end of `out`.
+  void take(std::string& out);
+  /// Write rows formatted by a detached twin.
+  void write_formatted(std::string_view rows);
 
- private:
-  std::ostream& out_;
-  std::vector<std::string> keys_;  // pre-escaped "\"name\":"
+ protected:
+  explicit TableWriter(std::ostream* out) : out_(out) {}
+  /// Hand a full buffer to the stream (nothing for a detached writer).
+  void flush_if_full();
+
+  std::ostream* out_;
   std::string buffer_;
 };
 
-/// RFC 4180 CSV with a header; null is an empty field, arrays and objects are JSON text.
-class CsvTableWriter : public TableSink {
+/// One JSON object per row, keys in column order, nulls written out.
+class NdjsonTableWriter : public TableWriter {
  public:
-  explicit CsvTableWriter(std::ostream& out) : out_(out) {}
+  explicit NdjsonTableWriter(std::ostream& out) : TableWriter(&out) {}
   void begin(const std::vector<std::string>& columns) override;
   void row(const Row& row) override;
-  void finish() override;
+  std::unique_ptr<TableWriter> detached() const override;
 
  private:
-  std::ostream& out_;
-  std::string buffer_;
+  NdjsonTableWriter() : TableWriter(nullptr) {}
+  std::vector<std::string> keys_;  // pre-escaped "\"name\":"
+};
+
+/// RFC 4180 CSV with a header; null is an empty field, arrays and objects are JSON text.
+class CsvTableWriter : public TableWriter {
+ public:
+  explicit CsvTableWriter(std::ostream& out) : TableWriter(&out) {}
+  void begin(const std::vector<std::string>& columns) override;
+  void row(const Row& row) override;
+  std::unique_ptr<TableWriter> detached() const override;
+
+ private:
+  CsvTableWriter() : TableWriter(nullptr) {}
 };
 
 /// Runs one view over resources. Not thread-safe (one per thread).
@@ -91,6 +113,28 @@ class ViewRunner {
   const fhir::Resource* resource_ = nullptr;
 };
 
+/// One view's output in flatten(): rows go to `writer` (begin() already called).
+struct FlattenTable {
+  const ViewDefinition* view = nullptr;
+  TableWriter* writer = nullptr;
+  uint64_t rows = 0;  ///< rows written (set by flatten)
+};
+
+struct FlattenOptions {
+  /// Threads parsing and evaluating; 1 runs on the calling thread, 0 means one per core.
+  unsigned threads = 1;
+  /// Input bytes per unit of work handed to a thread.
+  size_t batch_bytes = size_t{1} << 20;
+};
+
+/// One pass over `reader` (read with next_batch): every resource through every table's
+/// view. Documents are parsed and rows formatted on `threads` threads; rows are written in
+/// input order, so the output is byte-identical for any thread count. Malformed documents
+/// go through reader.skip_or_fail in input order. Returns the number of resources read.
+/// Throws like ViewRunner::run (the first failure in input order).
+uint64_t flatten(fhir::ResourceReader& reader, std::vector<FlattenTable>& tables,
+                 const FlattenOptions& options);
+
 /// What flatten_to_csv did: resources read and rows written per view name, in view order.
 struct FlattenSummary {
   uint64_t resources = 0;
@@ -102,7 +146,7 @@ struct FlattenSummary {
 /// Error{kIo} when a file cannot be written.
 FlattenSummary flatten_to_csv(fhir::ResourceReader& reader,
                               const std::vector<ViewDefinition>& views,
-                              const std::filesystem::path& out_dir);
+                              const std::filesystem::path& out_dir, unsigned threads = 1);
 
 /// DuckDB type of a Parquet column for a view column's FHIR type: boolean BOOLEAN, integer /
 /// positiveInt / unsignedInt INTEGER, integer64 BIGINT, decimal DOUBLE, anything else

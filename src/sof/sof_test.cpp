@@ -237,5 +237,98 @@ TEST(ViewRunner, BundleReferencesResolveForReferenceKeys) {
   EXPECT_EQ(out.str(), "{\"id\":\"e-1\",\"patient\":\"p-1\"}\n");
 }
 
+// flatten() over two NDJSON files and a Bundle, with tiny batches: the same bytes, row
+// counts and skips for 1, 2 and 3 threads; a malformed line is skipped or, by default, the
+// first one in input order fails the run.
+class ParallelFlatten : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / "fos_sof_parallel_test";
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::string a;
+    std::string b;
+    for (int i = 0; i < 40; ++i) {
+      const std::string patient = R"({"resourceType":"Patient","id":"p)" + std::to_string(i) +
+                                  R"(","name":[{"given":["G)" + std::to_string(i) +
+                                  R"(","H"]}],"deceasedBoolean":false})";
+      (i % 2 == 0 ? a : b) += patient + "\n";
+      if (i == 7) a += "{not json\n";
+      if (i == 30) b += "\n[1]\n";
+    }
+    write_file_atomic(dir_ / "a.ndjson", a);
+    write_file_atomic(dir_ / "b.ndjson", b);
+    write_file_atomic(dir_ / "c.json", R"J({"resourceType":"Bundle","type":"collection",
+      "entry":[{"resource":{"resourceType":"Patient","id":"q1","name":[{"given":["Q"]}]}}]})J");
+    view_ = parse_view(json_of(R"J({"resource":"Patient","select":[
+        {"column":[{"name":"id","path":"getResourceKey()"}]},
+        {"forEach":"name.given","column":[{"name":"given","path":"$this"}]}]})J"),
+                       "v.json");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  struct Outcome {
+    std::string csv;
+    std::string ndjson;
+    uint64_t resources = 0;
+    uint64_t rows = 0;
+    uint64_t skipped = 0;
+    std::string error;
+  };
+
+  Outcome run(unsigned threads, fhir::OnError on_error) {
+    Outcome outcome;
+    fhir::ResourceReader reader({.inputs = {dir_}, .on_error = on_error});
+    std::ostringstream csv;
+    std::ostringstream ndjson;
+    CsvTableWriter csv_writer(csv);
+    NdjsonTableWriter ndjson_writer(ndjson);
+    csv_writer.begin(view_.columns);
+    ndjson_writer.begin(view_.columns);
+    std::vector<FlattenTable> tables{{&view_, &csv_writer}, {&view_, &ndjson_writer}};
+    try {
+      outcome.resources = flatten(reader, tables, {.threads = threads, .batch_bytes = 150});
+    } catch (const Error& e) {
+      outcome.error = e.what();
+    }
+    csv_writer.finish();
+    ndjson_writer.finish();
+    outcome.csv = csv.str();
+    outcome.ndjson = ndjson.str();
+    outcome.rows = tables[0].rows;
+    outcome.skipped = reader.skipped();
+    return outcome;
+  }
+
+  fs::path dir_;
+  ViewDefinition view_;
+};
+
+TEST_F(ParallelFlatten, SameOutputForAnyThreadCount) {
+  const Outcome one = run(1, fhir::OnError::kSkip);
+  EXPECT_EQ(one.error, "");
+  EXPECT_EQ(one.resources, 41U);
+  EXPECT_EQ(one.rows, 81U);  // two given names per generated patient, one for q1
+  EXPECT_EQ(one.skipped, 2U);
+  EXPECT_TRUE(one.csv.starts_with("id,given\np0,G0\np0,H\np2,G2\n")) << one.csv.substr(0, 80);
+  EXPECT_TRUE(one.csv.ends_with("p39,H\nq1,Q\n"));
+  for (const unsigned threads : {2U, 3U}) {
+    const Outcome many = run(threads, fhir::OnError::kSkip);
+    EXPECT_EQ(many.csv, one.csv) << threads;
+    EXPECT_EQ(many.ndjson, one.ndjson) << threads;
+    EXPECT_EQ(many.resources, one.resources);
+    EXPECT_EQ(many.rows, one.rows);
+    EXPECT_EQ(many.skipped, one.skipped);
+  }
+}
+
+TEST_F(ParallelFlatten, FirstMalformedLineFails) {
+  for (const unsigned threads : {1U, 2U}) {
+    const Outcome outcome = run(threads, fhir::OnError::kFail);
+    const std::string expected = (dir_ / "a.ndjson").string() + ": line 5: malformed JSON";
+    EXPECT_TRUE(outcome.error.starts_with(expected)) << outcome.error;
+  }
+}
+
 }  // namespace
 }  // namespace fos::sof

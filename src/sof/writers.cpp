@@ -25,7 +25,56 @@ void append_cell_json(const Cell& cell, std::string& out) {
   fhirpath::write_value_json(cell.values.front(), out);
 }
 
+// A field that needs no quoting is copied as is; one pass over its bytes, no per-byte search.
+void append_field(std::string& out, std::string_view text) {
+  bool plain = !text.empty();
+  for (const char c : text) {
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out.append(text);
+    return;
+  }
+  append_csv_field(out, text);
+}
+
 }  // namespace
+
+void TableWriter::flush_if_full() {
+  if (out_ == nullptr || buffer_.size() < kFlushBytes) return;
+  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+}
+
+void TableWriter::finish() {
+  if (out_ == nullptr) return;
+  out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+  out_->flush();
+}
+
+void TableWriter::take(std::string& out) {
+  if (out.empty()) {
+    out.swap(buffer_);
+  } else {
+    out += buffer_;
+  }
+  buffer_.clear();
+}
+
+void TableWriter::write_formatted(std::string_view rows) {
+  if (out_ != nullptr && rows.size() >= kFlushBytes) {
+    out_->write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+    out_->write(rows.data(), static_cast<std::streamsize>(rows.size()));
+    return;
+  }
+  buffer_ += rows;
+  flush_if_full();
+}
 
 void NdjsonTableWriter::begin(const std::vector<std::string>& columns) {
   keys_.clear();
@@ -45,16 +94,13 @@ void NdjsonTableWriter::row(const Row& row) {
     append_cell_json(row[i], buffer_);
   }
   buffer_ += "}\n";
-  if (buffer_.size() >= kFlushBytes) {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-  }
+  flush_if_full();
 }
 
-void NdjsonTableWriter::finish() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  buffer_.clear();
-  out_.flush();
+std::unique_ptr<TableWriter> NdjsonTableWriter::detached() const {
+  std::unique_ptr<NdjsonTableWriter> twin(new NdjsonTableWriter());
+  twin->keys_ = keys_;
+  return twin;
 }
 
 void CsvTableWriter::begin(const std::vector<std::string>& columns) {
@@ -76,19 +122,20 @@ void CsvTableWriter::row(const Row& row) {
       append_csv_field(buffer_, json);
       continue;
     }
-    append_csv_field(buffer_, fhirpath::value_to_string(cell.values.front()));
+    const fhirpath::Value& value = cell.values.front();
+    if (value.kind == fhirpath::ValueKind::kString || value.kind == fhirpath::ValueKind::kDecimal ||
+        value.is_temporal()) {
+      append_field(buffer_, value.text);
+      continue;
+    }
+    append_field(buffer_, fhirpath::value_to_string(value));
   }
   buffer_ += '\n';
-  if (buffer_.size() >= kFlushBytes) {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-    buffer_.clear();
-  }
+  flush_if_full();
 }
 
-void CsvTableWriter::finish() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  buffer_.clear();
-  out_.flush();
+std::unique_ptr<TableWriter> CsvTableWriter::detached() const {
+  return std::unique_ptr<TableWriter>(new CsvTableWriter());
 }
 
 }  // namespace fos::sof

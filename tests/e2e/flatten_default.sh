@@ -42,6 +42,16 @@ PY
 for f in "$out"/flat/*.csv; do
   cmp -s "$f" "$WORK/again/$(basename "$f")" && pass || fail_check "$(basename "$f") differs from fos flatten --view default"
 done
+# Worker threads change nothing: one thread and two over the same folder, byte for byte.
+"$FOS" flatten -q --view default --input "$out/fhir" --format csv --threads 1 --out "$WORK/t1"
+"$FOS" flatten -q --view default --input "$out/fhir" --format ndjson --threads 2 --out "$WORK/t2"
+"$FOS" flatten -q --view default --input "$out/fhir" --format ndjson --threads 1 --out "$WORK/t1n"
+for f in "$out"/flat/*.csv; do
+  cmp -s "$f" "$WORK/t1/$(basename "$f")" && pass || fail_check "$(basename "$f") differs with --threads 1"
+done
+for f in "$WORK"/t1n/*.ndjson; do
+  cmp -s "$f" "$WORK/t2/$(basename "$f")" && pass || fail_check "$(basename "$f") differs between --threads 1 and 2"
+done
 n=$(ls "$WORK/again" | wc -l)
 [[ $n -eq 12 ]] && pass || fail_check "expected 12 default tables, got $n"
 # Parquet: one typed file per view (the content is checked by the sof unit tests).

@@ -3,10 +3,14 @@
 
 #include <simdjson.h>
 
+#include <iterator>
+
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
 
 namespace fos::fhir {
+
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 
 Json Json::boolean(bool value) {
   Json json(Kind::kBool);
@@ -64,18 +68,54 @@ std::string_view trim_token(std::string_view token) {
 
 Json build(od::value value, int depth);
 
+// Children are gathered on per-thread stacks and moved into an exactly sized vector, so a
+// container allocates once instead of growing.
+std::vector<Json::Member>& member_stack() {
+  thread_local std::vector<Json::Member> stack;
+  return stack;
+}
+
+std::vector<Json>& item_stack() {
+  thread_local std::vector<Json> stack;
+  return stack;
+}
+
 Json build_object(od::object object, int depth) {
-  Json json = Json::object();
-  for (auto field : object) {
-    std::string key(field.unescaped_key().value());
-    json.add(std::move(key), build(field.value().value(), depth + 1));
+  std::vector<Json::Member>& stack = member_stack();
+  const size_t base = stack.size();
+  try {
+    for (auto field : object) {
+      std::string key(field.unescaped_key().value());
+      Json value = build(field.value().value(), depth + 1);
+      stack.emplace_back(std::move(key), std::move(value));
+    }
+  } catch (...) {
+    stack.resize(base);
+    throw;
   }
+  Json json = Json::object();
+  json.members().assign(std::make_move_iterator(stack.begin() + static_cast<ptrdiff_t>(base)),
+                        std::make_move_iterator(stack.end()));
+  stack.resize(base);
   return json;
 }
 
 Json build_array(od::array array, int depth) {
+  std::vector<Json>& stack = item_stack();
+  const size_t base = stack.size();
+  try {
+    for (auto item : array) {
+      Json value = build(item.value(), depth + 1);
+      stack.push_back(std::move(value));
+    }
+  } catch (...) {
+    stack.resize(base);
+    throw;
+  }
   Json json = Json::array();
-  for (auto item : array) json.push_back(build(item.value(), depth + 1));
+  json.items().assign(std::make_move_iterator(stack.begin() + static_cast<ptrdiff_t>(base)),
+                      std::make_move_iterator(stack.end()));
+  stack.resize(base);
   return json;
 }
 
@@ -118,11 +158,10 @@ Json build_document(od::document& doc) {
 
 }  // namespace
 
-Json parse_json(std::string_view text, std::string_view where) {
+Json parse_json_padded(std::string_view text, std::string_view where) {
   thread_local od::parser parser;
-  const simdjson::padded_string padded(text);
   try {
-    od::document doc = parser.iterate(padded).value();
+    od::document doc = parser.iterate(text.data(), text.size(), text.size() + kJsonPadding).value();
     Json json = build_document(doc);
     if (!doc.current_location().error()) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
     return json;
@@ -130,6 +169,11 @@ Json parse_json(std::string_view text, std::string_view where) {
     fail(ErrorKind::kInvalidInput,
          std::string(where) + ": malformed JSON (" + simdjson::error_message(e.error()) + ")");
   }
+}
+
+Json parse_json(std::string_view text, std::string_view where) {
+  const simdjson::padded_string padded(text);
+  return parse_json_padded(std::string_view(padded.data(), padded.size()), where);
 }
 
 namespace {

@@ -69,6 +69,13 @@ class Json {
 /// and the parser's reason when the text is not exactly one valid JSON value.
 Json parse_json(std::string_view text, std::string_view where);
 
+/// Spare bytes the JSON parser may read past the end of a document (simdjson's padding).
+inline constexpr size_t kJsonPadding = 64;
+
+/// Like parse_json, without copying: `text` must be followed by kJsonPadding readable
+/// bytes (any content).
+Json parse_json_padded(std::string_view text, std::string_view where);
+
 /// Append compact JSON for `value` (numbers in their written form).
 void write_json(const Json& value, std::string& out);
 std::string to_json(const Json& value);

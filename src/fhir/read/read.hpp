@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics.hpp"
@@ -27,6 +28,26 @@ struct Resource {
 };
 
 enum class OnError { kFail, kSkip };
+
+/// Where one document sits in a DocumentBatch's text.
+struct DocumentSpan {
+  size_t offset = 0;
+  size_t size = 0;
+  uint64_t line = 0;  ///< 1-based NDJSON line; 0 for a whole JSON file
+};
+
+/// Unparsed documents of one input file, in input order, for parsing on worker threads:
+/// NDJSON lines (blank lines left out) or one whole JSON file. `text` ends with
+/// kJsonPadding spare bytes so documents parse in place.
+struct DocumentBatch {
+  std::string source;
+  std::string text;
+  std::vector<DocumentSpan> documents;
+  uint64_t bytes = 0;  ///< input bytes the batch covers (decompressed)
+  std::string_view document(const DocumentSpan& span) const {
+    return std::string_view(text).substr(span.offset, span.size);
+  }
+};
 
 struct ReaderOptions {
   std::vector<std::filesystem::path> inputs;  ///< files or folders
@@ -51,6 +72,18 @@ class ResourceReader {
   /// Error{kInvalidInput} ("file: line N: reason") unless on_error is kSkip.
   std::optional<Resource> next();
 
+  /// Up to about `max_bytes` of unparsed documents of the current file into `batch`
+  /// (replacing its contents); false at the end of the inputs. An alternative to next():
+  /// parse each document with parse_document() and report failures with skip_or_fail(),
+  /// in input order. Do not mix with next().
+  bool next_batch(DocumentBatch& batch, size_t max_bytes);
+  /// Resources of one document of a batch (a Bundle's entries, references resolved).
+  /// Throws Error{kInvalidInput} "file: line N: reason" when it is not a resource.
+  static std::vector<Resource> parse_document(const DocumentBatch& batch, const DocumentSpan& span);
+  /// A malformed document: throws Error{kInvalidInput} with `message` (on_error kFail), or
+  /// counts and reports it as skipped.
+  void skip_or_fail(const std::string& message);
+
   /// Lines or files skipped so far (on_error kSkip).
   uint64_t skipped() const { return skipped_; }
   /// Bytes of input read so far (decompressed).
@@ -60,7 +93,6 @@ class ResourceReader {
   class Source;
   bool open_next_file();
   std::optional<Resource> next_from_bundle();
-  void skip_or_fail(const std::string& message);
 
   ReaderOptions options_;
   std::vector<std::filesystem::path> files_;

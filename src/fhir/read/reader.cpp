@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 
 #include "core/error.hpp"
 #include "fhir/read/read.hpp"
@@ -149,24 +150,31 @@ class ResourceReader::Source {
   /// Next line without its end-of-line; false at the end of the file.
   bool next_line(std::string& line) {
     line.clear();
+    return append_line(line);
+  }
+
+  /// Append the next line, without its end-of-line, to `text`; false at the end of the file.
+  bool append_line(std::string& text) {
+    const size_t start_size = text.size();
     while (true) {
       if (pos_ == size_ && !refill()) {
-        if (line.empty() && !partial_) return false;
+        if (text.size() == start_size && !partial_) return false;
         partial_ = false;
         ++line_;
         return true;
       }
       const char* start = buffer_.data() + pos_;
       const char* end = buffer_.data() + size_;
-      const char* newline = std::find(start, end, '\n');
-      line.append(start, newline);
+      const char* newline = static_cast<const char*>(std::memchr(start, '\n', size_ - pos_));
+      if (newline == nullptr) newline = end;
+      text.append(start, newline);
       partial_ = true;
       pos_ = static_cast<size_t>(newline - buffer_.data());
       if (newline != end) {
         ++pos_;
         ++line_;
         partial_ = false;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (text.size() > start_size && text.back() == '\r') text.pop_back();
         return true;
       }
     }
@@ -193,7 +201,7 @@ class ResourceReader::Source {
   fs::path path_;
   bool ndjson_;
   std::unique_ptr<ByteStream> stream_;
-  std::array<char, 1 << 16> buffer_{};
+  std::array<char, 1 << 18> buffer_{};
   size_t pos_ = 0;
   size_t size_ = 0;
   uint64_t line_ = 0;
@@ -300,6 +308,51 @@ std::optional<Resource> ResourceReader::next() {
       skip_or_fail(e.what());
     }
   }
+}
+
+bool ResourceReader::next_batch(DocumentBatch& batch, size_t max_bytes) {
+  batch.text.clear();
+  batch.documents.clear();
+  batch.bytes = 0;
+  while (true) {
+    if (!source_ && !open_next_file()) return false;
+    batch.source = source_->path().string();
+    const uint64_t bytes_before = source_->bytes();
+    if (!source_->ndjson()) {
+      batch.text = source_->whole();
+      batch.documents.push_back({0, batch.text.size(), 0});
+      batch.bytes = source_->bytes() - bytes_before;
+      open_next_file();
+      batch.text.append(kJsonPadding, ' ');
+      return true;
+    }
+    while (batch.text.size() < max_bytes) {
+      const size_t offset = batch.text.size();
+      if (!source_->append_line(batch.text)) break;
+      const std::string_view line = std::string_view(batch.text).substr(offset);
+      if (line.find_first_not_of(" \t") == std::string_view::npos) {
+        batch.text.resize(offset);
+        continue;
+      }
+      batch.documents.push_back({offset, line.size(), source_->line()});
+      batch.text += '\n';
+    }
+    batch.bytes = source_->bytes() - bytes_before;
+    if (batch.documents.empty()) {  // the file has ended
+      open_next_file();
+      continue;
+    }
+    batch.text.append(kJsonPadding, ' ');
+    return true;
+  }
+}
+
+std::vector<Resource> ResourceReader::parse_document(const DocumentBatch& batch,
+                                                     const DocumentSpan& span) {
+  const std::string where =
+      span.line ? batch.source + ": line " + std::to_string(span.line) : batch.source;
+  return resources_from_document(parse_json_padded(batch.document(span), where), batch.source,
+                                 span.line);
 }
 
 }  // namespace fos::fhir
