@@ -268,10 +268,10 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
         removed_size += e.entry.file.file_size;
         partitions.insert(e.entry.file.partition);
       }
-      for (DataFile& f :
-           table.write_data_files(con, "(" + read_by_field_id_sql(schema, paths) + ")")) {
-        added.push_back(std::move(f));
-      }
+      std::string source = "(";
+      source += read_by_field_id_sql(schema, paths);
+      source += ")";
+      for (DataFile& f : table.write_data_files(con, source)) added.push_back(std::move(f));
     }
   } catch (...) {
     std::error_code ec;
@@ -310,6 +310,7 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
 
   std::map<std::string, ManifestFile> rewritten;  // by the path of the manifest it replaces
   int attempt = 0;
+  std::vector<fs::path> lists;  // one per attempt; only the last is committed
   table.commit(
       [&](const TableMetadata& base) {
         ++attempt;
@@ -350,6 +351,7 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
                                     std::to_string(attempt) + "-" + uuid + ".avro");
         write_new_table_file(
             list_path, write_manifest_list(snapshot_id, parent->snapshot_id, sequence, manifests));
+        lists.push_back(list_path);
         Snapshot snapshot;
         snapshot.snapshot_id = snapshot_id;
         snapshot.parent_snapshot_id = parent->snapshot_id;
@@ -387,6 +389,11 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
         return next;
       },
       options.commit);
+  lists.pop_back();
+  for (const fs::path& lost : lists) {  // lists of attempts that lost a race name old parents
+    std::error_code ec;
+    fs::remove(lost, ec);
+  }
   result.snapshot_id = snapshot_id;
   result.deleted_files = static_cast<int64_t>(plan.removed.size());
   result.added_files = static_cast<int64_t>(added.size());

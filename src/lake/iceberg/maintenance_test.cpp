@@ -192,6 +192,35 @@ TEST(Maintenance, CompactReplacesSmallFilesWithTheSameRows) {
   fs::remove_all(dir.parent_path());
 }
 
+TEST(Maintenance, CompactionRetriesOnTopOfAConcurrentAppend) {
+  const fs::path dir = temp_table("compact-race");
+  IcebergTable table = IcebergTable::create(dir, scores_definition());
+  Database db = Database::in_memory();
+  Connection con(db);
+  for (int i = 0; i < 3; ++i) table.append(con, scores(i * 5, 5));
+  IcebergTable other = IcebergTable::open(dir);
+  // Another writer appends while compaction is about to link its metadata into place.
+  CompactOptions options;
+  options.commit.before_link = [&] {
+    if (other.metadata().snapshots.size() == 3) other.append(con, scores(100, 4));
+  };
+  const CompactResult r = compact_table(table, con, options);
+  ASSERT_TRUE(r.snapshot_id);
+  const IcebergTable after = IcebergTable::open(dir);
+  const Snapshot* s = after.metadata().current_snapshot();
+  EXPECT_EQ(s->snapshot_id, *r.snapshot_id);
+  EXPECT_EQ(s->summary_value("operation"), "replace");
+  EXPECT_EQ(after.metadata().snapshots.size(), 5u);
+  EXPECT_EQ(s->parent_snapshot_id, other.metadata().current_snapshot_id);
+  EXPECT_EQ(s->summary_count("total-records"), 19);
+  EXPECT_EQ(after.data_files().size(), 4u);  // 2 compacted + the concurrent append's 2
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM (" + current_sql(after) + ")"), 19);
+  EXPECT_EQ(con.scalar_int64("SELECT sum(id) FROM (" + current_sql(after) + ")"),
+            105 + 100 + 101 + 102 + 103);
+  EXPECT_TRUE(find_orphan_files(after).empty());  // the losing attempt's list is removed
+  fs::remove_all(dir.parent_path());
+}
+
 TEST(Maintenance, ExpireKeepsTheCurrentSnapshotAndDeletesUnreachedFiles) {
   const fs::path dir = temp_table("expire");
   IcebergTable table = IcebergTable::create(dir, scores_definition());
