@@ -134,10 +134,10 @@ uint64_t key_hash(const std::vector<uint32_t>& ids) {
   return h;
 }
 
-void note_prior_names(const Logic& l, std::vector<bool>& names) {
+void note_prior_names(const Logic& l, std::vector<uint8_t>& names) {
   auto note = [&](uint32_t id) {
-    if (names.size() <= id) names.resize(id + 1, false);
-    names[id] = true;
+    if (names.size() <= id) names.resize(id + 1, 0);
+    names[id] = 1;
   };
   if (l.kind == LogicKind::kPriorState) {
     note(l.name);
@@ -219,7 +219,7 @@ void note_private_states(const ModuleLibrary& lib,
   for (const auto& m : lib.submodules()) note(*m);
 }
 
-void note_prior_names(const Module& m, std::vector<bool>& names) {
+void note_prior_names(const Module& m, std::vector<uint8_t>& names) {
   for (const ModuleState& s : m.states) {
     if (s.allow) note_prior_names(*s.allow, names);
     for (const TransitionOption& o : s.transition.options) {
@@ -253,7 +253,7 @@ struct Engine::Tables {
   };
   std::unordered_map<const LookupTable*, TableIndex> keys;
   /// By state name id: whether some PriorState condition names it (name or since).
-  std::vector<bool> prior_names;
+  std::vector<uint8_t> prior_names;
   /// Per module, by state: 1 when the state is a Delay or Simple state whose transition
   /// depends only on the module's own random draws and on attributes no module writes
   /// (direct, or distributed with fixed or such attribute-valued weights). A run of these
