@@ -39,8 +39,10 @@ constexpr size_t kBlockSize =
 // Thrown inside run_stream() when the input is not grouped by patient.
 struct NotGrouped {};
 
+// Resources that belong to no patient: read before the patients (PractitionerRole only counted).
 bool is_shared_type(std::string_view type) {
-  return type == "Organization" || type == "Practitioner" || type == "Location";
+  return type == "Organization" || type == "Practitioner" || type == "Location" ||
+         type == "PractitionerRole";
 }
 
 // Where a patient-owned resource goes.
@@ -135,6 +137,7 @@ class Converter {
     }
     if (r.type == "Organization") return organizations_.push_back(std::move(r));
     if (r.type == "Practitioner") return practitioners_.push_back(std::move(r));
+    if (r.type == "PractitionerRole") return report_.skip(r.type, kUnsupportedType);
     ++report_.type(r.type).converted;
     locations_.push_back(std::move(r));
   }
@@ -164,8 +167,8 @@ class Converter {
       return;
     }
     auto practitioner =
-        reference_member(participants->items().front(), "individual", "Practitioner");
-    auto organization = reference_member(r.json, "serviceProvider", "Organization");
+        shared_reference_key(participants->items().front(), "individual", "Practitioner");
+    auto organization = shared_reference_key(r.json, "serviceProvider", "Organization");
     if (!practitioner || !organization) return;
     auto [it, inserted] =
         practitioner_org_.try_emplace(std::move(*practitioner), order, *organization);

@@ -25,8 +25,8 @@ uint64_t organization_id(const fhir::Resource& r) {
 }
 
 record::OrganizationType organization_type(std::string_view name) {
-  if (name.find("Hospital") != std::string_view::npos) return record::OrganizationType::kHospital;
-  if (name.find("Urgent Care") != std::string_view::npos) {
+  if (contains_word(name, "Hospital")) return record::OrganizationType::kHospital;
+  if (contains_word(name, "Urgent Care")) {
     return record::OrganizationType::kUrgentCare;
   }
   return record::OrganizationType::kPrimaryCare;
@@ -109,18 +109,25 @@ record::ProviderDirectory build_directory(
     o.address = address_of(r.json);
     place(o.address, r.id, locations);
     ids.organizations.emplace(r.id, o.id);
+    for (std::string& key : identifier_keys("Organization", r.json)) {
+      ids.organizations.emplace(std::move(key), o.id);
+    }
     orgs.push_back(std::move(o));
     ++report.type("Organization").converted;
   }
   std::vector<record::Provider> providers;
   for (const fhir::Resource& r : practitioners) {
     record::Provider p = provider_of(r);
-    const auto org = practitioner_org.find(r.id);
-    if (org != practitioner_org.end()) {
+    std::vector<std::string> keys = identifier_keys("Practitioner", r.json);
+    keys.insert(keys.begin(), r.id);
+    for (const std::string& key : keys) {
+      const auto org = practitioner_org.find(key);
+      if (org == practitioner_org.end()) continue;
       const auto it = ids.organizations.find(org->second);
       if (it != ids.organizations.end()) p.organization_id = it->second;
+      break;
     }
-    ids.providers.emplace(r.id, p.id);
+    for (std::string& key : keys) ids.providers.emplace(std::move(key), p.id);
     providers.push_back(std::move(p));
     ++report.type("Practitioner").converted;
   }

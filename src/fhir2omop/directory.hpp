@@ -15,7 +15,9 @@ namespace fos::fhir2omop {
 /// (identifier https://fos.dev/fhir/sid/organization) when present, else a stable hash of
 /// the FHIR id; an organization takes latitude/longitude from the `position` of a Location
 /// it manages; provider ids are a stable hash of the Practitioner id. `practitioner_org`
-/// maps a Practitioner id to the Organization id of the first encounter it performs.
+/// maps a Practitioner id (or conditional reference) to the Organization id (or conditional
+/// reference) of the first encounter it performs; conditional references
+/// ("Organization?identifier=system|value") name the resource with that identifier.
 record::ProviderDirectory build_directory(
     const std::vector<fhir::Resource>& organizations,
     const std::vector<fhir::Resource>& practitioners, const std::vector<fhir::Resource>& locations,

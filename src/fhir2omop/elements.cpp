@@ -1,7 +1,9 @@
 // FHIR element readers shared by the mappers.
 #include "fhir2omop/elements.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <utility>
 
@@ -107,6 +109,42 @@ std::optional<std::string> reference_id(const fhir::Json* reference, std::string
 std::optional<std::string> reference_member(const fhir::Json& resource, std::string_view key,
                                             std::string_view type) {
   return reference_id(resource.find(key), type);
+}
+
+std::optional<std::string> shared_reference_key(const fhir::Json& resource, std::string_view key,
+                                                std::string_view type) {
+  const fhir::Json* reference = resource.find(key);
+  if (auto id = reference_id(reference, type)) return id;
+  if (reference == nullptr) return std::nullopt;
+  const std::string_view text = reference->find_string("reference").value_or("");
+  if (text.size() > type.size() && text.starts_with(type) && text[type.size()] == '?') {
+    return std::string(text);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> identifier_keys(std::string_view type, const fhir::Json& resource) {
+  std::vector<std::string> out;
+  const fhir::Json* identifiers = resource.find("identifier");
+  if (identifiers == nullptr || !identifiers->is_array()) return out;
+  for (const fhir::Json& identifier : identifiers->items()) {
+    const auto value = identifier.find_string("value");
+    if (!value) continue;
+    const auto system = identifier.find_string("system");
+    const std::string prefix = std::string(type) + "?identifier=";
+    out.push_back(prefix + std::string(system.value_or("")) + "|" + std::string(*value));
+    if (!system) out.push_back(prefix + std::string(*value));
+  }
+  return out;
+}
+
+bool contains_word(std::string_view text, std::string_view word) {
+  const auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
+  const auto it = std::search(text.begin(), text.end(), word.begin(), word.end(),
+                              [&](char a, char b) { return lower(a) == lower(b); });
+  return it != text.end() || word.empty();
 }
 
 }  // namespace fos::fhir2omop

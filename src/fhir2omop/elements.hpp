@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/date.hpp"
 #include "fhir/read/json.hpp"
@@ -38,5 +39,17 @@ std::optional<std::string> reference_id(const fhir::Json* reference, std::string
 /// reference_id of resource[key].
 std::optional<std::string> reference_member(const fhir::Json& resource, std::string_view key,
                                             std::string_view type);
+
+/// What a reference to a shared resource (Organization, Practitioner) names: its id, or, for
+/// a conditional reference left unresolved by a Bundle ("Organization?identifier=sys|value",
+/// Synthea's references to its hospital and practitioner files), that text, which
+/// identifier_keys() of the target also gives.
+std::optional<std::string> shared_reference_key(const fhir::Json& resource, std::string_view key,
+                                                std::string_view type);
+/// Whether `text` contains `word`, ignoring ASCII case ("SALEM URGENT CARE", "Urgent Care").
+bool contains_word(std::string_view text, std::string_view word);
+
+/// The conditional-reference texts that name `resource` by its identifiers.
+std::vector<std::string> identifier_keys(std::string_view type, const fhir::Json& resource);
 
 }  // namespace fos::fhir2omop

@@ -19,7 +19,7 @@ EncounterClass class_of(std::string_view act_code, const record::Code& type,
   if (act_code == "IMP" || act_code == "ACUTE" || act_code == "NONAC") {
     return EncounterClass::kInpatient;
   }
-  if (service_provider_name.find("Urgent Care") != std::string_view::npos) {
+  if (contains_word(service_provider_name, "Urgent Care")) {
     return EncounterClass::kUrgentCare;
   }
   return is_wellness_type(type) ? EncounterClass::kWellness : EncounterClass::kAmbulatory;
@@ -47,7 +47,8 @@ std::string_view map_encounter(const fhir::Resource& resource, MapContext& conte
   e.encounter_class = class_of(act, e.type, org_name);
   if (const fhir::Json* participants = json.find("participant");
       participants != nullptr && participants->is_array() && !participants->items().empty()) {
-    const auto id = reference_member(participants->items().front(), "individual", "Practitioner");
+    const auto id =
+        shared_reference_key(participants->items().front(), "individual", "Practitioner");
     const auto it =
         id ? context.directory().providers.find(*id) : context.directory().providers.end();
     if (it != context.directory().providers.end()) {
@@ -56,7 +57,7 @@ std::string_view map_encounter(const fhir::Resource& resource, MapContext& conte
       context.report().warn("Encounter", kDanglingReference);
     }
   }
-  if (const auto id = reference_member(json, "serviceProvider", "Organization")) {
+  if (const auto id = shared_reference_key(json, "serviceProvider", "Organization")) {
     const auto it = context.directory().organizations.find(*id);
     if (it != context.directory().organizations.end()) {
       e.organization_id = it->second;

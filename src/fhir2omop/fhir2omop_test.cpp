@@ -18,6 +18,7 @@
 #include "fhir2omop/vocab_folder.hpp"
 #include "lake/duckdb/db.hpp"
 #include "omop/cdm/cdm.hpp"
+#include "record/ids.hpp"
 
 namespace fos::fhir2omop {
 namespace {
@@ -427,6 +428,125 @@ TEST_F(Fhir2OmopTest, AgreementAllowsExactlyTheDocumentedDifferences) {
             "(1 direct rows unmatched, 1 converted rows unmatched)");
   fs::remove(b / "drug_exposure.csv");
   EXPECT_EQ(compare_omop(a, b).missing, std::vector<std::string>{"drug_exposure"});
+}
+
+const fs::path kFixtures = fs::path(FOS_SOURCE_DIR) / "tests/data/fhir2omop";
+
+// Every expected line is in the table.
+void expect_rows(const fs::path& out, const std::string& table,
+                 const std::vector<std::string>& lines) {
+  const std::string text = read_file(out / "omop" / (table + ".csv"));
+  EXPECT_EQ(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')), lines.size() + 1)
+      << table << ":\n"
+      << text;
+  for (const std::string& line : lines) {
+    EXPECT_NE(text.find("\n" + line + "\n"), std::string::npos) << table << ": " << line << "\n"
+                                                                << text;
+  }
+}
+
+// Synthea's bundle layout: a transaction Bundle per patient (urn:uuid references, US Core
+// extensions), organizations and practitioners in their own batch Bundles, named by
+// conditional references.
+TEST_F(Fhir2OmopTest, SyntheaBundlesConvertCompletely) {
+  const MappingReport report = convert_into(kFixtures / "synthea-bundles", dir_ / "out", true, 2);
+  EXPECT_FALSE(report.held);  // a bundle per patient streams
+  EXPECT_EQ(report.persons, 2U);
+  for (const auto& [type, counts] : report.types()) {
+    if (type == "Claim" || type == "DiagnosticReport" || type == "PractitionerRole") continue;
+    EXPECT_EQ(counts.converted, counts.read) << type;
+    EXPECT_TRUE(counts.warnings.empty()) << type;  // every reference resolved
+  }
+  EXPECT_EQ(report.types().at("DiagnosticReport").skipped.at(std::string(kNotMapped)), 1U);
+  EXPECT_EQ(report.types().at("Claim").skipped.at(std::string(kUnsupportedType)), 1U);
+  const std::string provider =
+      std::to_string(record::stable_id("Practitioner/0000016f-57cb-4bfb-0000-000000000190"));
+  const std::string site =
+      std::to_string(record::stable_id("Organization/ef58ea08-d883-3957-8300-150554edc8fb"));
+  const fs::path out = dir_ / "out";
+  // US Core birth sex, race (White 8527, Black 8516), ethnicity; geolocated address.
+  expect_rows(out, "person",
+              {"1,8532,1961,7,1,1961-07-01 00:00:00,8527,38003564,1,,,8e1b6c5d-0000-4000-8000-"
+               "00000000a001,F,0,white,0,nonhispanic,0",
+               "2,8507,1950,2,3,1950-02-03 00:00:00,8516,38003563,2,,,8e1b6c5d-0000-4000-8000-"
+               "00000000a002,M,0,black,0,hispanic,0"});
+  expect_rows(out, "death", {"2,2021-06-07,2021-06-07 12:09:10,32817,,,"});
+  // Conditional references to the practitioner and organization of other files resolve.
+  expect_rows(
+      out, "visit_occurrence",
+      {"1000000,1,9202,2020-03-02,2020-03-02 14:00:00,2020-03-02,2020-03-02 14:30:00,32817," +
+           provider + "," + site + ",185349003,0,,,,,",
+       "2000000,2,9203,2021-06-01,2021-06-01 14:00:00,2021-06-01,2021-06-01 18:00:00,32817," +
+           provider + "," + site + ",50849002,0,,,,,"});
+  expect_rows(out, "care_site",
+              {site + ",HALLMARK HEALTH SYSTEM,8940," + site +
+               ",ef58ea08-d883-3957-8300-150554edc8fb,primary care"});
+  expect_rows(out, "condition_occurrence",
+              {"1000000,1,40481087,2020-03-02,2020-03-02 14:00:00,2020-03-16,2020-03-16 13:00:00,"
+               "32817,,," +
+                   provider + ",1000000,,444814009,40481087,",
+               "2000000,2,201826,2021-06-01,2021-06-01 14:00:00,,,32817,,," + provider +
+                   ",2000000,,44054006,201826,"});
+  // A blood-pressure panel's components are two measurements.
+  expect_rows(out, "measurement",
+              {"1000000,1,3036277,2020-03-02,2020-03-02 14:00:00,,32817,,165.1,,8582,,," +
+                   provider + ",1000000,,8302-2,3036277,cm,8582,165.1,,",
+               "1000001,1,3012888,2020-03-02,2020-03-02 14:00:00,,32817,,80,,8876,,," + provider +
+                   ",1000000,,8462-4,3012888,mm[Hg],8876,80,,",
+               "1000002,1,3004249,2020-03-02,2020-03-02 14:00:00,,32817,,120,,8876,,," + provider +
+                   ",1000000,,8480-6,3004249,mm[Hg],8876,120,,"});
+  expect_rows(out, "drug_exposure",
+              {"1000000,1,40213154,2020-03-02,2020-03-02 14:00:00,2020-03-02,2020-03-02 14:00:00,,"
+               "32817,,,,,,,," +
+                   provider + ",1000000,,140,40213154,,",
+               "1000001,1,1127433,2020-03-02,2020-03-02 14:00:00,2020-03-02,2020-03-02 14:00:00,,"
+               "32817,,,,,,,," +
+                   provider + ",1000000,,313782,1127433,,"});
+  expect_rows(out, "location",
+              {"1,12 Main St,,Boston,MA,02118,,,,US,42.330000,-71.070000",
+               "2,1 Elm St,,Salem,MA,01970,,,,US,,",
+               site + ",585 LEBANON STREET,,MELROSE,MA,02176,,,,US,42.460000,-71.060000"});
+}
+
+// Synthea's Bulk Data NDJSON: a file per type, urn:uuid references across files, conditional
+// references to organizations and practitioners; an urgent-care organization in capitals.
+TEST_F(Fhir2OmopTest, SyntheaBulkNdjsonResolvesReferencesAcrossFiles) {
+  const MappingReport report = convert_into(kFixtures / "synthea-bulk", dir_ / "out", true, 2);
+  EXPECT_FALSE(report.held);
+  EXPECT_EQ(report.persons, 2U);
+  for (const auto& [type, counts] : report.types()) {
+    EXPECT_EQ(counts.converted, counts.read) << type;
+    EXPECT_TRUE(counts.skipped.empty()) << type;
+    EXPECT_TRUE(counts.warnings.empty()) << type;
+  }
+  const std::string provider =
+      std::to_string(record::stable_id("Practitioner/b1f0d2c4-0000-4000-8000-0000000000d1"));
+  const std::string site =
+      std::to_string(record::stable_id("Organization/b1f0d2c4-0000-4000-8000-0000000000o1"));
+  const fs::path out = dir_ / "out";
+  expect_rows(
+      out, "visit_occurrence",
+      {"1000000,1,8782,2022-01-10,2022-01-10 08:00:00,2022-01-10,2022-01-10 09:00:00,32817," +
+           provider + "," + site + ",702927004,0,,,,,",
+       "2000000,2,9202,2022-02-10,2022-02-10 08:00:00,2022-02-10,2022-02-10 08:30:00,32817," +
+           provider + "," + site + ",162673000,4036803,,,,,"});
+  expect_rows(out, "care_site",
+              {site + ",SALEM URGENT CARE,8782," + site +
+               ",b1f0d2c4-0000-4000-8000-0000000000o1,urgent care"});
+  expect_rows(out, "measurement",
+              {"1000000,1,3025315,2022-01-10,2022-01-10 08:10:00,,32817,,61.20,,9529,,," +
+               provider + ",1000000,,29463-7,3025315,kg,9529,61.20,,"});
+  expect_rows(out, "observation",
+              {"2000000,2,43054909,2022-02-10,2022-02-10 08:10:00,32817,,,0,,," + provider +
+               ",2000000,,72166-2,43054909,,,266919005,,"});
+  expect_rows(out, "procedure_occurrence",
+              {"2000000,2,4326177,2022-02-10,2022-02-10 08:05:00,2022-02-10,2022-02-10 08:20:00,"
+               "32817,,," +
+               provider + ",2000000,,430193006,4326177,"});
+  const std::string crosswalk = read_file(out / "omop" / "fhir_omop_crosswalk.csv");
+  EXPECT_NE(crosswalk.find("\nProcedure,b1f0d2c4-0000-4000-8000-0000000000r1,procedure_occurrence,"
+                           "2000000\n"),
+            std::string::npos);
 }
 
 // One CSV record (RFC 4180 quotes) from `in`; false at the end.

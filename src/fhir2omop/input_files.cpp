@@ -1,6 +1,7 @@
 // Input file names and a quick text scan of JSON documents for the resource types they hold.
 #include "fhir2omop/input_files.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -22,8 +23,8 @@ bool is_ndjson_file(const std::filesystem::path& file) {
 
 DocumentTypes document_types(const std::filesystem::path& file) {
   static constexpr std::string_view kKey = "\"resourceType\"";
-  static constexpr std::array<std::string_view, 3> kShared = {"Organization", "Practitioner",
-                                                              "Location"};
+  static constexpr std::array<std::string_view, 4> kShared = {"Organization", "Practitioner",
+                                                              "Location", "PractitionerRole"};
   const std::string text = read_file(file);
   const std::string_view view(text);
   DocumentTypes out;
@@ -34,8 +35,8 @@ DocumentTypes document_types(const std::filesystem::path& file) {
     const size_t end = view.find('"', at + 1);
     if (end == std::string_view::npos) break;
     const std::string_view type = view.substr(at + 1, end - at - 1);
-    const bool shared = type == kShared[0] || type == kShared[1] || type == kShared[2];
-    (shared ? out.shared : out.other) = true;
+    const bool shared = std::find(kShared.begin(), kShared.end(), type) != kShared.end();
+    if (type != "Bundle") (shared ? out.shared : out.other) = true;
     at = end;
   }
   return out;

@@ -11,7 +11,8 @@ bool is_ndjson_file(const std::filesystem::path& file);
 
 /// The resource types a JSON document mentions, from a scan of its text for
 /// "resourceType" members (no parse): whether any is a shared type (Organization,
-/// Practitioner, Location) and whether any is another type.
+/// Practitioner, Location, PractitionerRole) and whether any is another type (a
+/// Bundle itself is neither).
 struct DocumentTypes {
   bool shared = false;
   bool other = false;
