@@ -1,5 +1,6 @@
 // Benchmarks of SQL on FHIR flattening: the default patient and observation views over
-// generated NDJSON (parse each line + evaluate the view + write CSV), one core.
+// generated NDJSON (parse each line + evaluate the view + write CSV), one core; and the
+// threaded flatten() over a file with 1 and 2 threads (wall-clock rates).
 // Counters: resources/s and bytes/s of NDJSON input. bench/flatten.sh runs the same views
 // end to end and against the JavaScript FHIRPath engine.
 #include <benchmark/benchmark.h>
@@ -85,6 +86,39 @@ void BM_FlattenObservation(benchmark::State& state) {
   flatten(state, "Observation", "fhir_observation");
 }
 BENCHMARK(BM_FlattenObservation)->Unit(benchmark::kMillisecond);
+
+// The whole of `fos flatten` in process: read an NDJSON file, parse and evaluate on
+// state.range(0) threads, write CSV in input order (fos::sof::flatten).
+void BM_FlattenObservationThreads(benchmark::State& state) {
+  static const fs::path kFile = [] {
+    fs::path file = fs::temp_directory_path() / "fos-bench-sof-observation.ndjson";
+    std::ofstream out(file);
+    for (const std::string& line : lines_of("Observation")) out << line << '\n';
+    return file;
+  }();
+  const fos::sof::ViewDefinition& view = default_view("fhir_observation");
+  const auto bytes_per_pass = static_cast<int64_t>(fs::file_size(kFile));
+  uint64_t resources = 0;
+  for (auto _ : state) {
+    fos::fhir::ResourceReader reader({.inputs = {kFile}});
+    std::ostringstream out;
+    fos::sof::CsvTableWriter writer(out);
+    writer.begin(view.columns);
+    std::vector<fos::sof::FlattenTable> tables{{&view, &writer}};
+    resources +=
+        fos::sof::flatten(reader, tables, {.threads = static_cast<unsigned>(state.range(0))});
+    writer.finish();
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(bytes_per_pass * state.iterations());
+  state.counters["resources/s"] =
+      benchmark::Counter(static_cast<double>(resources), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FlattenObservationThreads)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Parsing alone, to separate the JSON reader's share from the view's.
 void BM_ParseObservation(benchmark::State& state) {
