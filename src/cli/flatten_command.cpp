@@ -13,7 +13,9 @@
 #include "cli/app.hpp"
 #include "core/error.hpp"
 #include "core/output.hpp"
+#include "core/uuid.hpp"
 #include "fhir/read/read.hpp"
+#include "pipeline/warehouse.hpp"
 #include "sof/sof.hpp"
 
 namespace fos::cli {
@@ -30,7 +32,8 @@ struct FlattenFlags {
   std::string format = "ndjson";
   std::string out;
   std::string on_error = "fail";
-  unsigned threads = 0;  // 0: one per core; the output does not depend on it
+  unsigned threads = 0;   // 0: one per core; the output does not depend on it
+  std::string warehouse;  // also append each table to fhir.<view> of this Iceberg warehouse
 };
 
 // One view's output: its runner, its writer and where the bytes go.
@@ -76,6 +79,9 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
   const bool parquet = flags.format == "parquet";
   if (parquet && flags.out.empty()) {
     fail(ErrorKind::kInvalidInput, "--format parquet: needs --out (a file or a folder)");
+  }
+  if (!flags.warehouse.empty() && (flags.out.empty() || flags.format == "ndjson")) {
+    fail(ErrorKind::kInvalidInput, "--warehouse: needs --out and --format csv or parquet");
   }
   fhir::ReaderOptions reader_options;
   for (const auto& input : flags.inputs) reader_options.inputs.emplace_back(input);
@@ -150,6 +156,15 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
     }
     fs::rename(table.temp, table.path);
   }
+  if (!flags.warehouse.empty()) {
+    std::vector<pipeline::FlatTable> flat;
+    flat.reserve(tables.size());
+    for (const Table& table : tables) flat.push_back({table.view.get(), table.path});
+    for (const auto& [name, rows] :
+         pipeline::append_views_to_warehouse(flat, flags.warehouse, Uuid::random().str())) {
+      terminal.summary("warehouse: " + name + ": " + std::to_string(rows) + " rows appended\n");
+    }
+  }
   for (const auto& summary : diagnostics.summary()) {
     terminal.warn(summary.category + ": " + std::to_string(summary.count));
     for (const auto& example : summary.examples) terminal.warn("  " + example);
@@ -183,6 +198,9 @@ void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& act
       ->capture_default_str();
   command->add_option("--out", flags->out,
                       "Output file (one view) or folder (several views); stdout when absent");
+  command->add_option("--warehouse", flags->warehouse,
+                      "Also append each table to the Iceberg warehouse DIR as fhir.<view> "
+                      "(one snapshot per table; needs --out and csv or parquet)");
   command->add_option("--on-error", flags->on_error, "Malformed input lines: fail or skip")
       ->check(CLI::IsMember({"fail", "skip"}))
       ->capture_default_str();

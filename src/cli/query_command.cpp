@@ -1,5 +1,6 @@
 // `fos query --warehouse DIR "SQL"`: SQL over an Iceberg warehouse through DuckDB, with
-// every table a view <namespace>.<table> over its current (or --as-of) snapshot's files.
+// every table a view <namespace>.<table> over its current (or --as-of) snapshot's files;
+// `--table [NAME=]PATH` adds a single table folder written by any engine as view NAME.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,10 @@ namespace {
 
 struct QueryFlags {
   std::string warehouse;
+  std::vector<std::string> tables;  // [NAME=]PATH
+  std::string append_to;            // <ns>.<table>: append the result instead of printing it
+  int times = 1;
+  std::vector<std::string> partition;  // with --append-to: TRANSFORM(COLUMN) of a new table
   std::string sql;
   std::string as_of;
   std::string format;  // empty: table on a TTY, CSV otherwise
@@ -88,16 +93,65 @@ std::string render_table(const lake::QueryResult& r) {
   return out;
 }
 
+// "--table [NAME=]PATH": a view NAME (default: the folder name, '-' and '.' as '_').
+lake::WarehouseTable table_flag(const std::string& text) {
+  lake::WarehouseTable t;
+  const size_t eq = text.find('=');
+  t.dir = eq == std::string::npos ? text : text.substr(eq + 1);
+  t.name = eq == std::string::npos
+               ? std::filesystem::path(t.dir).lexically_normal().filename().string()
+               : text.substr(0, eq);
+  if (t.dir.empty())
+    fail(ErrorKind::kInvalidInput, "--table: expected [NAME=]PATH, got '" + text + "'");
+  if (t.name.empty()) t.name = std::filesystem::absolute(t.dir).parent_path().filename().string();
+  std::replace(t.name.begin(), t.name.end(), '-', '_');
+  std::replace(t.name.begin(), t.name.end(), '.', '_');
+  if (t.name.empty())
+    fail(ErrorKind::kInvalidInput, "--table: expected [NAME=]PATH, got '" + text + "'");
+  return t;
+}
+
+// --append-to: one commit per iteration; prints "<snapshot id> <rows> <attempts>" per commit.
+int append_rows(lake::Connection& con, const QueryFlags& flags) {
+  if (flags.warehouse.empty()) fail(ErrorKind::kInvalidInput, "--append-to: needs --warehouse");
+  std::string out;
+  for (int i = 1; i <= flags.times; ++i) {
+    con.execute("SET VARIABLE fos_iteration = " + std::to_string(i));
+    const lake::AppendResult r =
+        lake::append_query(con, flags.warehouse, flags.append_to, flags.sql, {}, flags.partition);
+    out += std::to_string(r.snapshot_id) + " " + std::to_string(r.added_records) + " " +
+           std::to_string(r.attempts) + "\n";
+  }
+  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) {
+    fail(ErrorKind::kIo, "writing to stdout");
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_query_command(CLI::App& app, const GlobalOptions& global, Action& action) {
   auto* command = app.add_subcommand(
       "query", "Run SQL over an Iceberg warehouse (every table is a view <namespace>.<table>)");
   auto flags = std::make_shared<QueryFlags>();
-  command->add_option("--warehouse", flags->warehouse, "Warehouse folder")->required();
+  command->add_option("--warehouse", flags->warehouse, "Warehouse folder");
+  command->add_option("--table", flags->tables,
+                      "[NAME=]PATH: also read the Iceberg table in folder PATH (any v1/v2 writer) "
+                      "as view NAME (default: the folder name)");
   command->add_option("sql", flags->sql, "The SQL query")->required();
   command->add_option("--as-of", flags->as_of,
                       "Time travel: a snapshot id, or an instant such as 2024-03-01T12:00:00Z");
+  command->add_option("--append-to", flags->append_to,
+                      "Append the query's rows to warehouse table <ns>.<table> as one snapshot "
+                      "(created with the result's columns when absent) instead of printing them");
+  command->add_option("--partition", flags->partition,
+                      "With --append-to, for a new table: partition field TRANSFORM(COLUMN), e.g. "
+                      "bucket[8](person_id) (int/long sources), year(d), identity(c)");
+  command
+      ->add_option("--times", flags->times,
+                   "With --append-to: run the query N times, one commit each; the query sees "
+                   "getvariable('fos_iteration') = 1..N")
+      ->check(CLI::Range(1, 100000));
   command
       ->add_option("--format", flags->format,
                    "Output: table, csv or json (default: table on "
@@ -110,7 +164,19 @@ void add_query_command(CLI::App& app, const GlobalOptions& global, Action& actio
       if (!flags->as_of.empty()) as_of = lake::AsOf::parse(flags->as_of);
       lake::Database db = lake::Database::in_memory();
       lake::Connection con(db);
-      lake::create_warehouse_views(con, flags->warehouse, as_of);
+      if (flags->warehouse.empty() && flags->tables.empty()) {
+        fail(ErrorKind::kInvalidInput, "query: give --warehouse DIR or --table PATH");
+      }
+      if (!flags->append_to.empty() && !flags->warehouse.empty()) {
+        std::filesystem::create_directories(flags->warehouse);  // a new warehouse
+      }
+      if (!flags->warehouse.empty()) lake::create_warehouse_views(con, flags->warehouse, as_of);
+      if (!flags->tables.empty()) {
+        std::vector<lake::WarehouseTable> tables;
+        for (const std::string& t : flags->tables) tables.push_back(table_flag(t));
+        lake::create_table_views(con, tables, as_of, "--table");
+      }
+      if (!flags->append_to.empty()) return append_rows(con, *flags);
       const lake::QueryResult result = con.query(flags->sql);
       std::string format = flags->format;
       if (format.empty()) format = ::isatty(STDOUT_FILENO) != 0 ? "table" : "csv";

@@ -2,9 +2,11 @@
 #include "pipeline/warehouse.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/error.hpp"
 #include "lake/duckdb/db.hpp"
+#include "lake/iceberg/warehouse.hpp"
 #include "omop/write/convert.hpp"
 #include "pipeline/pipeline.hpp"
 
@@ -88,23 +90,87 @@ std::map<std::string, uint64_t> append_to_warehouse(const fs::path& run_dir,
   return rows;
 }
 
+std::string fhir_table_name(const sof::ViewDefinition& view) {
+  std::string name = view.name;
+  if (name.starts_with("fhir_")) name.erase(0, 5);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return "fhir." + name;
+}
+
+std::map<std::string, uint64_t> append_views_to_warehouse(const std::vector<FlatTable>& tables,
+                                                          const fs::path& warehouse,
+                                                          const std::string& run_id) {
+  lake::Database db = lake::Database::in_memory();
+  lake::Connection con(db);
+  con.execute("SET memory_limit = '256MB'");
+  con.execute("SET threads = 2");
+  con.execute("SET preserve_insertion_order = true");
+  lake::CommitOptions options;
+  options.summary["fos.run-id"] = run_id;
+  std::map<std::string, uint64_t> rows;
+  for (const FlatTable& t : tables) {
+    fs::path parquet = t.file;
+    const bool converted = t.file.extension() != ".parquet";
+    if (converted) {  // typed by the view's column types on the way
+      parquet = t.file;
+      parquet += ".iceberg-staging.parquet";
+      sof::csv_to_parquet(t.file, *t.view, parquet);
+    }
+    const std::string table = fhir_table_name(*t.view);
+    try {
+      const lake::AppendResult result = lake::append_query(
+          con, warehouse, table,
+          "SELECT * FROM read_parquet(" + lake::sql_quote(parquet.string()) + ")", options);
+      rows[table] = static_cast<uint64_t>(result.added_records);
+    } catch (...) {
+      std::error_code ec;
+      if (converted) fs::remove(parquet, ec);
+      throw;
+    }
+    if (converted) fs::remove(parquet);
+  }
+  return rows;
+}
+
 std::optional<Stage> lake_stage(const PipelineOptions& options) {
   const auto& formats = options.job.omop;
-  if (std::find(formats.begin(), formats.end(), omop::OmopFormat::kCsv) == formats.end() &&
-      std::find(formats.begin(), formats.end(), omop::OmopFormat::kParquet) == formats.end()) {
-    return std::nullopt;
-  }
+  const bool omop =
+      std::find(formats.begin(), formats.end(), omop::OmopFormat::kCsv) != formats.end() ||
+      std::find(formats.begin(), formats.end(), omop::OmopFormat::kParquet) != formats.end();
+  const bool flat = static_cast<bool>(options.job.fhir);
+  if (!omop && !flat) return std::nullopt;
   const fs::path warehouse =
       options.warehouse.empty() ? options.out / "warehouse" : options.warehouse;
   Stage stage;
   stage.name = "lake";
-  stage.inputs = {"omop/"};
-  stage.outputs = {warehouse.string() + "/omop/"};
-  stage.run = [warehouse](StageContext& context) {
+  if (omop) {
+    stage.inputs.emplace_back("omop/");
+    stage.outputs.push_back(warehouse.string() + "/omop/");
+  }
+  if (flat) {
+    stage.inputs.emplace_back("flat/");
+    stage.outputs.push_back(warehouse.string() + "/fhir/");
+  }
+  stage.run = [warehouse, omop, flat](StageContext& context) {
     StageReport report;
-    for (const auto& [table, n] :
-         append_to_warehouse(context.staging, warehouse, context.run_id.str())) {
-      report.counts["iceberg." + table] = n;
+    if (omop) {
+      for (const auto& [table, n] :
+           append_to_warehouse(context.staging, warehouse, context.run_id.str())) {
+        report.counts["iceberg." + table] = n;
+      }
+    }
+    if (flat) {
+      const std::vector<sof::ViewDefinition> views = sof::default_views();
+      std::vector<FlatTable> tables;
+      for (const sof::ViewDefinition& view : views) {
+        const fs::path csv = context.staging / "flat" / (view.name + ".csv");
+        if (fs::exists(csv)) tables.push_back({&view, csv});
+      }
+      for (const auto& [table, n] :
+           append_views_to_warehouse(tables, warehouse, context.run_id.str())) {
+        report.counts["iceberg." + table] = n;
+      }
     }
     report.facts["warehouse"] = fs::absolute(warehouse).lexically_normal().string();
     return report;

@@ -10,9 +10,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lake/iceberg/table.hpp"
 #include "omop/cdm/cdm.hpp"
+#include "sof/sof.hpp"
 
 namespace fos::pipeline {
 
@@ -26,11 +28,27 @@ std::map<std::string, uint64_t> append_to_warehouse(const std::filesystem::path&
                                                     const std::filesystem::path& warehouse,
                                                     const std::string& run_id);
 
+/// A flattened view's table file (<view name>.csv as CsvTableWriter wrote it, or .parquet).
+struct FlatTable {
+  const sof::ViewDefinition* view = nullptr;
+  std::filesystem::path file;
+};
+
+/// The warehouse table of a view: "fhir.<view name without its fhir_ prefix>" ("fhir.patient").
+std::string fhir_table_name(const sof::ViewDefinition& view);
+
+/// Append each flattened view to table fhir.<view> (created with column types from the
+/// ViewDefinition, as sof::parquet_type gives them), one snapshot each with summary
+/// "fos.run-id" = `run_id`. Returns rows appended per "fhir.<table>".
+std::map<std::string, uint64_t> append_views_to_warehouse(const std::vector<FlatTable>& tables,
+                                                          const std::filesystem::path& warehouse,
+                                                          const std::string& run_id);
+
 struct PipelineOptions;
 struct Stage;
 /// The "lake" stage of `fos pipeline run`: appends the run's OMOP tables to the warehouse
-/// (options.warehouse, default <out>/warehouse). nullopt when the run writes no OMOP CSV or
-/// Parquet files.
+/// (options.warehouse, default <out>/warehouse), and the flatten stage's views to fhir.*.
+/// nullopt when the run writes neither OMOP CSV/Parquet files nor FHIR.
 std::optional<Stage> lake_stage(const PipelineOptions& options);
 
 }  // namespace fos::pipeline

@@ -6,6 +6,7 @@
 // metadata.hpp  table metadata JSON
 // table.hpp     a table in the file-system catalog layout: create, open, append (Parquet via
 //               DuckDB), optimistic atomic commits
+// scan.hpp      reading any v1/v2 table (Spark, Java, Athena): planning, deletes, field ids
 // warehouse.hpp listing a warehouse, time travel, DuckDB views over snapshots
 // evolve.hpp    schema evolution (add, rename, widen) and reads by field id
 // maintenance.hpp expire snapshots, compact small files (replace), orphan files
@@ -19,6 +20,7 @@
 #include "lake/iceberg/maintenance.hpp"
 #include "lake/iceberg/manifest.hpp"
 #include "lake/iceberg/metadata.hpp"
+#include "lake/iceberg/scan.hpp"
 #include "lake/iceberg/table.hpp"
 #include "lake/iceberg/types.hpp"
 #include "lake/iceberg/warehouse.hpp"

@@ -214,12 +214,30 @@ std::string transform_sql(const Transform& t, const std::string& column) {
       return "CAST(" + column + " AS DATE)";
     case TransformKind::kVoid:
       return "CAST(NULL AS INTEGER)";
-    case TransformKind::kBucket:
-      break;
+    case TransformKind::kBucket:  // int and long sources (kMurmur3Macros hash 8-byte longs)
+      return "CAST((fos_murmur3_long(CAST(" + column + " AS BIGINT)) & 2147483647) % " +
+             std::to_string(t.buckets) + " AS INTEGER)";
   }
   fail(ErrorKind::kInvalidInput,
        "partition transform " + t.str() + " is not supported when writing through DuckDB");
 }
+
+// Iceberg's bucket hash (Appendix B: Murmur3 x86 32-bit, seed 0, of the value as an 8-byte
+// little-endian long) as DuckDB macros: 32-bit arithmetic in BIGINT/HUGEINT, the result
+// unsigned in [0, 2^32).
+constexpr std::string_view kMurmur3Macros = R"(
+CREATE OR REPLACE TEMP MACRO fos_m32(a, b) AS CAST((CAST(a AS HUGEINT) * b) & 4294967295 AS BIGINT);
+CREATE OR REPLACE TEMP MACRO fos_rotl32(a, r) AS ((a << r) | (a >> (32 - r))) & 4294967295;
+CREATE OR REPLACE TEMP MACRO fos_mix_k(k) AS
+  fos_m32(fos_rotl32(fos_m32(k, 3432918353), 15), 461845907);
+CREATE OR REPLACE TEMP MACRO fos_mix_h(h, k) AS
+  (fos_m32(fos_rotl32(xor(h, k), 13), 5) + 3864292196) & 4294967295;
+CREATE OR REPLACE TEMP MACRO fos_fmix(h) AS
+  xor(fos_m32(xor(fos_m32(xor(h, h >> 16), 2246822507), fos_m32(xor(h, h >> 16), 2246822507) >> 13), 3266489909),
+      fos_m32(xor(fos_m32(xor(h, h >> 16), 2246822507), fos_m32(xor(h, h >> 16), 2246822507) >> 13), 3266489909) >> 16);
+CREATE OR REPLACE TEMP MACRO fos_murmur3_long(v) AS
+  fos_fmix(xor(fos_mix_h(fos_mix_h(0, fos_mix_k(v & 4294967295)), fos_mix_k((v >> 32) & 4294967295)), 8));
+)";
 
 std::string summary_total(const Snapshot* parent, std::string_view key, int64_t added) {
   return std::to_string((parent != nullptr ? parent->summary_count(key) : 0) + added);
@@ -580,6 +598,11 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
   std::vector<DataFile> files;
   try {
     fs::create_directories(dir_ / "data");
+    if (std::any_of(spec.fields.begin(), spec.fields.end(), [](const PartitionField& p) {
+          return p.transform.kind == TransformKind::kBucket;
+        })) {
+      con.execute(kMurmur3Macros);
+    }
     const QueryResult written = con.query(copy);
     std::vector<std::string> paths;
     for (uint64_t row = 0; row < written.row_count(); ++row) paths.push_back(written.str(row, 0));

@@ -2,10 +2,12 @@
 #include "lake/iceberg/warehouse.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "lake/iceberg/evolve.hpp"
+#include "lake/iceberg/scan.hpp"
 
 namespace fos::lake {
 namespace fs = std::filesystem;
@@ -108,35 +110,102 @@ std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t
   return read_by_field_id_sql(*schema, paths);  // renamed and added columns read right
 }
 
-void create_warehouse_views(Connection& con, const fs::path& warehouse,
-                            const std::optional<AsOf>& as_of) {
-  std::vector<std::pair<WarehouseTable, IcebergTable>> tables;
-  for (const WarehouseTable& t : list_warehouse(warehouse)) {
-    tables.emplace_back(t, IcebergTable::open(t.dir));
+AppendResult append_query(Connection& con, const fs::path& warehouse, const std::string& qualified,
+                          const std::string& sql, const CommitOptions& options,
+                          const std::vector<std::string>& partition) {
+  const size_t dot = qualified.find('.');
+  const auto plain = [](std::string_view part) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  };
+  if (dot == std::string::npos || !plain(qualified.substr(0, dot)) ||
+      !plain(qualified.substr(dot + 1))) {
+    fail(ErrorKind::kInvalidInput,
+         "table name '" + qualified + "': expected <namespace>.<table> (a-z, 0-9, _)");
   }
+  const fs::path dir = warehouse / qualified.substr(0, dot) / qualified.substr(dot + 1);
+  const std::string source = "(" + sql + ")";
+  TableDefinition definition;
+  const QueryResult described = con.query("DESCRIBE SELECT * FROM " + source);
+  for (uint64_t row = 0; row < described.row_count(); ++row) {
+    const std::string name = described.str(row, 0);
+    const std::string type = described.str(row, 1);
+    static const std::map<std::string, IcebergType, std::less<>> kTypes = {
+        {"BOOLEAN", IcebergType::kBoolean},
+        {"TINYINT", IcebergType::kInt},
+        {"SMALLINT", IcebergType::kInt},
+        {"INTEGER", IcebergType::kInt},
+        {"BIGINT", IcebergType::kLong},
+        {"FLOAT", IcebergType::kFloat},
+        {"DOUBLE", IcebergType::kDouble},
+        {"DATE", IcebergType::kDate},
+        {"TIMESTAMP", IcebergType::kTimestamp},
+        {"TIMESTAMP WITH TIME ZONE", IcebergType::kTimestamptz},
+        {"VARCHAR", IcebergType::kString},
+        {"BLOB", IcebergType::kBinary}};
+    auto it = kTypes.find(type);
+    if (it == kTypes.end()) {
+      std::string message = qualified + ": column '" + name;
+      message += "' has type " + type + ", which fos does not store (cast it first)";
+      fail(ErrorKind::kInvalidInput, message);
+    }
+    definition.columns.push_back({name, it->second, false});
+  }
+  for (const std::string& text : partition) {
+    const size_t open = text.find('(');
+    const std::optional<Transform> transform =
+        open == std::string::npos ? std::nullopt : Transform::parse(text.substr(0, open));
+    if (!transform || !text.ends_with(")")) {
+      fail(ErrorKind::kInvalidInput,
+           "partition '" + text + "': expected TRANSFORM(COLUMN), e.g. bucket[8](id)");
+    }
+    definition.partition.push_back({text.substr(open + 1, text.size() - open - 2), *transform, ""});
+  }
+  IcebergTable table = IcebergTable::open_or_create(dir, definition);
+  return table.append(con, source, options);
+}
+
+void create_table_views(Connection& con, const std::vector<WarehouseTable>& tables,
+                        const std::optional<AsOf>& as_of, const std::string& where) {
+  std::vector<std::pair<const WarehouseTable*, ReadableTable>> opened;
+  opened.reserve(tables.size());
+  for (const WarehouseTable& t : tables) opened.emplace_back(&t, ReadableTable::open(t.dir));
   std::optional<AsOf> when = as_of;
   if (when && when->snapshot_id) {
-    const Snapshot* owner = nullptr;
-    for (const auto& [t, table] : tables) {
-      if (const Snapshot* s = table.metadata().snapshot(*when->snapshot_id)) owner = s;
+    const ScanSnapshot* owner = nullptr;
+    for (const auto& [t, table] : opened) {
+      if (const ScanSnapshot* s = table.snapshot(*when->snapshot_id)) owner = s;
     }
     if (owner == nullptr) {
-      fail(ErrorKind::kInvalidInput, "--as-of: no table in " + warehouse.string() +
-                                         " has snapshot " + std::to_string(*when->snapshot_id));
+      fail(ErrorKind::kInvalidInput,
+           "--as-of: no table in " + where + " has snapshot " + std::to_string(*when->snapshot_id));
     }
     when->timestamp_ms = owner->timestamp_ms;
   }
   std::vector<std::string> schemas;
-  for (const auto& [t, table] : tables) {
-    if (std::find(schemas.begin(), schemas.end(), t.ns) == schemas.end()) {
-      con.execute("CREATE SCHEMA IF NOT EXISTS " + sql_identifier(t.ns));
-      schemas.push_back(t.ns);
+  for (const auto& [t, table] : opened) {
+    std::string view = sql_identifier(t->name);
+    if (!t->ns.empty()) {
+      if (std::find(schemas.begin(), schemas.end(), t->ns) == schemas.end()) {
+        con.execute("CREATE SCHEMA IF NOT EXISTS " + sql_identifier(t->ns));
+        schemas.push_back(t->ns);
+      }
+      view.insert(0, sql_identifier(t->ns) + ".");
     }
-    const std::optional<int64_t> snapshot =
-        when ? snapshot_as_of(table.metadata(), *when) : table.metadata().current_snapshot_id;
-    con.execute("CREATE OR REPLACE VIEW " + sql_identifier(t.ns) + "." + sql_identifier(t.name) +
-                " AS " + snapshot_select_sql(table, snapshot));
+    std::optional<int64_t> snapshot = table.current_snapshot_id();
+    if (when && when->snapshot_id && table.snapshot(*when->snapshot_id) != nullptr) {
+      snapshot = when->snapshot_id;
+    } else if (when) {
+      snapshot = table.snapshot_at(*when->timestamp_ms);
+    }
+    con.execute("CREATE OR REPLACE VIEW " + view + " AS " + table.select_sql(snapshot));
   }
+}
+
+void create_warehouse_views(Connection& con, const fs::path& warehouse,
+                            const std::optional<AsOf>& as_of) {
+  create_table_views(con, list_warehouse(warehouse), as_of, warehouse.string());
 }
 
 }  // namespace fos::lake

@@ -49,4 +49,20 @@ std::string snapshot_select_sql(const IcebergTable& table, std::optional<int64_t
 void create_warehouse_views(Connection& con, const std::filesystem::path& warehouse,
                             const std::optional<AsOf>& as_of = std::nullopt);
 
+/// Append the rows of query `sql` to table `qualified` ("<ns>.<name>") of `warehouse` as one
+/// snapshot, creating the table when absent with the query's columns (DuckDB types mapped to
+/// Iceberg's) partitioned by `partition` ("bucket[8](person_id)", "year(birth_date)",
+/// "identity(state)"). Throws Error{kInvalidInput} for a bad name, partition or a column type
+/// fos cannot store (DECIMAL, nested, ...).
+AppendResult append_query(Connection& con, const std::filesystem::path& warehouse,
+                          const std::string& qualified, const std::string& sql,
+                          const CommitOptions& options = {},
+                          const std::vector<std::string>& partition = {});
+
+/// Create a view for each of `tables` (<ns>.<name>, or just <name> when ns is empty) over
+/// its current snapshot or as of `as_of`, reading any v1/v2 table (ReadableTable: columns by
+/// field id, position and equality deletes applied). `where` names the tables in errors.
+void create_table_views(Connection& con, const std::vector<WarehouseTable>& tables,
+                        const std::optional<AsOf>& as_of, const std::string& where);
+
 }  // namespace fos::lake
