@@ -18,7 +18,8 @@ populations=("$@")
 work=${KEEP:-$(mktemp -d "${TMPDIR:-/tmp}/fos-bench-to-omop.XXXXXX")}
 [[ -n ${KEEP:-} ]] || trap 'rm -rf "$work"' EXIT
 
-printf '%-10s %9s %11s %8s %8s %12s %9s\n' patients MB resources seconds MB/s resources/s peak_MB
+printf '%-10s %9s %11s %8s %8s %12s %9s %8s %10s\n' patients MB resources seconds MB/s resources/s \
+  peak_MB cpu_s MB/cpu_s
 for n in "${populations[@]}"; do
   fhir=$work/gen-$n/fhir
   if [[ ! -d $fhir ]]; then
@@ -34,7 +35,10 @@ for n in "${populations[@]}"; do
   seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0;
     for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$work/time-$n")
   peak_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time-$n")
-  awk -v n="$n" -v b="$bytes" -v r="$resources" -v s="$seconds" -v k="$peak_kb" 'BEGIN {
-    printf "%-10d %9.0f %11d %8.2f %8.1f %12.0f %9.0f\n", n, b / 1e6, r, s, b / 1e6 / s, r / s, k / 1024 }'
+  # CPU seconds (user + system): on a shared machine, wall time depends on the other load.
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/time-$n")
+  awk -v n="$n" -v b="$bytes" -v r="$resources" -v s="$seconds" -v k="$peak_kb" -v c="$cpu" 'BEGIN {
+    printf "%-10d %9.0f %11d %8.2f %8.1f %12.0f %9.0f %8.2f %10.1f\n", n, b / 1e6, r, s, b / 1e6 / s,
+      r / s, k / 1024, c, b / 1e6 / c }'
   rm -rf "$work/out-$n"
 done

@@ -47,31 +47,56 @@ bool is_stop_column(std::string_view column) {
          column == "verbatim_end_date" || column == "days_supply";
 }
 
+// A column's value as text, with the documented differences normalized away.
+std::string column_value(const omop::CdmTable& table, std::string_view name,
+                         const std::string& column) {
+  std::string text = "CAST(t.";
+  text.append(column).append(" AS VARCHAR)");
+  if (name == "provider_id") {
+    return std::string("coalesce(p.provider_source_value, 'unknown provider ' || ")
+        .append(text)
+        .append(")");
+  }
+  if (table.name == "person" && name == "birth_datetime") {
+    return std::string("substr(").append(text).append(", 1, 10)");
+  }
+  if (table.name == "cdm_source" && name == "cdm_source_name") return "'<source name>'";
+  if (table.name == "drug_exposure" && is_stop_column(name)) {
+    return std::string(
+               "CASE WHEN CAST(t.drug_exposure_id AS VARCHAR) IN (SELECT id FROM stopped_drugs) "
+               "THEN '<stopped prescription>' ELSE ")
+        .append(text)
+        .append(" END");
+  }
+  return text;
+}
+
 // One side of a table with the documented differences normalized away.
 std::string normalized(const fs::path& dir, const std::string& side, const omop::CdmTable& table) {
-  std::string select;
-  for (const omop::CdmColumn& c : table.columns) {
-    const std::string column = lake::sql_identifier(c.name);
-    std::string value = "CAST(t." + column + " AS VARCHAR)";
-    if (c.name == "provider_id") {
-      value = "coalesce(p.provider_source_value, 'unknown provider ' || " + value + ")";
-    } else if (table.name == "person" && c.name == "birth_datetime") {
-      value = "substr(" + value + ", 1, 10)";
-    } else if (table.name == "cdm_source" && c.name == "cdm_source_name") {
-      value = "'<source name>'";
-    } else if (table.name == "drug_exposure" && is_stop_column(c.name)) {
-      value =
-          "CASE WHEN CAST(t.drug_exposure_id AS VARCHAR) IN (SELECT id FROM stopped_drugs) "
-          "THEN '<stopped prescription>' ELSE " +
-          value + " END";
-    }
-    select += (select.empty() ? "" : ", ") + value + " AS " + column;
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const std::string column = lake::sql_identifier(table.columns[i].name);
+    if (i > 0) sql += ", ";
+    sql.append(column_value(table, table.columns[i].name, column)).append(" AS ").append(column);
   }
-  std::string sql = "SELECT " + select + " FROM " + read_sql(dir, std::string(table.name)) + " t";
+  sql.append(" FROM ").append(read_sql(dir, std::string(table.name))).append(" t");
   if (table.column_index("provider_id")) {
-    sql += " LEFT JOIN " + side +
-           "_provider p ON CAST(p.provider_id AS VARCHAR) = CAST(t.provider_id AS VARCHAR)";
+    sql.append(" LEFT JOIN ")
+        .append(side)
+        .append("_provider p ON CAST(p.provider_id AS VARCHAR) = CAST(t.provider_id AS VARCHAR)");
   }
+  return sql;
+}
+
+uint64_t count(lake::Connection& con, const std::string& query) {
+  std::string sql = "SELECT count(*) FROM (";
+  sql.append(query).append(")");
+  return static_cast<uint64_t>(con.scalar_int64(sql));
+}
+
+std::string except_all(const std::string& a, const std::string& b) {
+  std::string sql = "(";
+  sql.append(a).append(") EXCEPT ALL (").append(b).append(")");
   return sql;
 }
 
@@ -139,12 +164,10 @@ Agreement compare_omop(const fs::path& direct, const fs::path& converted) {
     const std::string y = normalized(converted, "converted", table);
     TableAgreement t;
     t.table = name;
-    t.direct_rows = static_cast<uint64_t>(con.scalar_int64("SELECT count(*) FROM (" + x + ")"));
-    t.converted_rows = static_cast<uint64_t>(con.scalar_int64("SELECT count(*) FROM (" + y + ")"));
-    t.only_direct = static_cast<uint64_t>(
-        con.scalar_int64("SELECT count(*) FROM ((" + x + ") EXCEPT ALL (" + y + "))"));
-    t.only_converted = static_cast<uint64_t>(
-        con.scalar_int64("SELECT count(*) FROM ((" + y + ") EXCEPT ALL (" + x + "))"));
+    t.direct_rows = count(con, x);
+    t.converted_rows = count(con, y);
+    t.only_direct = count(con, except_all(x, y));
+    t.only_converted = count(con, except_all(y, x));
     out.tables.push_back(std::move(t));
   }
   return out;
