@@ -54,9 +54,15 @@ class Worker {
   }
 
   void process(Job& job) {
+    // The job's buffers are reused from batch to batch: cleared, not freed.
     BatchResult& result = job.result;
-    result = BatchResult{};
+    result.resources = 0;
     result.rows.assign(runners_.size(), 0);
+    result.malformed.clear();
+    result.failed_document = 0;
+    result.failure = nullptr;
+    result.text.resize(writers_.size());
+    for (std::string& text : result.text) text.clear();
     const auto& documents = job.batch.documents;
     for (size_t d = 0; d < documents.size(); ++d) {
       try {
@@ -67,7 +73,6 @@ class Worker {
         break;
       }
     }
-    result.text.resize(writers_.size());
     for (size_t t = 0; t < writers_.size(); ++t) writers_[t]->take(result.text[t]);
   }
 

@@ -42,7 +42,7 @@ class TableWriter : public TableSink {
   /// A writer of the same format and columns (begin() done, no header) whose rows stay
   /// in memory until take().
   virtual std::unique_ptr<TableWriter> detached() const = 0;
-  /// Move the rows formatted so far (a detached writer's) to the end of `out`.
+  /// Append the rows formatted so far (a detached writer's) to `out`; the writer is then empty.
   void take(std::string& out);
   /// Write rows formatted by a detached twin.
   void write_formatted(std::string_view rows);

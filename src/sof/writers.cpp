@@ -57,11 +57,7 @@ void TableWriter::finish() {
 }
 
 void TableWriter::take(std::string& out) {
-  if (out.empty()) {
-    out.swap(buffer_);
-  } else {
-    out += buffer_;
-  }
+  out += buffer_;  // a copy: both buffers keep their capacity for the next batch
   buffer_.clear();
 }
 
