@@ -10,6 +10,7 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
+#include "lake/iceberg/catalog_sqlite.hpp"
 #include "lake/iceberg/warehouse.hpp"
 
 namespace fos::cli {
@@ -20,6 +21,7 @@ struct QueryFlags {
   std::vector<std::string> tables;  // [NAME=]PATH
   std::string append_to;            // <ns>.<table>: append the result instead of printing it
   int times = 1;
+  std::string catalog;                 // "sqlite:PATH"; empty: the file-system catalog
   std::vector<std::string> partition;  // with --append-to: TRANSFORM(COLUMN) of a new table
   std::string sql;
   std::string as_of;
@@ -112,15 +114,29 @@ lake::WarehouseTable table_flag(const std::string& text) {
 }
 
 // --append-to: one commit per iteration; prints "<snapshot id> <rows> <attempts>" per commit.
-int append_rows(lake::Connection& con, const QueryFlags& flags) {
+int append_rows(lake::Connection& con, const QueryFlags& flags,
+                const std::optional<std::filesystem::path>& catalog_path) {
   if (flags.warehouse.empty()) fail(ErrorKind::kInvalidInput, "--append-to: needs --warehouse");
+  std::optional<lake::SqliteCatalog> catalog;
+  if (catalog_path) catalog.emplace(*catalog_path);
   std::string out;
   for (int i = 1; i <= flags.times; ++i) {
     con.execute("SET VARIABLE fos_iteration = " + std::to_string(i));
     const lake::AppendResult r =
         lake::append_query(con, flags.warehouse, flags.append_to, flags.sql, {}, flags.partition);
     out += std::to_string(r.snapshot_id) + " " + std::to_string(r.added_records) + " " +
-           std::to_string(r.attempts) + "\n";
+           std::to_string(r.attempts);
+    if (catalog) {  // the table's pointer moves to the version just committed
+      const size_t dot = flags.append_to.find('.');
+      const std::filesystem::path file = std::filesystem::path(flags.warehouse) /
+                                         flags.append_to.substr(0, dot) /
+                                         flags.append_to.substr(dot + 1) / "metadata" /
+                                         ("v" + std::to_string(r.version) + ".metadata.json");
+      out += " " + std::to_string(catalog->commit(flags.append_to.substr(0, dot),
+                                                  flags.append_to.substr(dot + 1),
+                                                  lake::file_uri(file), r.version));
+    }
+    out += "\n";
   }
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) {
     fail(ErrorKind::kIo, "writing to stdout");
@@ -141,6 +157,9 @@ void add_query_command(CLI::App& app, const GlobalOptions& global, Action& actio
   command->add_option("sql", flags->sql, "The SQL query")->required();
   command->add_option("--as-of", flags->as_of,
                       "Time travel: a snapshot id, or an instant such as 2024-03-01T12:00:00Z");
+  command->add_option("--catalog", flags->catalog,
+                      "sqlite:PATH: read the tables registered in this SQL (JDBC/pyiceberg) "
+                      "catalog; with --append-to, also move the table's pointer there");
   command->add_option("--append-to", flags->append_to,
                       "Append the query's rows to warehouse table <ns>.<table> as one snapshot "
                       "(created with the result's columns when absent) instead of printing them");
@@ -164,19 +183,31 @@ void add_query_command(CLI::App& app, const GlobalOptions& global, Action& actio
       if (!flags->as_of.empty()) as_of = lake::AsOf::parse(flags->as_of);
       lake::Database db = lake::Database::in_memory();
       lake::Connection con(db);
-      if (flags->warehouse.empty() && flags->tables.empty()) {
+      if (flags->warehouse.empty() && flags->tables.empty() && flags->catalog.empty()) {
         fail(ErrorKind::kInvalidInput, "query: give --warehouse DIR or --table PATH");
       }
       if (!flags->append_to.empty() && !flags->warehouse.empty()) {
         std::filesystem::create_directories(flags->warehouse);  // a new warehouse
       }
-      if (!flags->warehouse.empty()) lake::create_warehouse_views(con, flags->warehouse, as_of);
+      std::optional<std::filesystem::path> catalog;
+      if (!flags->catalog.empty()) {
+        catalog = lake::sqlite_catalog_path(flags->catalog);
+        if (!catalog) {
+          fail(ErrorKind::kInvalidInput,
+               "--catalog: expected sqlite:PATH, got '" + flags->catalog + "'");
+        }
+        if (!flags->append_to.empty()) lake::SqliteCatalog{*catalog};  // create it
+        lake::create_table_views(con, lake::list_sqlite_catalog(*catalog), as_of,
+                                 catalog->string());
+      } else if (!flags->warehouse.empty()) {
+        lake::create_warehouse_views(con, flags->warehouse, as_of);
+      }
       if (!flags->tables.empty()) {
         std::vector<lake::WarehouseTable> tables;
         for (const std::string& t : flags->tables) tables.push_back(table_flag(t));
         lake::create_table_views(con, tables, as_of, "--table");
       }
-      if (!flags->append_to.empty()) return append_rows(con, *flags);
+      if (!flags->append_to.empty()) return append_rows(con, *flags, catalog);
       const lake::QueryResult result = con.query(flags->sql);
       std::string format = flags->format;
       if (format.empty()) format = ::isatty(STDOUT_FILENO) != 0 ? "table" : "csv";

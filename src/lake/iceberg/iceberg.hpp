@@ -10,11 +10,13 @@
 // warehouse.hpp listing a warehouse, time travel, DuckDB views over snapshots
 // evolve.hpp    schema evolution (add, rename, widen) and reads by field id
 // maintenance.hpp expire snapshots, compact small files (replace), orphan files
+// catalog_sqlite.hpp  the SQL (JDBC/pyiceberg) catalog in SQLite, pointer compare-and-swap
 // ddl.hpp       Athena CREATE TABLE statements from the same table definitions
 // The warehouse layout and reading side are described in docs/lake-layout.md.
 #pragma once
 
 #include "lake/iceberg/avro.hpp"
+#include "lake/iceberg/catalog_sqlite.hpp"
 #include "lake/iceberg/ddl.hpp"
 #include "lake/iceberg/evolve.hpp"
 #include "lake/iceberg/maintenance.hpp"

@@ -210,11 +210,17 @@ std::optional<fs::path> find_metadata_file(const fs::path& dir) {
 ReadableTable ReadableTable::open(const fs::path& dir) {
   const std::optional<fs::path> file = find_metadata_file(dir);
   if (!file) fail(ErrorKind::kInvalidInput, "no Iceberg table at " + dir.string());
+  return open_file(dir, *file);
+}
+
+ReadableTable ReadableTable::open_file(const fs::path& dir, const fs::path& file) {
   ReadableTable t;
   t.dir_ = dir;
-  t.metadata_file_ = *file;
-  const std::string what = file->string();
-  const simdjson::padded_string text(read_file(*file));
+  t.metadata_file_ = file;
+  const std::string what = file.string();
+  std::error_code ec;
+  if (!fs::exists(file, ec)) fail(ErrorKind::kInvalidInput, "metadata file missing: " + what);
+  const simdjson::padded_string text(read_file(file));
   simdjson::dom::parser parser;
   element root;
   if (parser.parse(text).get(root) != simdjson::SUCCESS || !root.is_object()) {

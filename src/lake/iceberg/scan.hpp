@@ -51,6 +51,9 @@ class ReadableTable {
   /// vN+1...), else the highest vN.metadata.json, else the highest NNNNN-<uuid>.metadata.json.
   /// Throws Error{kInvalidInput} naming the file and key when there is no table or it is corrupt.
   static ReadableTable open(const std::filesystem::path& dir);
+  /// Open the table in `dir` at the metadata file `metadata_file` (a catalog's pointer).
+  static ReadableTable open_file(const std::filesystem::path& dir,
+                                 const std::filesystem::path& metadata_file);
 
   const std::filesystem::path& dir() const { return dir_; }
   const std::filesystem::path& metadata_file() const { return metadata_file_; }

@@ -6,6 +6,7 @@
 
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "lake/iceberg/catalog_sqlite.hpp"
 #include "lake/iceberg/evolve.hpp"
 #include "lake/iceberg/scan.hpp"
 
@@ -29,6 +30,22 @@ std::vector<WarehouseTable> list_warehouse(const fs::path& warehouse) {
   std::sort(out.begin(), out.end(), [](const WarehouseTable& a, const WarehouseTable& b) {
     return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
   });
+  return out;
+}
+
+std::vector<WarehouseTable> list_sqlite_catalog(const fs::path& catalog) {
+  std::error_code ec;
+  if (!fs::is_regular_file(catalog, ec)) {
+    fail(ErrorKind::kInvalidInput, "--catalog: no SQLite catalog at " + catalog.string());
+  }
+  std::vector<WarehouseTable> out;
+  for (const CatalogTable& t : SqliteCatalog(catalog).tables()) {
+    std::string_view location = t.metadata_location;
+    if (location.starts_with("file://")) location.remove_prefix(7);
+    if (location.starts_with("file:")) location.remove_prefix(5);
+    const fs::path file(location);
+    out.push_back({t.ns, t.name, file.parent_path().parent_path(), file});
+  }
   return out;
 }
 
@@ -146,8 +163,9 @@ AppendResult append_query(Connection& con, const fs::path& warehouse, const std:
         {"BLOB", IcebergType::kBinary}};
     auto it = kTypes.find(type);
     if (it == kTypes.end()) {
-      std::string message = qualified + ": column '" + name;
-      message += "' has type " + type + ", which fos does not store (cast it first)";
+      std::string message = qualified;
+      message += ": column '" + name + "' has type ";
+      message += type + ", which fos does not store (cast it first)";
       fail(ErrorKind::kInvalidInput, message);
     }
     definition.columns.push_back({name, it->second, false});
@@ -170,7 +188,11 @@ void create_table_views(Connection& con, const std::vector<WarehouseTable>& tabl
                         const std::optional<AsOf>& as_of, const std::string& where) {
   std::vector<std::pair<const WarehouseTable*, ReadableTable>> opened;
   opened.reserve(tables.size());
-  for (const WarehouseTable& t : tables) opened.emplace_back(&t, ReadableTable::open(t.dir));
+  for (const WarehouseTable& t : tables) {
+    opened.emplace_back(&t, t.metadata_file.empty()
+                                ? ReadableTable::open(t.dir)
+                                : ReadableTable::open_file(t.dir, t.metadata_file));
+  }
   std::optional<AsOf> when = as_of;
   if (when && when->snapshot_id) {
     const ScanSnapshot* owner = nullptr;

@@ -18,7 +18,13 @@ struct WarehouseTable {
   std::string ns;    ///< namespace ("omop")
   std::string name;  ///< table name ("person")
   std::filesystem::path dir;
+  std::filesystem::path metadata_file;  ///< empty: the newest version found in dir
 };
+
+/// Every table registered in the SQLite catalog at `catalog` (dir = the folder holding the
+/// pointer's metadata/ folder, metadata_file = the pointer). Throws Error{kInvalidInput} when
+/// the file does not exist.
+std::vector<WarehouseTable> list_sqlite_catalog(const std::filesystem::path& catalog);
 
 /// Every table of `warehouse`, sorted by namespace and name. Throws Error{kInvalidInput}
 /// when `warehouse` is not a folder.
