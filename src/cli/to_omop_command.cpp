@@ -132,7 +132,8 @@ void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& act
                       "with, table by table; exit 1 when they differ beyond docs/fhir2omop.md");
   command->add_option("--threads", flags->threads,
                       "Mapping threads (0: one per core); the output does not depend on it");
-  // Tests and benchmarks: skip streaming per patient (the output is the same).
+  // Tests and benchmarks: skip streaming per patient and use the spilled fallback (the output
+  // is the same).
   command->add_flag("--hold-input", flags->hold_input)->group("");
   command->callback([&global, &action, flags] {
     action = [&global, flags] { return run_to_omop(global, *flags); };

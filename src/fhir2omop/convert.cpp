@@ -8,10 +8,13 @@
 // name that patient (fos's and Synthea's Bulk NDJSON list resources in patient order;
 // Synthea's bundles hold one patient each). Only the patients in flight are held. When the
 // input turns out not to be grouped that way, the streaming attempt is abandoned (nothing
-// of it is kept) and the input is converted again holding every patient-owned resource
-// until the end (run_held). Both ways give the same bytes.
+// of it is kept) and the input is converted again, its patient-owned resources spilled to
+// files by patient range and read back one range at a time (run_spilled). Both ways give
+// the same bytes.
 #include "fhir2omop/fhir2omop.hpp"
 
+#include <algorithm>
+#include <fstream>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -26,6 +29,7 @@
 #include "fhir2omop/mappers.hpp"
 #include "fhir2omop/patient_input.hpp"
 #include "fhir2omop/prefetch.hpp"
+#include "fhir2omop/spill.hpp"
 #include "omop/vocab/vocab.hpp"
 
 namespace fos::fhir2omop {
@@ -33,8 +37,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kBlockSize =
-    16;  // patients per block: small, since a block holds parsed resources
+// Patients per block: small, since a block holds parsed resources.
+constexpr size_t kBlockSize = 16;
+// Spilled resource text per partition read back at once (the fallback for ungrouped input).
+constexpr uint64_t kSpillPartBytes = 32ULL << 20;
 
 // Thrown inside run_stream() when the input is not grouped by patient.
 struct NotGrouped {};
@@ -83,31 +89,25 @@ class Converter {
     return std::move(report_);
   }
 
-  // Read everything, then map: memory grows with the input (the fallback).
-  MappingReport run_held() {
-    fhir::ResourceReader reader(reader_options(options_.inputs));
-    uint64_t order = 0;
-    std::vector<Item> owned;
-    while (auto resource = reader.next()) {
-      count_read(*resource);
-      if (is_shared_type(resource->type)) {
-        take_shared(std::move(*resource));
-      } else if (resource->type == "Patient") {
-        take_patient(*resource);
-      } else {
-        note_encounter(*resource, order);
-        owned.push_back(Item{order++, std::move(*resource)});
-      }
-    }
-    report_.malformed_lines += reader.skipped();
+  // The fallback for input not grouped by patient: every patient-owned resource is spilled
+  // to a file (with its input order and the id of the patient it names), then split by
+  // patient-index range into partitions of about kSpillPartBytes, which are read back one at
+  // a time. Memory: the Patients (a record each) and one partition.
+  MappingReport run_spilled() {
+    const fs::path dir = root_ / ".to-omop-spill";
+    fs::create_directories(dir);
+    const RemoveOnExit cleanup{dir};
+    const uint64_t spilled = spill_resources(dir / "resources");
     start_sink();
-    for (Item& item : owned) {
-      Target t = target_of(item.resource);
-      if (t.kind == Target::Kind::kUnknownPatient) t = {Target::Kind::kSkip, 0, kDanglingReference};
-      place(t, std::move(item));
-    }
-    owned.clear();
-    flush_pending();
+    const size_t patients = pending_.size();
+    const size_t parts =
+        std::clamp<size_t>((spilled / kSpillPartBytes) + 1, 1, std::max<size_t>(patients, 1));
+    const size_t per = patients == 0 ? 1 : (patients + parts - 1) / parts;
+    partition(dir, parts, per);
+    for (size_t k = 0; k < parts; ++k)
+      map_partition(dir / ("part-" + std::to_string(k)), k * per,
+                    std::min(patients, (k + 1) * per));
+    pending_.clear();
     finish_sink();
     report_.held = true;
     return std::move(report_);
@@ -196,6 +196,118 @@ class Converter {
     if (t.kind == Target::Kind::kSkip) return report_.skip(item.resource.type, t.reason);
     if (t.index < first_pending_) throw NotGrouped{};
     pending_[t.index - first_pending_].items.push_back(std::move(item));
+  }
+
+  // ---- the spilled fallback
+
+  struct RemoveOnExit {
+    fs::path dir;
+    explicit RemoveOnExit(fs::path d) : dir(std::move(d)) {}
+    RemoveOnExit(const RemoveOnExit&) = delete;
+    RemoveOnExit& operator=(const RemoveOnExit&) = delete;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  };
+
+  // Pass 1: shared resources and Patients are taken; every other resource is counted (and
+  // skipped when it names no patient) or spilled. Returns the bytes spilled.
+  uint64_t spill_resources(const fs::path& file) {
+    fhir::ResourceReader reader(reader_options(options_.inputs));
+    std::ofstream out(file, std::ios::binary);
+    uint64_t order = 0;
+    uint64_t bytes = 0;
+    std::string line;
+    while (auto resource = reader.next()) {
+      count_read(*resource);
+      if (is_shared_type(resource->type)) {
+        take_shared(std::move(*resource));
+        continue;
+      }
+      if (resource->type == "Patient") {
+        take_patient(*resource);
+        continue;
+      }
+      note_encounter(*resource, order);
+      const std::optional<std::string> subject = subject_id(*resource);
+      if (!subject) continue;  // skipped and counted
+      line.clear();
+      append_spilled(line, order++, *subject, *resource);
+      out << line;
+      bytes += line.size();
+    }
+    if (!out.flush()) fail(ErrorKind::kIo, file.string() + ": cannot write");
+    report_.malformed_lines += reader.skipped();
+    return bytes;
+  }
+
+  // The id of the patient a resource names; nullopt (counted as skipped) when it names none.
+  std::optional<std::string> subject_id(const fhir::Resource& r) {
+    const MapperEntry* entry = find_mapper(r.type);
+    if (entry == nullptr) {
+      report_.skip(r.type, is_unmapped_type(r.type) ? kNotMapped : kUnsupportedType);
+      return std::nullopt;
+    }
+    const fhir::Json* subject = r.json.find(entry->subject_key);
+    if (subject == nullptr) {
+      report_.skip(r.type, kNoSubject);
+      return std::nullopt;
+    }
+    auto id = reference_id(subject, "Patient");
+    if (!id || id->find_first_of("\t\n") != std::string::npos) {
+      report_.skip(r.type, kDanglingReference);
+      return std::nullopt;
+    }
+    return id;
+  }
+
+  // Pass 2: each spilled line to the partition of its patient ("<index>\t<line>").
+  void partition(const fs::path& dir, size_t parts, size_t per) {
+    std::vector<std::ofstream> out;
+    out.reserve(parts);
+    for (size_t k = 0; k < parts; ++k) {
+      out.emplace_back(dir / ("part-" + std::to_string(k)), std::ios::binary);
+    }
+    std::ifstream in(dir / "resources", std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+      const SpilledHead head = spilled_head(line);
+      const auto it = patient_ids_.find(std::string(head.subject));
+      if (it == patient_ids_.end() || it->second < 0) {
+        report_.skip(head.type, kDanglingReference);
+        continue;
+      }
+      const auto index = static_cast<size_t>(it->second);
+      out[index / per] << index << '\t' << line << '\n';
+    }
+    for (std::ofstream& file : out) {
+      if (!file.flush()) fail(ErrorKind::kIo, (dir / "part").string() + ": cannot write");
+    }
+    in.close();
+    fs::remove(dir / "resources");
+  }
+
+  // Pass 3: one partition's patients, [first, last), to the pipeline in order.
+  void map_partition(const fs::path& file, size_t first, size_t last) {
+    std::vector<std::vector<std::string>> lines(last - first);
+    {
+      std::ifstream in(file, std::ios::binary);
+      std::string line;
+      while (std::getline(in, line)) {
+        const size_t tab = line.find('\t');
+        const size_t index = std::stoull(line.substr(0, tab));
+        lines[index - first].push_back(line.substr(tab + 1));
+      }
+    }
+    fs::remove(file);
+    for (size_t i = first; i < last; ++i) {
+      PatientInput& patient = pending_[i];
+      for (const std::string& line : lines[i - first]) patient.items.push_back(read_spilled(line));
+      lines[i - first].clear();
+      block_.push_back(std::move(patient));
+      if (block_.size() == kBlockSize) submit();
+    }
   }
 
   // ---- streaming
@@ -437,7 +549,7 @@ MappingReport convert(const ConvertOptions& options, const std::filesystem::path
       report.reset();
     }
   }
-  if (!report) report = Converter(options, root).run_held();
+  if (!report) report = Converter(options, root).run_spilled();
   write_file_atomic(root / "mapping_report.json", report->json());
   return std::move(*report);
 }

@@ -24,8 +24,8 @@ struct ConvertOptions {
   Date reference_date;  ///< end of observation for people with no visit; cdm_source dates
   const omop::Vocabulary* vocabulary = nullptr;  ///< nullptr: the built-in vocabulary
   unsigned threads = 0;  ///< mapping/rendering workers; 0: one per core (output is the same)
-  /// Stream per patient when the input is grouped by patient (else, or when false, hold
-  /// the patient-owned resources until the input is read). The output is the same.
+  /// Stream per patient when the input is grouped by patient (else, or when false, spill
+  /// the patient-owned resources to files by patient range). The output is the same.
   bool stream = true;
 
   /// Throws Error{kInvalidInput} naming the offending option.

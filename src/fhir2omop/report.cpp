@@ -149,7 +149,8 @@ std::string MappingReport::summary() const {
   }
   if (malformed_lines > 0)
     out += "  malformed lines skipped: " + std::to_string(malformed_lines) + '\n';
-  if (held) out += "  input not grouped by patient: converted holding it in memory\n";
+  if (held)
+    out += "  input not grouped by patient: converted through spill files by patient range\n";
   return out;
 }
 

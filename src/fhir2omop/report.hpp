@@ -35,7 +35,7 @@ class MappingReport {
 
   uint64_t malformed_lines = 0;  ///< input lines or files skipped by the reader
   uint64_t persons = 0;
-  /// The input was not grouped by patient: converted holding every resource (not in JSON).
+  /// The input was not grouped by patient: converted by the spilled fallback (not in JSON).
   bool held = false;
 
   /// Add every count of `other` (reports of blocks mapped on worker threads).
