@@ -48,8 +48,10 @@ Date today_utc() {
 }
 
 void add_module_flags(CLI::App& command, GenerateFlags& flags) {
-  command.add_option("--modules", flags.modules,
-                     "Folder of disease modules (Synthea GMF JSON) replacing fos's own set");
+  command.add_option(
+      "--modules", flags.modules,
+      "Folder of disease modules (Synthea GMF JSON) replacing fos's own built-in set "
+      "('none': no modules)");
   command.add_option("--add-modules", flags.add_modules,
                      "Folder of disease modules loaded on top of the module set (repeatable)");
   command.add_option("--module-filter", flags.module_filter,
@@ -114,7 +116,9 @@ pipeline::GenerateJob make_generate_job(const GenerateFlags& flags) {
     g.reference_date = *date;
   }
   g.years_of_history = flags.years_of_history;
-  g.modules_dir = flags.modules;
+  // No --modules: fos's own modules (built in); --modules none: no modules at all.
+  g.builtin_modules = flags.modules.empty();
+  if (flags.modules != "none") g.modules_dir = flags.modules;
   for (const auto& dir : flags.add_modules) g.add_module_dirs.emplace_back(dir);
   g.module_filter = flags.module_filter;
   g.module_stats = flags.module_stats;

@@ -1,4 +1,5 @@
-// Tests of Constraints (config/constraints.yaml) and of fos generate's --require option.
+// Tests of Constraints (config/constraints.yaml), of fos generate's --require option and of
+// the built-in module set (modules/*.json compiled in).
 #include "synth/constraints.hpp"
 
 #include <gtest/gtest.h>
@@ -160,6 +161,38 @@ TEST(Require, NeedsModulesAndFailsClearlyWhenNobodyDevelopsIt) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--require 0000000"), std::string::npos) << e.what();
   }
+}
+
+TEST(BuiltinModules, AreTheModulesFolderAndAddModulesGoOnTop) {
+  const SynthConfig config = SynthConfig::load({});
+  GenerateOptions builtin = require_options(20);
+  builtin.require_code.clear();
+  builtin.modules_dir.clear();
+  builtin.builtin_modules = true;
+  GenerateOptions folder = require_options(20);
+  folder.require_code.clear();
+  const Generator a(config, builtin);
+  const Generator b(config, folder);
+  ASSERT_NE(a.modules(), nullptr);
+  EXPECT_EQ(a.modules()->modules().size(), 12U);
+  for (uint64_t i = 0; i < 20; ++i) {
+    const auto x = a.generate(i);
+    const auto y = b.generate(i);
+    EXPECT_EQ(x.conditions.size(), y.conditions.size());
+    EXPECT_EQ(x.medications.size(), y.medications.size());
+    EXPECT_EQ(x.observations.size(), y.observations.size());
+  }
+  // A folder on top adds its modules; a module with the same name replaces the built-in one.
+  // (semantics/ has 7 top-level modules, one of them using a lookup table from its folder.)
+  builtin.add_module_dirs = {std::filesystem::path(FOS_SOURCE_DIR) /
+                             "tests/data/modules/semantics"};
+  const Generator c(config, builtin);
+  EXPECT_EQ(c.modules()->modules().size(), 19U);
+  (void)c.generate(0);
+  builtin.module_filter = {"asthma"};
+  builtin.add_module_dirs.clear();
+  const Generator d(config, builtin);
+  EXPECT_EQ(d.modules()->modules().size(), 1U);
 }
 
 }  // namespace

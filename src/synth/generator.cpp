@@ -2,16 +2,56 @@
 #include "synth/generator.hpp"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/output.hpp"
 #include "core/rng.hpp"
 #include "synth/detail/clinical.hpp"
 #include "synth/detail/people.hpp"
 #include "synth/detail/providers.hpp"
 
 namespace fos::synth {
+namespace detail {
+// Generated from modules/*.json (cmake/FosEmbed.cmake).
+std::optional<std::string_view> builtin_modules(std::string_view name);
+std::vector<std::string_view> builtin_modules_names();
+}  // namespace detail
+
 namespace {
+
+namespace fs = std::filesystem;
+
+// fos's own modules (built in) with the modules of `dirs` on top (same relative path
+// replaces), and the lookup tables of `dirs`.
+std::shared_ptr<const ModuleLibrary> load_builtin_modules(const std::vector<fs::path>& dirs,
+                                                          const LoadOptions& load) {
+  std::map<std::string, std::string> modules;
+  for (const std::string_view name : detail::builtin_modules_names()) {
+    std::string key(name.substr(0, name.size() - std::string_view(".json").size()));
+    modules[key] = std::string(*detail::builtin_modules(name));
+  }
+  std::vector<std::pair<std::string, std::string>> tables;
+  for (const fs::path& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      fail(ErrorKind::kInvalidInput, "modules: '" + dir.string() + "' is not a folder");
+    }
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) fail(ErrorKind::kIo, dir.string() + ": " + ec.message());
+      if (!it->is_regular_file()) continue;
+      const fs::path relative = fs::relative(it->path(), dir);
+      if (it->path().extension() == ".json") {
+        modules[fs::path(relative).replace_extension().generic_string()] = read_file(it->path());
+      } else if (relative.parent_path() == "lookup_tables") {
+        tables.insert(tables.begin(), {relative.filename().string(), read_file(it->path())});
+      }
+    }
+  }
+  return ModuleLibrary::load_texts({modules.begin(), modules.end()}, tables, load);
+}
 
 using record::Code;
 using record::CodeSystem;
@@ -42,8 +82,13 @@ struct Generator::Impl {
     if (!options.modules_dir.empty()) load.dirs.push_back(options.modules_dir);
     for (const auto& dir : options.add_module_dirs) load.dirs.push_back(dir);
     load.filter = options.module_filter;
-    if (load.dirs.empty()) return;
-    engine = std::make_unique<Engine>(ModuleLibrary::load(load));
+    if (options.modules_dir.empty() && options.builtin_modules) {
+      engine = std::make_unique<Engine>(load_builtin_modules(options.add_module_dirs, load));
+    } else if (load.dirs.empty()) {
+      return;
+    } else {
+      engine = std::make_unique<Engine>(ModuleLibrary::load(load));
+    }
     if (engine->library().modules().empty()) {
       engine.reset();
       return;

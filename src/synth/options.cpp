@@ -31,7 +31,7 @@ void GenerateOptions::validate() const {
       fail(ErrorKind::kInvalidInput, "--add-modules: '" + dir.string() + "' is not a folder");
     }
   }
-  if (!require_code.empty() && modules_dir.empty() && add_module_dirs.empty()) {
+  if (!require_code.empty() && modules_dir.empty() && add_module_dirs.empty() && !builtin_modules) {
     fail(ErrorKind::kInvalidInput,
          "--require: needs disease modules (--modules or --add-modules) to develop conditions");
   }

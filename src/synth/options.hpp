@@ -25,6 +25,9 @@ struct GenerateOptions {
   /// (same relative path overrides); `module_filter` keeps only these top-level
   /// modules (by file name or module name; the submodules they call always load).
   std::filesystem::path modules_dir;
+  /// With no `modules_dir`: run fos's own modules (modules/*.json, built in) under the
+  /// `add_module_dirs`. The CLI sets it unless --modules is given (--modules none: no modules).
+  bool builtin_modules = false;
   std::vector<std::filesystem::path> add_module_dirs;
   std::vector<std::string> module_filter;
   bool module_stats = false;  ///< count, per module state, the patients who entered it

@@ -41,5 +41,8 @@ else
   fail_check "--require: shard 2/2 differs from the second half of the whole run"
 fi
 expect_error "--require without modules" "--require: needs disease modules" -- \
-  generate -q -p 5 --require 44054006 --out "$WORK/x"
+  generate -q -p 5 --modules none --require 44054006 --out "$WORK/x"
+# Without --modules fos's own modules run (built in): the same output as --modules modules/.
+"$FOS" generate -q -s 7 --reference-date 2024-06-30 --omop csv -p 400 --out "$WORK/default" && pass || fail_check "default run failed"
+diff -r "$WORK/own/fhir" "$WORK/default/fhir" >/dev/null && diff -r "$WORK/own/omop" "$WORK/default/omop" >/dev/null && pass || fail_check "default module set differs from modules/"
 finish
