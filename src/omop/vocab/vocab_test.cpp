@@ -53,6 +53,13 @@ TEST(Vocab, ClinicalCodesRouteByTheirStandardDomain) {
   EXPECT_EQ(v.map("SNOMED", "162864005").standard->domain_id, "Observation");  // a finding
   EXPECT_EQ(v.map("SNOMED", "171207006").standard->domain_id, "Measurement");  // a screening
   EXPECT_EQ(v.map("SNOMED", "72506001").standard->domain_id, "Device");
+  EXPECT_EQ(v.map("SNOMED", "127783003").standard->domain_id, "Measurement");  // spirometry
+  EXPECT_EQ(v.map("LOINC", "44261-6").standard->domain_id, "Observation");     // PHQ-9 score
+  // The MDRD eGFR code is non-standard (updated) and maps to LOINC 77147-7.
+  const CodeMapping egfr = v.map("LOINC", "33914-3");
+  EXPECT_EQ(egfr.source_concept_id, 3030354);
+  ASSERT_TRUE(egfr.standard.has_value());
+  EXPECT_EQ(egfr.standard->concept_id, 46236952);
   // Prediabetes is non-standard (updated) and maps to Impaired glucose tolerance.
   const CodeMapping prediabetes = v.map("SNOMED", "15777000");
   EXPECT_EQ(prediabetes.source_concept_id, 40316773);
@@ -70,6 +77,10 @@ TEST(Vocab, IngredientsThroughConceptAncestor) {
   EXPECT_EQ(v.ingredients_of(19080128), std::vector<int32_t>{1308216});  // lisinopril 10 MG
   EXPECT_TRUE(v.ingredients_of(40163924).empty());  // metformin ER: no ancestor rows shipped
   EXPECT_TRUE(v.ingredients_of(40213304).empty());  // a CVX vaccine
+  // fos's own modules' drugs (vocab/, scripts/vocab_add.py): a two-ingredient inhaler.
+  EXPECT_EQ(v.ingredients_of(40169281), (std::vector<int32_t>{1137529, 1149380}));
+  EXPECT_EQ(v.ingredients_of(v.map("RxNorm", "259255").standard->concept_id),
+            std::vector<int32_t>{1545958});  // atorvastatin 80 MG -> atorvastatin
 
   const std::string header =
       "concept_id\tconcept_name\tdomain_id\tvocabulary_id\tconcept_class_id\tstandard_concept\t"
