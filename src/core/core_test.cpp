@@ -190,6 +190,59 @@ TEST(JsonWriter, EscapesAndRoundTripsThroughSimdjson) {
   }
 }
 
+// Escaping scans eight bytes at a time; put each special byte at every offset of strings
+// of several lengths (and beside UTF-8 bytes) and compare with a byte-at-a-time reference.
+TEST(JsonWriter, EscapesEverySpecialByteAtEveryOffset) {
+  auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (const char ch : text) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\b') {
+        out += "\\b";
+      } else if (c == '\f') {
+        out += "\\f";
+      } else if (c < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+      } else {
+        out += ch;
+      }
+    }
+    return out + "\"";
+  };
+  const std::string specials = std::string("\"\\\n\r\t\b\f\x01\x1f", 9) + std::string(1, '\0');
+  const std::string fillers[] = {"abcdefghijklmnopqrstuvwxyz", "\xc3\xa9\xe6\xbc\xa2 !#[]~\x7f"};
+  for (const std::string& filler : fillers) {
+    for (size_t len = 0; len <= filler.size(); ++len) {
+      const std::string plain = filler.substr(0, len);
+      std::string out;
+      append_json_string(out, plain);
+      ASSERT_EQ(out, reference(plain));
+      for (size_t at = 0; at < len; ++at) {
+        for (const char special : specials) {
+          std::string text = plain;
+          text[at] = special;
+          text += plain;  // a clean run after the escape
+          std::string got = "prefix";
+          append_json_string(got, text);
+          ASSERT_EQ(got, "prefix" + reference(text)) << "len " << len << " at " << at;
+        }
+      }
+    }
+  }
+}
+
 TEST(JsonWriter, NumbersRoundTripAndKeepFixedPrecision) {
   const std::string json = write_json([](JsonWriter& w) {
     w.begin_array();
@@ -321,6 +374,24 @@ TEST(Uuid, NameBasedMatchesRfcExample) {
   // RFC 9562 appendix: v5 UUID of "www.example.com" in the DNS namespace.
   const Uuid dns = Uuid::parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
   EXPECT_EQ(Uuid::name_based(dns, "www.example.com").str(), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+}
+
+TEST(Uuid, NameBasedAgreesWithSha1ForShortAndLongNames) {
+  const Uuid ns = Uuid::parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8");
+  for (const size_t len : {0, 1, 39, 40, 47, 48, 95, 96, 97, 200, 1000}) {
+    const std::string name(len, 'n');
+    std::string input(reinterpret_cast<const char*>(ns.bytes().data()), 16);
+    input += name;
+    const Sha1Digest digest = sha1(input);
+    const Uuid id = Uuid::name_based(ns, name);
+    const auto& bytes = id.bytes();
+    for (size_t i = 0; i < 16; ++i) {
+      uint8_t want = digest[i];
+      if (i == 6) want = static_cast<uint8_t>((want & 0x0F) | 0x50);
+      if (i == 8) want = static_cast<uint8_t>((want & 0x3F) | 0x80);
+      ASSERT_EQ(bytes[i], want) << "length " << len << " byte " << i;
+    }
+  }
 }
 
 TEST(Uuid, RandomIsVersion4AndParsesBack) {

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -22,41 +23,82 @@ void check_finite(double number) {
 
 }  // namespace
 
+namespace {
+
+// Index of the first byte of `text` at or after `from` that needs escaping, or text.size().
+// Eight bytes at a time: a word has such a byte when some byte is below 0x20, or equals
+// '"' or '\\' (the usual "has zero byte" trick on the word and on its xors with those).
+size_t first_escape(std::string_view text, size_t from) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = from;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    const uint64_t quote = word ^ (kOnes * '"');
+    const uint64_t slash = word ^ (kOnes * '\\');
+    // Exact for bytes below 0x80: bytes with the high bit set are masked out by ~word.
+    const uint64_t hits =
+        ((word - kOnes * 0x20) | (quote - kOnes) | (slash - kOnes)) & ~word & kHigh;
+    if (hits != 0) break;
+  }
+  for (; i < text.size(); ++i) {
+    if (needs_escape(static_cast<unsigned char>(text[i]))) return i;
+  }
+  return i;
+}
+
+void append_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out.append("\\\"");
+      return;
+    case '\\':
+      out.append("\\\\");
+      return;
+    case '\n':
+      out.append("\\n");
+      return;
+    case '\r':
+      out.append("\\r");
+      return;
+    case '\t':
+      out.append("\\t");
+      return;
+    case '\b':
+      out.append("\\b");
+      return;
+    case '\f':
+      out.append("\\f");
+      return;
+    default: {
+      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(esc, 6);
+    }
+  }
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
+  size_t i = first_escape(text, 0);
+  if (i == text.size()) {
+    // The common case: nothing to escape, one copy with both quotes.
+    const size_t at = out.size();
+    out.resize(at + text.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, text.data(), text.size());
+    p[text.size() + 1] = '"';
+    return;
+  }
   out.push_back('"');
   size_t run_start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (!needs_escape(c)) continue;
+  while (i < text.size()) {
     out.append(text.data() + run_start, i - run_start);
+    append_escape(out, static_cast<unsigned char>(text[i]));
     run_start = i + 1;
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        out.append(esc, 6);
-      }
-    }
+    i = first_escape(text, run_start);
   }
   out.append(text.data() + run_start, text.size() - run_start);
   out.push_back('"');

@@ -13,41 +13,54 @@ inline uint32_t rotl32(uint32_t x, int k) {
   return (x << k) | (x >> (32 - k));
 }
 
-void sha1_block(uint32_t h[5], const uint8_t* block) {
-  uint32_t w[80];
-  for (size_t t = 0; t < 16; ++t) {
-    w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |
-           (uint32_t{block[4 * t + 2]} << 8) | uint32_t{block[4 * t + 3]};
-  }
-  for (int t = 16; t < 80; ++t) w[t] = rotl32(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-  for (int t = 0; t < 80; ++t) {
-    uint32_t f = 0, k = 0;
-    if (t < 20) {
-      f = (b & c) | (~b & d);
-      k = 0x5A827999;
-    } else if (t < 40) {
-      f = b ^ c ^ d;
-      k = 0x6ED9EBA1;
-    } else if (t < 60) {
-      f = (b & c) | (b & d) | (c & d);
-      k = 0x8F1BBCDC;
-    } else {
-      f = b ^ c ^ d;
-      k = 0xCA62C1D6;
+uint32_t load_be32(const uint8_t* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+
+// The round functions of the four 20-round stages.
+struct Choose {
+  static constexpr uint32_t kK = 0x5A827999;
+  static uint32_t f(uint32_t b, uint32_t c, uint32_t d) { return d ^ (b & (c ^ d)); }
+};
+struct Parity {
+  static constexpr uint32_t kK = 0x6ED9EBA1;
+  static uint32_t f(uint32_t b, uint32_t c, uint32_t d) { return b ^ c ^ d; }
+};
+struct Majority {
+  static constexpr uint32_t kK = 0x8F1BBCDC;
+  static uint32_t f(uint32_t b, uint32_t c, uint32_t d) { return (b & c) | (d & (b | c)); }
+};
+struct Parity2 {
+  static constexpr uint32_t kK = 0xCA62C1D6;
+  static uint32_t f(uint32_t b, uint32_t c, uint32_t d) { return b ^ c ^ d; }
+};
+
+// Rounds [first, first + 20) with the message schedule kept as a rolling window of 16 words.
+template <typename Stage>
+inline void sha1_stage(uint32_t (&v)[5], uint32_t (&w)[16], int first) {
+  for (int t = first; t < first + 20; ++t) {
+    if (t >= 16) {
+      w[t & 15] = rotl32(w[(t - 3) & 15] ^ w[(t - 8) & 15] ^ w[(t - 14) & 15] ^ w[t & 15], 1);
     }
-    const uint32_t temp = rotl32(a, 5) + f + e + k + w[t];
-    e = d;
-    d = c;
-    c = rotl32(b, 30);
-    b = a;
-    a = temp;
+    const uint32_t temp =
+        rotl32(v[0], 5) + Stage::f(v[1], v[2], v[3]) + v[4] + Stage::kK + w[t & 15];
+    v[4] = v[3];
+    v[3] = v[2];
+    v[2] = rotl32(v[1], 30);
+    v[1] = v[0];
+    v[0] = temp;
   }
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
+}
+
+void sha1_block(uint32_t h[5], const uint8_t* block) {
+  uint32_t w[16];
+  for (size_t t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
+  uint32_t v[5] = {h[0], h[1], h[2], h[3], h[4]};
+  sha1_stage<Choose>(v, w, 0);
+  sha1_stage<Parity>(v, w, 20);
+  sha1_stage<Majority>(v, w, 40);
+  sha1_stage<Parity2>(v, w, 60);
+  for (size_t i = 0; i < 5; ++i) h[i] += v[i];
 }
 
 int hex_value(char c) {
@@ -87,9 +100,19 @@ Sha1Digest sha1(std::string_view bytes) {
 }
 
 Uuid Uuid::name_based(const Uuid& ns, std::string_view name) {
-  std::string input(reinterpret_cast<const char*>(ns.bytes_.data()), 16);
-  input.append(name);
-  const Sha1Digest digest = sha1(input);
+  // Ids are short: hash them from a stack buffer; long names take a heap copy.
+  constexpr size_t kStack = 112;
+  Sha1Digest digest{};
+  if (name.size() + 16 <= kStack) {
+    char input[kStack];
+    std::memcpy(input, ns.bytes_.data(), 16);
+    std::memcpy(input + 16, name.data(), name.size());
+    digest = sha1(std::string_view(input, name.size() + 16));
+  } else {
+    std::string input(reinterpret_cast<const char*>(ns.bytes_.data()), 16);
+    input.append(name);
+    digest = sha1(input);
+  }
   Uuid u;
   std::memcpy(u.bytes_.data(), digest.data(), 16);
   u.bytes_[6] = static_cast<uint8_t>((u.bytes_[6] & 0x0F) | 0x50);

@@ -12,7 +12,11 @@
 namespace fos::synth {
 namespace {
 
-constexpr uint64_t kBlockSize = 32;  // patients per block: small enough for smooth progress
+// Patients per block. Rendered blocks wait in the window until written, so memory in flight
+// is about window * block size * output per patient (about 600 KB with a large module set);
+// eight keeps that near 40 MB on two threads while a block is still far more work than its
+// hand-over.
+constexpr uint64_t kBlockSize = 8;
 
 struct Slot {
   bool ready = false;

@@ -66,22 +66,37 @@ void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
 }
 
 std::string uuid_oid(const Uuid& id) {
-  // The 128-bit number in decimal, by repeated division of the big-endian bytes by 10.
-  std::array<uint8_t, 16> n = id.bytes();
-  std::string digits;
+  // The 128-bit number in decimal: repeated division of four big-endian 32-bit limbs by 10^9
+  // gives nine digits per round.
+  constexpr uint64_t kBase = 1'000'000'000;
+  const auto& bytes = id.bytes();
+  std::array<uint32_t, 4> limbs{};
+  for (size_t i = 0; i < 16; ++i) limbs[i / 4] = (limbs[i / 4] << 8) | bytes[i];
+  std::array<uint32_t, 5> chunks{};  // base-10^9 digits, least significant first
+  size_t used = 0;
   bool zero = false;
   while (!zero) {
-    unsigned remainder = 0;
+    uint64_t remainder = 0;
     zero = true;
-    for (uint8_t& byte : n) {
-      const unsigned value = remainder * 256 + byte;
-      byte = static_cast<uint8_t>(value / 10);
-      remainder = value % 10;
-      if (byte != 0) zero = false;
+    for (uint32_t& limb : limbs) {
+      const uint64_t value = (remainder << 32) | limb;
+      limb = static_cast<uint32_t>(value / kBase);
+      remainder = value % kBase;
+      if (limb != 0) zero = false;
     }
-    digits.push_back(static_cast<char>('0' + remainder));
+    chunks[used++] = static_cast<uint32_t>(remainder);
   }
-  return "2.25." + std::string(digits.rbegin(), digits.rend());
+  std::string out = "2.25." + std::to_string(chunks[used - 1]);
+  for (size_t i = used - 1; i-- > 0;) {
+    char buf[10];
+    uint32_t chunk = chunks[i];
+    for (int d = 8; d >= 0; --d) {
+      buf[d] = static_cast<char>('0' + chunk % 10);
+      chunk /= 10;
+    }
+    out.append(buf, 9);
+  }
+  return out;
 }
 
 }  // namespace fos::fhir
