@@ -241,6 +241,7 @@ struct Engine::Tables {
   uint32_t smoker = 0, insurance = 0, first_language = 0, rh_neg = 0, sexual_orientation = 0;
   uint32_t mi_risk = 0, ihd_risk = 0, stroke_risk = 0, afib_risk = 0, income = 0, education = 0;
   uint32_t poverty_ratio = 0, marital = 0;
+  uint32_t diabetes = 0, prediabetes = 0;  ///< move the HbA1c estimate ("Blood Glucose")
   /// Per lookup table: each row's key values as string ids, and the rows grouped by
   /// the hash of their key ids (in file order), so a transition scans only its group.
   struct TableIndex {
@@ -638,7 +639,7 @@ class Life {
       case LogicKind::kObservation:
         return compare_values(observation_value(l), l.op, l.value);
       case LogicKind::kVitalSign:
-        return compare(vitals_.at(l.vital, Instant(t)), l.op, l.value.number);
+        return compare(vitals_.at(l.vital, Instant(t), glycemia()), l.op, l.value.number);
       case LogicKind::kActiveCondition:
       case LogicKind::kActiveMedication:
       case LogicKind::kActiveCarePlan:
@@ -989,6 +990,18 @@ class Life {
     name_entry(s, EntryKind::kCondition, static_cast<uint32_t>(rec_.conditions.size() - 1));
   }
 
+  // Synthea's diabetes attributes, set by metabolic_syndrome_disease (true or false).
+  detail::Glycemia glycemia() const {
+    auto set = [&](uint32_t id) {
+      if (id + 1 >= attributes_.size()) return false;  // the scratch slot: no module names it
+      const Value& v = attributes_[id];
+      return v.kind != ValueKind::kNil && !(v.kind == ValueKind::kBool && v.number == 0);
+    };
+    if (set(t_.diabetes)) return detail::Glycemia::kDiabetes;
+    if (set(t_.prediabetes)) return detail::Glycemia::kPrediabetes;
+    return detail::Glycemia::kNormal;
+  }
+
   void observe(const ObservationBody& b, Run& r, int64_t t, record::Observation& o) {
     o.code = b.codes[0];
     o.category = category(b.category);
@@ -999,7 +1012,8 @@ class Life {
             record::Quantity{round_to(draw(b.distribution, r.rng), b.decimals), b.decimals, b.unit};
         break;
       case ObsSource::kVitalSign:
-        o.quantity = record::Quantity{round_to(vitals_.at(b.vital, Instant(t)), 1), 1, b.unit};
+        o.quantity =
+            record::Quantity{round_to(vitals_.at(b.vital, Instant(t), glycemia()), 1), 1, b.unit};
         break;
       case ObsSource::kAttribute: {
         const Value& v = attributes_[b.attribute];
@@ -1661,6 +1675,8 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   t.education = attr("education");
   t.poverty_ratio = attr("poverty_ratio");
   t.marital = attr("marital_status");
+  t.diabetes = attr("diabetes");
+  t.prediabetes = attr("prediabetes");
   t.male = t.strings.intern("M");
   t.female = t.strings.intern("F");
   static constexpr std::array<std::string_view, 6> kRaces = {"white",  "black",    "asian",

@@ -145,6 +145,28 @@ TEST(Engine, SubmoduleSharesTheCallersEncounter) {
   EXPECT_EQ(glucose.effective.seconds() - life.rec.conditions[0].onset.seconds(), 3600);
 }
 
+// Synthea's "Blood Glucose" vital sign is HbA1c in % (recorded as LOINC 4548-4), moved by the
+// prediabetes / diabetes attributes; "Glucose" stays plasma glucose in mg/dL.
+TEST(Engine, BloodGlucoseVitalIsHba1cPercent) {
+  LoadOptions options;
+  options.dirs = {kData / "vitals"};  // not in semantics/, whose module count tests assert
+  const Engine engine(ModuleLibrary::load(options));
+  for (uint64_t index = 0; index < 40; ++index) {
+    const Life life = live(engine, index, index % 2 ? record::Sex::kMale : record::Sex::kFemale);
+    ASSERT_EQ(life.rec.observations.size(), 4u) << index;
+    const auto value = [&](size_t i) { return life.rec.observations[i].quantity->value; };
+    EXPECT_EQ(life.rec.observations[0].quantity->unit, "%");
+    EXPECT_GE(value(0), 4.5) << index;  // normal
+    EXPECT_LT(value(0), 5.7) << index;
+    EXPECT_GE(value(1), 60) << index;  // plasma glucose, mg/dL
+    EXPECT_LE(value(1), 130) << index;
+    EXPECT_GE(value(2), 5.7) << index;  // prediabetes
+    EXPECT_LE(value(2), 6.4) << index;
+    EXPECT_GE(value(3), 6.5) << index;  // diabetes
+    EXPECT_LE(value(3), 9.0) << index;
+  }
+}
+
 TEST(Engine, WellnessEncountersAreJoinedOncePerVisit) {
   const Engine engine = engine_for("wellness");
   LoadOptions options;

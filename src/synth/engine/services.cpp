@@ -13,6 +13,20 @@ double clamp_z(double z) {
   return std::clamp(z, -2.5, 2.5);
 }
 
+// HbA1c in % (Synthea's "Blood Glucose" vital sign): normal below 5.7, prediabetes 5.7-6.4,
+// diabetes 6.5 and above (ADA cut-offs), spread by the patient's lab z-score within the band.
+double hba1c(Glycemia glycemia, double z) {
+  switch (glycemia) {
+    case Glycemia::kDiabetes:
+      return 7.4 + 0.35 * z;  // 6.5-8.3
+    case Glycemia::kPrediabetes:
+      return 6.05 + 0.13 * z;  // 5.7-6.4
+    case Glycemia::kNormal:
+      break;
+  }
+  return 5.2 + 0.18 * z;  // 4.8-5.6
+}
+
 }  // namespace
 
 VitalSigns::VitalSigns(record::Sex sex, Date birth, Rng& rng) : sex_(sex), birth_(birth) {
@@ -24,13 +38,13 @@ void VitalSigns::set(Vital vital, double value) {
   set_[static_cast<size_t>(vital)] = true;
 }
 
-double VitalSigns::at(Vital vital, Instant when) const {
+double VitalSigns::at(Vital vital, Instant when, Glycemia glycemia) const {
   if (set_[static_cast<size_t>(vital)]) return override_[static_cast<size_t>(vital)];
   const double age = std::max(0.0, (when.date().days() - birth_.days()) / kDaysPerYear);
-  return baseline(vital, age);
+  return baseline(vital, age, glycemia);
 }
 
-double VitalSigns::baseline(Vital vital, double age) const {
+double VitalSigns::baseline(Vital vital, double age, Glycemia glycemia) const {
   const bool male = sex_ == record::Sex::kMale;
   const double adult_height = (male ? 176.0 : 162.5) + 7.0 * z_[0];
   // Growth: birth length 50 cm, reaching adult height at 18 (concave curve).
@@ -61,6 +75,7 @@ double VitalSigns::baseline(Vital vital, double age) const {
     case Vital::kOxygenSaturation:
       return 97.5 - 0.02 * old;
     case Vital::kBloodGlucose:
+      return hba1c(glycemia, z_[3]);
     case Vital::kGlucose:
       return 86 + 0.25 * old + 8 * z_[3];
     case Vital::kUreaNitrogen:

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 
 #include "core/date.hpp"
 #include "core/rng.hpp"
@@ -16,15 +17,21 @@
 
 namespace fos::synth::detail {
 
+/// What the modules say about a patient's blood sugar (Synthea's `prediabetes` / `diabetes`
+/// attributes); it moves the HbA1c estimate.
+enum class Glycemia : uint8_t { kNormal, kPrediabetes, kDiabetes };
+
 class VitalSigns {
  public:
   VitalSigns(record::Sex sex, Date birth, Rng& rng);
-  /// The value of `vital` at `when` (override if a module set one).
-  double at(Vital vital, Instant when) const;
+  /// The value of `vital` at `when` (override if a module set one). As in Synthea,
+  /// "Blood Glucose" is the HbA1c estimate in % (modules record it as LOINC 4548-4, unit %),
+  /// "Glucose" is plasma glucose in mg/dL.
+  double at(Vital vital, Instant when, Glycemia glycemia = Glycemia::kNormal) const;
   void set(Vital vital, double value);
 
  private:
-  double baseline(Vital vital, double age) const;
+  double baseline(Vital vital, double age, Glycemia glycemia) const;
 
   record::Sex sex_;
   Date birth_;
