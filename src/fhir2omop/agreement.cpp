@@ -41,12 +41,6 @@ std::string read_sql(const fs::path& dir, const std::string& table) {
   return source_sql(dir, table);
 }
 
-// The drug_exposure columns that follow a prescription's stop date (difference 4).
-bool is_stop_column(std::string_view column) {
-  return column == "drug_exposure_end_date" || column == "drug_exposure_end_datetime" ||
-         column == "verbatim_end_date" || column == "days_supply";
-}
-
 // A column's value as text, with the documented differences normalized away.
 std::string column_value(const omop::CdmTable& table, std::string_view name,
                          const std::string& column) {
@@ -61,13 +55,6 @@ std::string column_value(const omop::CdmTable& table, std::string_view name,
     return std::string("substr(").append(text).append(", 1, 10)");
   }
   if (table.name == "cdm_source" && name == "cdm_source_name") return "'<source name>'";
-  if (table.name == "drug_exposure" && is_stop_column(name)) {
-    return std::string(
-               "CASE WHEN CAST(t.drug_exposure_id AS VARCHAR) IN (SELECT id FROM stopped_drugs) "
-               "THEN '<stopped prescription>' ELSE ")
-        .append(text)
-        .append(" END");
-  }
   return text;
 }
 
@@ -141,12 +128,6 @@ Agreement compare_omop(const fs::path& direct, const fs::path& converted) {
         "CREATE TEMP TABLE converted_provider AS SELECT CAST(provider_id AS VARCHAR) AS "
         "provider_id, CAST(provider_source_value AS VARCHAR) AS provider_source_value FROM " +
         read_sql(converted, "provider"));
-  }
-  // Prescriptions the direct output stopped: the rows with a verbatim end date.
-  con.execute(std::string("CREATE TEMP TABLE stopped_drugs (id VARCHAR)"));
-  if (a.contains("drug_exposure")) {
-    con.execute("INSERT INTO stopped_drugs SELECT CAST(drug_exposure_id AS VARCHAR) FROM " +
-                read_sql(direct, "drug_exposure") + " WHERE verbatim_end_date IS NOT NULL");
   }
   for (const std::string& name : a) {
     if (!b.contains(name)) out.missing.push_back(name);

@@ -6,10 +6,8 @@
 //    every provider_id column is compared through provider.provider_source_value.
 // 2. person.birth_datetime: FHIR birthDate has no time; compared by date.
 // 3. cdm_source.cdm_source_name: "fos to-omop"; not compared.
-// 4. drug_exposure of a prescription the direct output stopped (verbatim_end_date set): fos's
-//    FHIR MedicationRequest carries no stop date, so to-omop ends the exposure with the
-//    observation period; drug_exposure_end_date/_datetime, verbatim_end_date and days_supply
-//    of those rows are not compared (every other column is).
+// (A stopped prescription's end is compared in full: fos's FHIR MedicationRequest carries its
+// stop as dispenseRequest.validityPeriod.end.)
 #pragma once
 
 #include <cstdint>

@@ -408,18 +408,18 @@ TEST_F(Fhir2OmopTest, AgreementAllowsExactlyTheDocumentedDifferences) {
                                              {"days_supply", "31"},
                                              {"drug_type_concept_id", "32817"}};
   write_cdm_csv(a, "drug_exposure", {drug});
-  drug["drug_exposure_end_date"] = "2024-12-31";
-  drug["verbatim_end_date"] = "";
-  drug["days_supply"] = "";
   write_cdm_csv(b, "drug_exposure", {drug});
   const Agreement same = compare_omop(a, b);
   EXPECT_TRUE(same.agrees()) << same.summary();
   EXPECT_EQ(same.summary(), "agrees (3 tables)");
 
-  // Any other difference is reported: a year of birth, an ongoing prescription's end.
+  // Any other difference is reported: a year of birth, a stopped prescription's end (the FHIR
+  // carries the stop, so its end date, verbatim end and days supply are compared).
   person["year_of_birth"] = "1981";
   write_cdm_csv(b, "person", {person});
-  drug["drug_exposure_id"] = "1000001";
+  drug["drug_exposure_end_date"] = "2024-12-31";
+  drug["verbatim_end_date"] = "";
+  drug["days_supply"] = "";
   write_cdm_csv(b, "drug_exposure", {drug});
   const Agreement differs = compare_omop(a, b);
   EXPECT_FALSE(differs.agrees());

@@ -1,6 +1,6 @@
-// MedicationRequest -> drug_exposure: RxNorm medication authored on its start. FHIR R4's
-// MedicationRequest carries no stop date (fos writes status "stopped" only): the exposure
-// runs to the end of the observation period (docs/fhir2omop.md).
+// MedicationRequest -> drug_exposure: RxNorm medication authored on its start, stopped at
+// dispenseRequest.validityPeriod.end (where fos writes the stop); without one the exposure runs
+// to the end of the observation period (docs/fhir2omop.md).
 #include "fhir2omop/mappers.hpp"
 
 namespace fos::fhir2omop {

@@ -1,4 +1,5 @@
-// MedicationRequest: status by stop, intent order, RxNorm medication, authoredOn, dosage, reason.
+// MedicationRequest: status by stop, intent order, RxNorm medication, authoredOn, dosage, reason;
+// a stopped order's stop is dispenseRequest.validityPeriod.end (fos to-omop reads it back).
 #include <array>
 #include <string>
 #include <string_view>
@@ -80,6 +81,16 @@ void render_medication_request(const detail::PatientContext& ctx, size_t i,
   }
   write_reason(ctx, w, m.reason, m.start, "reasonReference", "reasonCode");
   write_dosage(ctx, i, w);
+  if (m.stop) {
+    w.key("dispenseRequest");
+    w.begin_object();
+    w.key("validityPeriod");
+    w.begin_object();
+    detail::write_instant(w, "start", m.start);
+    detail::write_instant(w, "end", *m.stop);
+    w.end_object();
+    w.end_object();
+  }
   w.end_object();
 }
 
