@@ -244,6 +244,29 @@ Vocabulary Vocabulary::parse(const VocabularyFiles& files) {
   return v;
 }
 
+Vocabulary Vocabulary::with_index(std::shared_ptr<const ConceptIndex> index,
+                                  const VocabularyFiles& files) {
+  Vocabulary v;
+  v.large_ = std::move(index);
+  parse_file(files, "VOCABULARY.csv", v.vocabularies_, parse_vocabularies);
+  parse_file(files, "DOMAIN.csv", v.domains_, parse_domains);
+  parse_file(files, "CONCEPT_CLASS.csv", v.concept_classes_, parse_classes);
+  parse_file(files, "RELATIONSHIP.csv", v.relationships_, parse_relationships);
+  parse_file(files, "SOURCE_TO_CONCEPT_MAP.csv", v.source_to_concept_maps_, parse_source_maps);
+  v.index();
+  return v;
+}
+
+std::vector<ConceptRelationshipRow> Vocabulary::relationships_among(
+    const std::set<int32_t>& ids) const {
+  if (large_) return large_->relationships_among(ids);
+  std::vector<ConceptRelationshipRow> out;
+  for (const ConceptRelationshipRow& r : concept_relationships_) {
+    if (ids.contains(r.concept_id_1) && ids.contains(r.concept_id_2)) out.push_back(r);
+  }
+  return out;
+}
+
 void Vocabulary::index() {
   for (size_t i = 0; i < concepts_.size(); ++i) {
     by_id_.emplace(concepts_[i].concept_id, i);
@@ -252,6 +275,8 @@ void Vocabulary::index() {
   for (const ConceptRelationshipRow& r : concept_relationships_) {
     if (r.relationship_id == "Maps to" && r.invalid_reason.empty()) {
       maps_to_.emplace(r.concept_id_1, r.concept_id_2);
+    } else if (r.relationship_id == "Maps to value" && r.invalid_reason.empty()) {
+      maps_to_value_.emplace(r.concept_id_1, r.concept_id_2);
     }
   }
   for (size_t i = 0; i < source_to_concept_maps_.size(); ++i) {
@@ -273,6 +298,7 @@ void Vocabulary::index() {
 }
 
 std::vector<int32_t> Vocabulary::ingredients_of(int32_t drug_concept_id) const {
+  if (large_) return large_->ingredients_of(drug_concept_id);
   const auto it = ingredients_.find(drug_concept_id);
   if (it == ingredients_.end()) return {};
   return it->second;
@@ -285,18 +311,21 @@ ConceptRef Vocabulary::ref(const ConceptRow& row) const {
 
 std::optional<ConceptRef> Vocabulary::find(std::string_view vocabulary_id,
                                            std::string_view concept_code) const {
+  if (large_) return large_->find(vocabulary_id, concept_code);
   const auto it = by_code_.find(key(vocabulary_id, concept_code));
   if (it == by_code_.end()) return std::nullopt;
   return ref(concepts_[it->second]);
 }
 
 std::optional<ConceptRef> Vocabulary::find_by_id(int32_t concept_id) const {
+  if (large_) return large_->find_by_id(concept_id);
   const ConceptRow* row = concept_row(concept_id);
   if (row == nullptr) return std::nullopt;
   return ref(*row);
 }
 
 std::optional<ConceptRef> Vocabulary::standard_for(int32_t concept_id) const {
+  if (large_) return large_->standard_for(concept_id);
   const ConceptRow* row = concept_row(concept_id);
   if (row == nullptr) return std::nullopt;
   if (row->standard_concept == "S" && row->invalid_reason.empty()) return ref(*row);
@@ -312,6 +341,7 @@ CodeMapping Vocabulary::map(std::string_view vocabulary_id, std::string_view cod
   if (const auto source = find(vocabulary_id, code)) {
     out.source_concept_id = source->concept_id;
     out.standard = standard_for(source->concept_id);
+    out.value = value_for(source->concept_id);
     return out;
   }
   const auto it = source_map_.find(key(vocabulary_id, code));
@@ -322,7 +352,17 @@ CodeMapping Vocabulary::map(std::string_view vocabulary_id, std::string_view cod
   return out;
 }
 
+std::optional<ConceptRef> Vocabulary::value_for(int32_t concept_id) const {
+  if (large_) return large_->value_for(concept_id);
+  const auto it = maps_to_value_.find(concept_id);
+  if (it == maps_to_value_.end()) return std::nullopt;
+  const ConceptRow* target = concept_row(it->second);
+  if (target == nullptr || target->standard_concept != "S") return std::nullopt;
+  return ref(*target);
+}
+
 const ConceptRow* Vocabulary::concept_row(int32_t concept_id) const {
+  if (large_) return large_->concept_row(concept_id);
   const auto it = by_id_.find(concept_id);
   return it == by_id_.end() ? nullptr : &concepts_[it->second];
 }

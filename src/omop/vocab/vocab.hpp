@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -105,6 +107,35 @@ struct ConceptRef {
 struct CodeMapping {
   int32_t source_concept_id = 0;
   std::optional<ConceptRef> standard;
+  /// The source concept's valid 'Maps to value' target (a standard value concept: the
+  /// "X" of "family history of X"); nullopt when it has none.
+  std::optional<ConceptRef> value;
+};
+
+/// Concept lookups kept outside Vocabulary's row vectors: a large vocabulary (a full Athena
+/// download) read in place and indexed compactly. Implementations are immutable once built
+/// and safe to share between threads; ConceptRef views and ConceptRow pointers stay valid
+/// while the index lives.
+class ConceptIndex {
+ public:
+  ConceptIndex() = default;
+  ConceptIndex(const ConceptIndex&) = delete;
+  ConceptIndex& operator=(const ConceptIndex&) = delete;
+  virtual ~ConceptIndex() = default;
+
+  virtual std::optional<ConceptRef> find(std::string_view vocabulary_id,
+                                         std::string_view concept_code) const = 0;
+  virtual std::optional<ConceptRef> find_by_id(int32_t concept_id) const = 0;
+  /// As Vocabulary::standard_for.
+  virtual std::optional<ConceptRef> standard_for(int32_t concept_id) const = 0;
+  /// The first valid 'Maps to value' target when it is a standard concept.
+  virtual std::optional<ConceptRef> value_for(int32_t concept_id) const = 0;
+  virtual std::vector<int32_t> ingredients_of(int32_t drug_concept_id) const = 0;
+  /// A full row, built on first request; nullptr when the concept is unknown.
+  virtual const ConceptRow* concept_row(int32_t concept_id) const = 0;
+  /// CONCEPT_RELATIONSHIP rows whose two concepts are both in `ids`, in file order.
+  virtual std::vector<ConceptRelationshipRow> relationships_among(
+      const std::set<int32_t>& ids) const = 0;
 };
 
 /// The text of each vocabulary file, by Athena file name ("CONCEPT.csv", ...).
@@ -120,18 +151,29 @@ class Vocabulary {
   static const Vocabulary& builtin();
   /// Parse Athena-layout TAB-separated files. Throws Error{kInvalidInput} naming file and line.
   static Vocabulary parse(const VocabularyFiles& files);
+  /// Concepts, their mappings and ancestry from `index`; the small tables (VOCABULARY,
+  /// DOMAIN, CONCEPT_CLASS, RELATIONSHIP, SOURCE_TO_CONCEPT_MAP) parsed from `files`
+  /// (CONCEPT.csv and the large tables there are ignored). concepts(),
+  /// concept_relationships() and concept_ancestors() are then empty: use the lookups and
+  /// relationships_among().
+  static Vocabulary with_index(std::shared_ptr<const ConceptIndex> index,
+                               const VocabularyFiles& files);
 
   std::optional<ConceptRef> find(std::string_view vocabulary_id,
                                  std::string_view concept_code) const;
   std::optional<ConceptRef> find_by_id(int32_t concept_id) const;
   /// The concept itself when standard, else its valid 'Maps to' target; nullopt when neither.
   std::optional<ConceptRef> standard_for(int32_t concept_id) const;
+  /// The first valid 'Maps to value' target of a concept when it is standard.
+  std::optional<ConceptRef> value_for(int32_t concept_id) const;
   /// Map a source code to its source and standard concepts.
   CodeMapping map(std::string_view vocabulary_id, std::string_view code) const;
   /// The standard RxNorm / RxNorm Extension Ingredients a drug concept descends from
   /// through CONCEPT_ANCESTOR (itself when it is one; several for a combination drug),
   /// in ascending id order; empty when the vocabulary has none for it.
   std::vector<int32_t> ingredients_of(int32_t drug_concept_id) const;
+  /// CONCEPT_RELATIONSHIP rows whose two concepts are both in `ids`, in file order.
+  std::vector<ConceptRelationshipRow> relationships_among(const std::set<int32_t>& ids) const;
 
   const ConceptRow* concept_row(int32_t concept_id) const;
   const VocabularyRow* vocabulary(std::string_view vocabulary_id) const;
@@ -167,10 +209,12 @@ class Vocabulary {
   std::vector<ConceptAncestorRow> concept_ancestors_;
 
   std::unordered_map<int32_t, size_t> by_id_;
-  std::unordered_map<std::string, size_t> by_code_;                // "vocabulary\tcode"
-  std::unordered_map<int32_t, int32_t> maps_to_;                   // first valid 'Maps to' target
-  std::unordered_map<std::string, size_t> source_map_;             // "vocabulary\tcode" -> row
+  std::unordered_map<std::string, size_t> by_code_;     // "vocabulary\tcode"
+  std::unordered_map<int32_t, int32_t> maps_to_;        // first valid 'Maps to' target
+  std::unordered_map<int32_t, int32_t> maps_to_value_;  // first valid 'Maps to value' target
+  std::unordered_map<std::string, size_t> source_map_;  // "vocabulary\tcode" -> row
   std::unordered_map<int32_t, std::vector<int32_t>> ingredients_;  // drug -> sorted ingredients
+  std::shared_ptr<const ConceptIndex> large_;  ///< set by with_index: concepts live there
 };
 
 }  // namespace fos::omop

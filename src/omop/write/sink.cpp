@@ -266,16 +266,12 @@ class OmopSink : public record::RecordSink {
   }
 
   // Close the used concept set over the metadata concepts the vocabulary rows point to.
-  std::vector<const ConceptRelationshipRow*> close_concepts() {
-    std::vector<const ConceptRelationshipRow*> relationships;
+  std::vector<ConceptRelationshipRow> close_concepts() {
+    std::vector<ConceptRelationshipRow> relationships;
     while (true) {
       const size_t before = used_concepts_.size();
-      relationships.clear();
-      for (const ConceptRelationshipRow& r : vocabulary_.concept_relationships()) {
-        if (!used_concepts_.contains(r.concept_id_1) || !used_concepts_.contains(r.concept_id_2)) {
-          continue;
-        }
-        relationships.push_back(&r);
+      relationships = vocabulary_.relationships_among(used_concepts_);
+      for (const ConceptRelationshipRow& r : relationships) {
         used_concepts_.insert(
             require(vocabulary_.relationship(r.relationship_id), "relationship", r.relationship_id)
                 ->relationship_concept_id);
@@ -317,7 +313,7 @@ class OmopSink : public record::RecordSink {
   }
 
   void write_vocabulary() {
-    const std::vector<const ConceptRelationshipRow*> relationships = close_concepts();
+    const std::vector<ConceptRelationshipRow> relationships = close_concepts();
     std::set<std::string> vocabularies, domains, classes, relationship_ids;
     for (int32_t id : used_concepts_) {
       const ConceptRow& c = lookup_concept(id);
@@ -370,15 +366,15 @@ class OmopSink : public record::RecordSink {
           .end();
       flush("concept_class");
     }
-    for (const ConceptRelationshipRow* r : relationships) {
-      relationship_ids.insert(r->relationship_id);
+    for (const ConceptRelationshipRow& r : relationships) {
+      relationship_ids.insert(r.relationship_id);
       row("concept_relationship")
-          .integer(int64_t{r->concept_id_1})
-          .integer(int64_t{r->concept_id_2})
-          .text(r->relationship_id)
-          .date(r->valid_start_date)
-          .date(r->valid_end_date)
-          .text_or_null(r->invalid_reason)
+          .integer(int64_t{r.concept_id_1})
+          .integer(int64_t{r.concept_id_2})
+          .text(r.relationship_id)
+          .date(r.valid_start_date)
+          .date(r.valid_end_date)
+          .text_or_null(r.invalid_reason)
           .end();
       flush("concept_relationship");
     }
