@@ -472,12 +472,13 @@ TEST_F(Fhir2OmopTest, SyntheaBundlesConvertCompletely) {
                "00000000a002,M,0,black,0,hispanic,0"});
   expect_rows(out, "death", {"2,2021-06-07,2021-06-07 12:09:10,32817,,,"});
   // Conditional references to the practitioner and organization of other files resolve.
+  // (Emergency room admission 50849002 is in fos's vocabulary: source concept 4176269.)
   expect_rows(
       out, "visit_occurrence",
       {"1000000,1,9202,2020-03-02,2020-03-02 14:00:00,2020-03-02,2020-03-02 14:30:00,32817," +
            provider + "," + site + ",185349003,0,,,,,",
        "2000000,2,9203,2021-06-01,2021-06-01 14:00:00,2021-06-01,2021-06-01 18:00:00,32817," +
-           provider + "," + site + ",50849002,0,,,,,"});
+           provider + "," + site + ",50849002,4176269,,,,,"});
   expect_rows(out, "care_site",
               {site + ",HALLMARK HEALTH SYSTEM,8940," + site +
                ",ef58ea08-d883-3957-8300-150554edc8fb,primary care"});
