@@ -2,6 +2,7 @@
 #include "omop/write/convert.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "lake/duckdb/db.hpp"
 
@@ -25,10 +26,13 @@ namespace {
 
 // Fixed engine settings: a memory cap (spilling to a folder inside the staged output) keeps
 // peak memory independent of population size, and a fixed thread count and insertion order
-// keep the bytes independent of the machine.
-void configure(lake::Connection& con, const std::filesystem::path& dir) {
+// keep the bytes independent of the machine. Parquet is written on one thread: the bytes are
+// the same as with two, and it takes less CPU and memory (about 3.0 instead of 4.0 CPU
+// seconds and 190 instead of 250 MB for 4,000 patients' tables), since with two the scan runs
+// ahead of the ordered writer and its chunks wait in memory.
+void configure(lake::Connection& con, const std::filesystem::path& dir, int threads) {
   con.execute("SET memory_limit = '128MB'");
-  con.execute("SET threads = 2");
+  con.execute("SET threads = " + std::to_string(threads));
   con.execute("SET preserve_insertion_order = true");
   con.execute("SET temp_directory = " + lake::sql_quote((dir / ".duckdb-spill").string()));
 }
@@ -38,7 +42,7 @@ void configure(lake::Connection& con, const std::filesystem::path& dir) {
 void write_parquet(const std::filesystem::path& dir, const std::vector<const CdmTable*>& tables) {
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
-  configure(con, dir);
+  configure(con, dir, /*threads=*/1);
   for (const CdmTable* table : tables) {
     const std::string name(table->name);
     con.execute("COPY (SELECT * FROM " + read_csv_sql(dir / (name + ".csv"), *table) + ") TO " +
@@ -65,7 +69,7 @@ void write_duckdb(const std::filesystem::path& database, const std::filesystem::
   std::filesystem::remove(database);
   lake::Database db = lake::Database::open(database);
   lake::Connection con(db);
-  configure(con, dir);
+  configure(con, dir, /*threads=*/2);
   con.execute("BEGIN TRANSACTION");
   for (const CdmTable& table : cdm_tables()) {
     con.execute(create_table_sql(table));
