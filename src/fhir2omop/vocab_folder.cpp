@@ -18,6 +18,8 @@
 #include <memory>
 #include <mutex>
 #include <numeric>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -338,6 +340,24 @@ class AthenaIndex final : public omop::ConceptIndex {
 
   std::vector<omop::ConceptRelationshipRow> relationships_among(
       const std::set<int32_t>& ids) const override {
+    // The writer asks again and again while it closes its concept set over metadata
+    // concepts (domains, vocabularies, classes, relationships): one scan keeps the rows among
+    // the set plus every metadata concept, and later sets inside that are answered from it.
+    const std::lock_guard lock(among_mutex_);
+    if (!std::includes(among_universe_.begin(), among_universe_.end(), ids.begin(), ids.end())) {
+      among_universe_ = ids;
+      among_universe_.insert(metadata_ids_.begin(), metadata_ids_.end());
+      among_rows_ = scan_among(among_universe_);
+    }
+    std::vector<omop::ConceptRelationshipRow> out;
+    for (const omop::ConceptRelationshipRow& r : among_rows_) {
+      if (ids.contains(r.concept_id_1) && ids.contains(r.concept_id_2)) out.push_back(r);
+    }
+    return out;
+  }
+
+ private:
+  std::vector<omop::ConceptRelationshipRow> scan_among(const std::set<int32_t>& ids) const {
     std::vector<omop::ConceptRelationshipRow> out;
     const fs::path path = dir_ / "CONCEPT_RELATIONSHIP.csv";
     if (!fs::is_regular_file(path)) return out;
@@ -356,7 +376,6 @@ class AthenaIndex final : public omop::ConceptIndex {
     return out;
   }
 
- private:
   struct Entry {
     int32_t id = 0;
     uint32_t hash = 0;
@@ -408,6 +427,10 @@ class AthenaIndex final : public omop::ConceptIndex {
       if (in[c.concept_class] == "Ingredient" && in[c.standard] == "S" &&
           (in[c.vocabulary] == "RxNorm" || in[c.vocabulary] == "RxNorm Extension")) {
         ingredient_ids_.push_back(id);
+      }
+      if (in[c.vocabulary] == "Domain" || in[c.vocabulary] == "Vocabulary" ||
+          in[c.vocabulary] == "Concept Class" || in[c.vocabulary] == "Relationship") {
+        metadata_ids_.push_back(id);
       }
     }
     entries_.shrink_to_fit();
@@ -479,12 +502,16 @@ class AthenaIndex final : public omop::ConceptIndex {
   std::vector<Entry> entries_;     // by concept id
   std::vector<uint32_t> by_hash_;  // positions in entries_, by code hash then file order
   std::vector<int32_t> ingredient_ids_;
-  std::vector<Edge> maps_to_;        // valid 'Maps to' (source, target), by source, file order
-  std::vector<Edge> maps_to_value_;  // valid 'Maps to value', likewise
-  std::vector<Edge> ingredients_;    // (drug, standard RxNorm ingredient), sorted
+  std::vector<int32_t> metadata_ids_;  // concepts of the Domain, Vocabulary, ... vocabularies
+  std::vector<Edge> maps_to_;          // valid 'Maps to' (source, target), by source, file order
+  std::vector<Edge> maps_to_value_;    // valid 'Maps to value', likewise
+  std::vector<Edge> ingredients_;      // (drug, standard RxNorm ingredient), sorted
   std::unique_ptr<MappedFile> file_;
   mutable std::mutex rows_mutex_;
   mutable std::map<int32_t, std::unique_ptr<omop::ConceptRow>> rows_;
+  mutable std::mutex among_mutex_;
+  mutable std::set<int32_t> among_universe_;
+  mutable std::vector<omop::ConceptRelationshipRow> among_rows_;
 };
 
 }  // namespace

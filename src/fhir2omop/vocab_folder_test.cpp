@@ -125,6 +125,10 @@ TEST_F(AthenaFolder, IngredientsRowsAndRelationships) {
   EXPECT_EQ(among[1].relationship_id, "Maps to value");
   EXPECT_EQ(among[2].relationship_id, "Mapped from");
   EXPECT_EQ(among[2].valid_start_date, *Date::parse("2017-01-01"));
+  EXPECT_EQ(v.relationships_among({100, 200, 300}).size(), 3U);  // the same set again
+  EXPECT_EQ(v.relationships_among({100, 300}).size(), 1U);
+  // An invalid edge is not followed for mapping but is still a row of the table.
+  EXPECT_EQ(v.relationships_among({400, 300}).at(0).invalid_reason, "D");
 }
 
 TEST_F(AthenaFolder, AgreesWithTheInMemoryParser) {
