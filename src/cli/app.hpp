@@ -90,6 +90,8 @@ struct GenerateFlags {
   std::string require;                     // --require CONDITION_CODE
   // Iceberg warehouse folder; empty: none (generate), <out>/warehouse (pipeline run).
   std::string warehouse;
+  // "sqlite:PATH": also register the warehouse tables in this SQLite catalog; empty: none.
+  std::string catalog;
 };
 void add_generate_flags(CLI::App& command, GenerateFlags& flags);
 /// Turn the flags into a validated job (throws Error{kInvalidInput} naming the flag).

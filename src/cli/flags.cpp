@@ -98,6 +98,9 @@ void add_generate_flags(CLI::App& command, GenerateFlags& flags) {
   command.add_option("--warehouse", flags.warehouse,
                      "Append the OMOP tables to this Apache Iceberg warehouse (namespace omop); "
                      "pipeline run default: <out>/warehouse");
+  command.add_option("--catalog", flags.catalog,
+                     "sqlite:PATH: also point each warehouse table of this SQLite catalog (Iceberg "
+                     "JDBC / pyiceberg layout) at the version just written");
 }
 
 pipeline::GenerateJob make_generate_job(const GenerateFlags& flags) {

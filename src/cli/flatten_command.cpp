@@ -34,6 +34,7 @@ struct FlattenFlags {
   std::string on_error = "fail";
   unsigned threads = 0;   // 0: one per core; the output does not depend on it
   std::string warehouse;  // also append each table to fhir.<view> of this Iceberg warehouse
+  std::string catalog;    // "sqlite:PATH": and register those tables in this SQLite catalog
 };
 
 // One view's output: its runner, its writer and where the bytes go.
@@ -83,6 +84,10 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
   if (!flags.warehouse.empty() && (flags.out.empty() || flags.format == "ndjson")) {
     fail(ErrorKind::kInvalidInput, "--warehouse: needs --out and --format csv or parquet");
   }
+  if (!flags.catalog.empty() && flags.warehouse.empty()) {
+    fail(ErrorKind::kInvalidInput, "--catalog: needs --warehouse");
+  }
+  pipeline::catalog_path(flags.catalog);
   fhir::ReaderOptions reader_options;
   for (const auto& input : flags.inputs) reader_options.inputs.emplace_back(input);
   reader_options.on_error = fhir::parse_on_error(flags.on_error);
@@ -160,8 +165,8 @@ int run_flatten(const GlobalOptions& global, const FlattenFlags& flags) {
     std::vector<pipeline::FlatTable> flat;
     flat.reserve(tables.size());
     for (const Table& table : tables) flat.push_back({table.view.get(), table.path});
-    for (const auto& [name, rows] :
-         pipeline::append_views_to_warehouse(flat, flags.warehouse, Uuid::random().str())) {
+    for (const auto& [name, rows] : pipeline::append_views_to_warehouse(
+             flat, flags.warehouse, Uuid::random().str(), flags.catalog)) {
       terminal.summary("warehouse: " + name + ": " + std::to_string(rows) + " rows appended\n");
     }
   }
@@ -198,6 +203,9 @@ void add_flatten_command(CLI::App& app, const GlobalOptions& global, Action& act
       ->capture_default_str();
   command->add_option("--out", flags->out,
                       "Output file (one view) or folder (several views); stdout when absent");
+  command->add_option("--catalog", flags->catalog,
+                      "sqlite:PATH: also point the fhir.<view> tables of this SQLite catalog at "
+                      "the versions just written (needs --warehouse)");
   command->add_option("--warehouse", flags->warehouse,
                       "Also append each table to the Iceberg warehouse DIR as fhir.<view> "
                       "(one snapshot per table; needs --out and csv or parquet)");

@@ -1,5 +1,6 @@
 // `fos generate`: make a synthetic population as FHIR R4 and OMOP CDM 5.4 files.
 #include "cli/app.hpp"
+#include "core/error.hpp"
 #include "core/output.hpp"
 #include "core/uuid.hpp"
 #include "pipeline/warehouse.hpp"
@@ -15,6 +16,10 @@ void add_generate_command(CLI::App& app, const GlobalOptions& global, Action& ac
     action = [&global, flags] {
       const Terminal terminal(global);
       const pipeline::GenerateJob job = make_generate_job(*flags);
+      if (!flags->catalog.empty() && flags->warehouse.empty()) {
+        fail(ErrorKind::kInvalidInput, "--catalog: needs --warehouse");
+      }
+      pipeline::catalog_path(flags->catalog);
       StagedDir staged(flags->out);
       const auto [first, last] = job.generate.shard_range();
       pipeline::GenerateResult result;
@@ -26,8 +31,8 @@ void add_generate_command(CLI::App& app, const GlobalOptions& global, Action& ac
       }
       std::map<std::string, uint64_t> lake_rows;
       if (!flags->warehouse.empty()) {
-        lake_rows =
-            pipeline::append_to_warehouse(staged.staging(), flags->warehouse, Uuid::random().str());
+        lake_rows = pipeline::append_to_warehouse(staged.staging(), flags->warehouse,
+                                                  Uuid::random().str(), flags->catalog);
       }
       staged.commit();
       terminal.summary(format_summary(result, last - first, flags->out));

@@ -5,11 +5,14 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "cli/app.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "core/output.hpp"
+#include "lake/iceberg/catalog_sqlite.hpp"
 #include "lake/iceberg/evolve.hpp"
 #include "lake/iceberg/maintenance.hpp"
 #include "lake/iceberg/warehouse.hpp"
@@ -19,6 +22,8 @@ namespace {
 
 struct LakeFlags {
   std::string warehouse;
+  std::string
+      catalog;        // "sqlite:PATH": list the tables registered there (tables|snapshots|history)
   std::string table;  // "<ns>.<name>" or "<name>"; empty: every table
 };
 
@@ -35,23 +40,43 @@ std::string instant_text(int64_t ms) {
 
 std::vector<lake::WarehouseTable> selected(const LakeFlags& flags) {
   std::vector<lake::WarehouseTable> out;
-  for (const lake::WarehouseTable& t : lake::list_warehouse(flags.warehouse)) {
+  std::vector<lake::WarehouseTable> all;
+  if (!flags.catalog.empty()) {
+    const auto path = lake::sqlite_catalog_path(flags.catalog);
+    if (!path)
+      fail(ErrorKind::kInvalidInput,
+           "--catalog: expected sqlite:PATH, got '" + flags.catalog + "'");
+    all = lake::list_sqlite_catalog(*path);
+  } else {
+    all = lake::list_warehouse(flags.warehouse);
+  }
+  for (const lake::WarehouseTable& t : all) {
     if (flags.table.empty() || flags.table == t.name || flags.table == t.ns + "." + t.name) {
       out.push_back(t);
     }
   }
   if (!flags.table.empty() && out.empty()) {
-    fail(ErrorKind::kInvalidInput, "no table '" + flags.table + "' in " + flags.warehouse);
+    fail(ErrorKind::kInvalidInput, "no table '" + flags.table + "' in " +
+                                       (flags.catalog.empty() ? flags.warehouse : flags.catalog));
   }
   return out;
+}
+
+// A listed table's version and metadata: the catalog pointer's, else the newest in its folder.
+std::pair<int, lake::TableMetadata> listed_metadata(const lake::WarehouseTable& t) {
+  if (!t.metadata_file.empty()) {
+    return {lake::metadata_version(t.metadata_file.string()),
+            lake::TableMetadata::parse(read_file(t.metadata_file), t.metadata_file.string())};
+  }
+  const lake::IcebergTable table = lake::IcebergTable::open(t.dir);
+  return {table.version(), table.metadata()};
 }
 
 std::string tables_text(const LakeFlags& flags) {
   std::string out = fmt::format("{:<36} {:>7} {:>9} {:>10} {:>12}  {}\n", "table", "version",
                                 "snapshots", "data files", "records", "partitioned by");
   for (const lake::WarehouseTable& t : selected(flags)) {
-    const lake::IcebergTable table = lake::IcebergTable::open(t.dir);
-    const lake::TableMetadata& m = table.metadata();
+    const auto [version, m] = listed_metadata(t);
     const lake::Snapshot* current = m.current_snapshot();
     std::string partition;
     for (const lake::PartitionField& p : m.default_spec().fields) {
@@ -59,10 +84,10 @@ std::string tables_text(const LakeFlags& flags) {
       partition += (partition.empty() ? "" : ", ") + p.transform.str() + "(" +
                    (source != nullptr ? source->name : "?") + ")";
     }
-    out += fmt::format(
-        "{:<36} {:>7} {:>9} {:>10} {:>12}  {}\n", t.ns + "." + t.name, table.version(),
-        m.snapshots.size(), current ? current->summary_count("total-data-files") : 0,
-        current ? current->summary_count("total-records") : 0, partition.empty() ? "-" : partition);
+    out += fmt::format("{:<36} {:>7} {:>9} {:>10} {:>12}  {}\n", t.ns + "." + t.name, version,
+                       m.snapshots.size(), current ? current->summary_count("total-data-files") : 0,
+                       current ? current->summary_count("total-records") : 0,
+                       partition.empty() ? "-" : partition);
   }
   return out;
 }
@@ -70,8 +95,7 @@ std::string tables_text(const LakeFlags& flags) {
 std::string snapshots_text(const LakeFlags& flags, bool history) {
   std::string out;
   for (const lake::WarehouseTable& t : selected(flags)) {
-    const lake::IcebergTable table = lake::IcebergTable::open(t.dir);
-    const lake::TableMetadata& m = table.metadata();
+    const lake::TableMetadata m = listed_metadata(t).second;
     out += t.ns + "." + t.name + ":\n";
     if (history) {
       for (const lake::SnapshotLogEntry& e : m.snapshot_log) {
@@ -143,6 +167,11 @@ int run_evolve(const MaintenanceFlags& flags) {
   const lake::EvolveResult r = lake::evolve_table(table, changes);
   print(fmt::format("{}.{}: version {}, schema {}, last-column-id {}\n", t.ns, t.name, r.version,
                     r.schema_id, r.last_column_id));
+  if (flags.widens.empty()) return kExitOk;
+  if (const auto snapshot = lake::rewrite_promoted_bounds(table, {})) {
+    print(fmt::format("{}.{}: manifests rewritten with promoted bounds (replace snapshot {})\n",
+                      t.ns, t.name, *snapshot));
+  }
   return kExitOk;
 }
 
@@ -252,12 +281,18 @@ void add_lake_command(CLI::App& app, const GlobalOptions& global, Action& action
                              "when)"}}) {
     auto* command = lake->add_subcommand(sub.name, sub.help);
     auto flags = std::make_shared<LakeFlags>();
-    command->add_option("--warehouse", flags->warehouse, "Warehouse folder")->required();
+    command->add_option("--warehouse", flags->warehouse, "Warehouse folder");
+    command->add_option("--catalog", flags->catalog,
+                        "sqlite:PATH: the tables registered in this SQLite catalog, at the "
+                        "versions it points to (instead of --warehouse)");
     command->add_option("table", flags->table, "Only this table (<namespace>.<table> or <table>)");
     const std::string name = sub.name;
     command->callback([&global, &action, flags, name] {
       action = [&global, flags, name] {
         (void)global;
+        if (flags->warehouse.empty() == flags->catalog.empty()) {
+          fail(ErrorKind::kInvalidInput, "give --warehouse DIR or --catalog sqlite:PATH");
+        }
         print(name == "tables" ? tables_text(*flags) : snapshots_text(*flags, name == "history"));
         return kExitOk;
       };

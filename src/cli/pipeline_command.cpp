@@ -70,6 +70,7 @@ void add_pipeline_command(CLI::App& app, const GlobalOptions& global, Action& ac
       options.job = make_generate_job(*flags);
       options.out = flags->out;
       options.warehouse = flags->warehouse;
+      options.catalog = flags->catalog;
       options.to_omop = *to_omop;
       const auto stages = pipeline::default_stages(options);
       Diagnostics diagnostics;

@@ -2,15 +2,18 @@
 // OMOP CDM 5.4 tables under --out, with mapping_report.json. Output is staged and appears
 // whole or not at all. Exit 2 on an invalid option or malformed input (--on-error fail).
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "cli/app.hpp"
 #include "core/error.hpp"
 #include "core/output.hpp"
+#include "core/uuid.hpp"
 #include "fhir2omop/agreement.hpp"
 #include "fhir2omop/fhir2omop.hpp"
 #include "fhir2omop/vocab_folder.hpp"
 #include "omop/vocab/vocab.hpp"
+#include "pipeline/warehouse.hpp"
 
 namespace fos::cli {
 namespace {
@@ -27,6 +30,8 @@ struct ToOmopFlags {
   unsigned threads = 0;
   bool hold_input = false;
   std::string compare_with;
+  std::string warehouse;  // also append the OMOP tables to this Iceberg warehouse (omop.*)
+  std::string catalog;    // "sqlite:PATH": and register them in this SQLite catalog
 };
 
 // The date of a Bulk Data manifest's transactionTime in an input folder, if any.
@@ -92,9 +97,21 @@ int run_to_omop(const GlobalOptions& global, const ToOmopFlags& flags) {
   if (!flags.compare_with.empty() && !fs::is_directory(flags.compare_with)) {
     fail(ErrorKind::kInvalidInput, "--compare-with: " + flags.compare_with + ": not a folder");
   }
+  if (!flags.catalog.empty() && flags.warehouse.empty()) {
+    fail(ErrorKind::kInvalidInput, "--catalog: needs --warehouse");
+  }
+  pipeline::catalog_path(flags.catalog);  // a bad --catalog fails before anything is written
   StagedDir staged(flags.out);
   const fhir2omop::MappingReport report = fhir2omop::convert(options, staged.staging());
+  std::map<std::string, uint64_t> lake_rows;
+  if (!flags.warehouse.empty()) {
+    lake_rows = pipeline::append_to_warehouse(staged.staging(), flags.warehouse,
+                                              Uuid::random().str(), flags.catalog);
+  }
   staged.commit();
+  for (const auto& [table, rows] : lake_rows) {
+    terminal.summary("warehouse: " + table + ": " + std::to_string(rows) + " rows appended\n");
+  }
   terminal.summary("to-omop: " + std::to_string(report.persons) + " persons written to " +
                    flags.out + " (mapping_report.json)\n" + report.summary());
   if (flags.compare_with.empty()) return kExitOk;
@@ -130,6 +147,12 @@ void add_to_omop_command(CLI::App& app, const GlobalOptions& global, Action& act
   command->add_option("--compare-with", flags->compare_with,
                       "A direct OMOP output folder (fos generate's omop/) to compare the result "
                       "with, table by table; exit 1 when they differ beyond docs/fhir2omop.md");
+  command->add_option("--warehouse", flags->warehouse,
+                      "Also append the OMOP tables to this Apache Iceberg warehouse (omop.<table>, "
+                      "one snapshot per table; needs csv or parquet output)");
+  command->add_option("--catalog", flags->catalog,
+                      "sqlite:PATH: also point those tables of this SQLite catalog at the versions "
+                      "just written (needs --warehouse)");
   command->add_option("--threads", flags->threads,
                       "Mapping threads (0: one per core); the output does not depend on it");
   // Tests and benchmarks: skip streaming per patient and use the spilled fallback (the output

@@ -65,6 +65,7 @@ struct PipelineOptions {
   GenerateJob job;
   std::filesystem::path out = "fos-out";
   std::filesystem::path warehouse;  ///< Iceberg warehouse of the lake stage; empty: <out>/warehouse
+  std::string catalog;   ///< "sqlite:PATH": also move the lake stage's tables' pointers there
   bool to_omop = false;  ///< run the to-omop stage (FHIR -> OMOP, compared with the direct output)
   void validate() const;
 };

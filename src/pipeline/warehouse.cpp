@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "lake/duckdb/db.hpp"
+#include "lake/iceberg/catalog_sqlite.hpp"
 #include "lake/iceberg/warehouse.hpp"
 #include "omop/write/convert.hpp"
 #include "pipeline/pipeline.hpp"
@@ -55,9 +56,35 @@ lake::TableDefinition iceberg_definition(const omop::CdmTable& table) {
   return d;
 }
 
+std::optional<fs::path> catalog_path(const std::string& catalog) {
+  if (catalog.empty()) return std::nullopt;
+  auto path = lake::sqlite_catalog_path(catalog);
+  if (!path) {
+    fail(ErrorKind::kInvalidInput, "--catalog: expected sqlite:PATH, got '" + catalog + "'");
+  }
+  return path;
+}
+
+namespace {
+
+// Point `ns`.`name` of the SQLite catalog at the version an append just committed.
+void register_version(const std::optional<fs::path>& catalog, const fs::path& warehouse,
+                      const std::string& ns, const std::string& name, int version) {
+  if (!catalog) return;
+  lake::SqliteCatalog db(*catalog);
+  db.create_namespace(ns);
+  const fs::path file =
+      warehouse / ns / name / "metadata" / ("v" + std::to_string(version) + ".metadata.json");
+  db.commit(ns, name, lake::file_uri(file), version);
+}
+
+}  // namespace
+
 std::map<std::string, uint64_t> append_to_warehouse(const fs::path& run_dir,
                                                     const fs::path& warehouse,
-                                                    const std::string& run_id) {
+                                                    const std::string& run_id,
+                                                    const std::string& catalog) {
+  const std::optional<fs::path> catalog_file = catalog_path(catalog);
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
   con.execute("SET memory_limit = '256MB'");
@@ -81,6 +108,7 @@ std::map<std::string, uint64_t> append_to_warehouse(const fs::path& run_dir,
     lake::IcebergTable iceberg =
         lake::IcebergTable::open_or_create(warehouse / "omop" / name, iceberg_definition(table));
     const lake::AppendResult result = iceberg.append(con, source, options);
+    register_version(catalog_file, warehouse, "omop", name, result.version);
     rows["omop." + name] = static_cast<uint64_t>(result.added_records);
   }
   if (rows.empty()) {
@@ -100,7 +128,9 @@ std::string fhir_table_name(const sof::ViewDefinition& view) {
 
 std::map<std::string, uint64_t> append_views_to_warehouse(const std::vector<FlatTable>& tables,
                                                           const fs::path& warehouse,
-                                                          const std::string& run_id) {
+                                                          const std::string& run_id,
+                                                          const std::string& catalog) {
+  const std::optional<fs::path> catalog_file = catalog_path(catalog);
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
   con.execute("SET memory_limit = '256MB'");
@@ -122,6 +152,7 @@ std::map<std::string, uint64_t> append_views_to_warehouse(const std::vector<Flat
       const lake::AppendResult result = lake::append_query(
           con, warehouse, table,
           "SELECT * FROM read_parquet(" + lake::sql_quote(parquet.string()) + ")", options);
+      register_version(catalog_file, warehouse, "fhir", table.substr(5), result.version);
       rows[table] = static_cast<uint64_t>(result.added_records);
     } catch (...) {
       std::error_code ec;
@@ -152,11 +183,12 @@ std::optional<Stage> lake_stage(const PipelineOptions& options) {
     stage.inputs.emplace_back("flat/");
     stage.outputs.push_back(warehouse.string() + "/fhir/");
   }
-  stage.run = [warehouse, omop, flat](StageContext& context) {
+  catalog_path(options.catalog);  // a bad --catalog fails before the run starts
+  stage.run = [warehouse, omop, flat, catalog = options.catalog](StageContext& context) {
     StageReport report;
     if (omop) {
       for (const auto& [table, n] :
-           append_to_warehouse(context.staging, warehouse, context.run_id.str())) {
+           append_to_warehouse(context.staging, warehouse, context.run_id.str(), catalog)) {
         report.counts["iceberg." + table] = n;
       }
     }
@@ -168,7 +200,7 @@ std::optional<Stage> lake_stage(const PipelineOptions& options) {
         if (fs::exists(csv)) tables.push_back({&view, csv});
       }
       for (const auto& [table, n] :
-           append_views_to_warehouse(tables, warehouse, context.run_id.str())) {
+           append_views_to_warehouse(tables, warehouse, context.run_id.str(), catalog)) {
         report.counts["iceberg." + table] = n;
       }
     }

@@ -18,15 +18,22 @@
 
 namespace fos::pipeline {
 
+/// "sqlite:PATH" -> PATH; "" -> nullopt (file-system catalog only). Throws
+/// Error{kInvalidInput} for any other text (commands check it before writing anything).
+std::optional<std::filesystem::path> catalog_path(const std::string& catalog);
+
 /// The Iceberg table definition of a CDM table (columns in CDM order, CDM types).
 lake::TableDefinition iceberg_definition(const omop::CdmTable& table);
 
 /// Append every table with an omop/<table>.csv (or .parquet) under `run_dir` to the
 /// warehouse, one snapshot each with summary "fos.run-id" = `run_id`. Returns rows
 /// appended per "omop.<table>". Throws Error{kInvalidInput} when there are no OMOP files.
+/// `catalog` "sqlite:PATH": each table's pointer in that SQLite catalog (Iceberg JDBC /
+/// pyiceberg layout) then moves to the version just committed; empty: file-system only.
 std::map<std::string, uint64_t> append_to_warehouse(const std::filesystem::path& run_dir,
                                                     const std::filesystem::path& warehouse,
-                                                    const std::string& run_id);
+                                                    const std::string& run_id,
+                                                    const std::string& catalog = {});
 
 /// A flattened view's table file (<view name>.csv as CsvTableWriter wrote it, or .parquet).
 struct FlatTable {
@@ -39,10 +46,12 @@ std::string fhir_table_name(const sof::ViewDefinition& view);
 
 /// Append each flattened view to table fhir.<view> (created with column types from the
 /// ViewDefinition, as sof::parquet_type gives them), one snapshot each with summary
-/// "fos.run-id" = `run_id`. Returns rows appended per "fhir.<table>".
+/// "fos.run-id" = `run_id`. Returns rows appended per "fhir.<table>". `catalog` as for
+/// append_to_warehouse.
 std::map<std::string, uint64_t> append_views_to_warehouse(const std::vector<FlatTable>& tables,
                                                           const std::filesystem::path& warehouse,
-                                                          const std::string& run_id);
+                                                          const std::string& run_id,
+                                                          const std::string& catalog = {});
 
 struct PipelineOptions;
 struct Stage;

@@ -59,4 +59,48 @@ got=$("$FOS" query --catalog "sqlite:$cat" --format csv "SELECT count(*) FROM te
 expect_error "bad catalog" "--catalog: expected sqlite:PATH" -- query --catalog "$cat" "SELECT 1"
 expect_error "missing catalog" "no SQLite catalog at" -- query --catalog "sqlite:$WORK/none.db" "SELECT 1"
 [[ ! -e "$WORK/none.db" ]] && pass || fail_check "reading a missing catalog created it"
+
+# ---- the writers register their tables too: fos generate, to-omop, flatten and pipeline run
+# with --warehouse DIR --catalog sqlite:PATH; every pointer names the newest version ----
+w2="$WORK/wh2"
+cat2="$WORK/cat2.db"
+"$FOS" generate -q -p 12 -s 3 --reference-date 2024-03-01 --omop csv --out "$WORK/g" \
+  --warehouse "$w2" --catalog "sqlite:$cat2" && pass || fail_check "generate --catalog failed"
+"$FOS" to-omop -q --input "$WORK/g/fhir" --reference-date 2024-03-01 --out "$WORK/t" \
+  --warehouse "$w2" --catalog "sqlite:$cat2" >/dev/null && pass || fail_check "to-omop --catalog failed"
+"$FOS" flatten -q --view default --input "$WORK/g/fhir" --format csv --out "$WORK/f" \
+  --warehouse "$w2" --catalog "sqlite:$cat2" && pass || fail_check "flatten --catalog failed"
+"$FOS" pipeline run -q -p 8 -s 4 --reference-date 2024-03-01 --out "$WORK/p" \
+  --warehouse "$w2" --catalog "sqlite:$cat2" >/dev/null && pass || fail_check "pipeline run --catalog failed"
+python3 - "$cat2" "$w2" <<'PY' && pass || fail_check "writers' catalog pointers are wrong"
+import sqlite3, sys, pathlib
+db = sqlite3.connect(sys.argv[1])
+wh = pathlib.Path(sys.argv[2]).resolve()
+rows = db.execute("SELECT table_namespace, table_name, metadata_location FROM iceberg_tables").fetchall()
+tables = {(ns, name): loc for ns, name, loc in rows}
+assert ("omop", "person") in tables and ("fhir", "patient") in tables, sorted(tables)
+for (ns, name), loc in tables.items():
+    hint = (wh / ns / name / "metadata" / "version-hint.text").read_text().strip()
+    assert loc == f"file:{wh}/{ns}/{name}/metadata/v{hint}.metadata.json", (ns, name, loc, hint)
+# person: created (v1), generate (v2), to-omop (v3), pipeline run (v4)
+assert tables[("omop", "person")].endswith("/v4.metadata.json"), tables[("omop", "person")]
+# fhir.patient: flatten, then the pipeline's lake stage
+assert tables[("fhir", "patient")].endswith("/v3.metadata.json"), tables[("fhir", "patient")]
+ns = {r[0] for r in db.execute("SELECT namespace FROM iceberg_namespace_properties")}
+assert ns == {"omop", "fhir"}, ns
+PY
+"$FOS" lake tables --catalog "sqlite:$cat2" >"$WORK/lt.log" && pass || fail_check "lake tables --catalog failed"
+grep -qE '^omop\.person +4 +3 ' "$WORK/lt.log" && grep -qE '^fhir\.patient +3 +2 ' "$WORK/lt.log" && pass ||
+  fail_check "lake tables --catalog: $(grep -E 'person|patient' "$WORK/lt.log")"
+[[ $(grep -c . "$WORK/lt.log") == $(($(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM iceberg_tables").fetchone()[0])' "$cat2") + 1)) ]] &&
+  pass || fail_check "lake tables --catalog does not list every catalog table"
+"$FOS" lake snapshots --catalog "sqlite:$cat2" omop.person | grep -c ' append ' | grep -qx 3 && pass ||
+  fail_check "lake snapshots --catalog omop.person does not list 3 appends"
+a=$("$FOS" query --catalog "sqlite:$cat2" --format csv "SELECT count(*) FROM omop.measurement" | tail -1)
+b=$("$FOS" query --warehouse "$w2" --format csv "SELECT count(*) FROM omop.measurement" | tail -1)
+[[ $a == "$b" && $a -gt 0 ]] && pass || fail_check "query through the catalog: $a rows, warehouse: $b"
+expect_error "catalog without warehouse" "--catalog: needs --warehouse" -- generate -q -p 2 --out "$WORK/x" --catalog "sqlite:$cat2"
+expect_error "bad writer catalog" "--catalog: expected sqlite:PATH" -- to-omop --input "$WORK/g/fhir" --out "$WORK/x2" --warehouse "$w2" --catalog "$cat2"
+[[ ! -e "$WORK/x2" ]] && pass || fail_check "a refused to-omop --catalog left output"
+expect_error "lake tables needs a source" "give --warehouse DIR or --catalog" -- lake tables
 finish

@@ -118,32 +118,57 @@ rm "$(find "$WORK/bad2/omop/measurement/data" -name '*.parquet' | head -1)"
 expect_error "missing data file" "data file missing" -- query --warehouse "$WORK/bad2" "SELECT 1"
 expect_error "unknown snapshot" "no table .* has snapshot 42" -- query --warehouse "$WORK/wh" --as-of 42 "SELECT 1"
 
-# A writer killed at a random point leaves every table at the previous or the new snapshot.
+# A writer killed (SIGKILL) at random points leaves every table at the previous or the new
+# snapshot. fos is started directly in the background (a shell function would put a subshell
+# between $! and fos, and the kill would miss the writer), killed after a random delay within
+# the length of an uninterrupted run, and each table is then checked with --strict.
 run_fos -p 30 -s 9 --out "$WORK/k-expected"
-cp -R "$WORK/wh" "$WORK/wk"
-run_fos -p 30 -s 9 --out "$WORK/k" --warehouse "$WORK/wk" &
-sleep "0.$((RANDOM % 9 + 1))"
-kill -9 $! 2>/dev/null || true
-wait || true
+cp -R "$WORK/wh" "$WORK/wt"
+t0=$(date +%s%N)
+run_fos -p 30 -s 9 --out "$WORK/k-timed" --warehouse "$WORK/wt"
+run_ms=$((($(date +%s%N) - t0) / 1000000))
 before=$(rows "$WORK/r1" "$WORK/r2" "$WORK/r3")
 after=$(rows "$WORK/r1" "$WORK/r2" "$WORK/r3" "$WORK/k-expected")
-while read -r table n_before; do
-  n_after=$(awk -v t="$table" '$1 == t {print $2}' <<<"$after")
-  node "$oracle/check-iceberg.mjs" "$WORK/wk/omop/$table" --strict >"$WORK/kill.log" 2>&1 ||
-    { fail_check "$table unreadable after kill: $(tail -3 "$WORK/kill.log")"; continue; }
-  got=$(grep '^SUMMARY' "$WORK/kill.log" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read()[8:])["rows"])')
-  [[ $got == "$n_before" || $got == "$n_after" ]] && pass ||
-    fail_check "$table after kill: $got rows, expected $n_before or $n_after"
-done <<<"$before"
+killed=0
+for i in 1 2 3 4; do
+  rm -rf "$WORK/wk" "$WORK/k"
+  cp -R "$WORK/wh" "$WORK/wk"
+  "$FOS" generate -q --reference-date 2024-03-01 --fhir none --omop csv -p 30 -s 9 --out "$WORK/k" \
+    --warehouse "$WORK/wk" &
+  writer=$!
+  delay_ms=$((run_ms * (RANDOM % 90 + 5) / 100))
+  sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
+  kill -9 "$writer" 2>/dev/null || true
+  status=0
+  wait "$writer" || status=$?
+  [[ $status == 137 ]] && killed=$((killed + 1))
+  new_tables=0
+  while read -r table n_before; do
+    n_after=$(awk -v t="$table" '$1 == t {print $2}' <<<"$after")
+    node "$oracle/check-iceberg.mjs" "$WORK/wk/omop/$table" --strict >"$WORK/kill.log" 2>&1 ||
+      { fail_check "kill $i after ${delay_ms} ms: $table unreadable: $(grep -E 'ERROR|WARN' "$WORK/kill.log" | head -3)"; continue; }
+    got=$(grep '^SUMMARY' "$WORK/kill.log" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read()[8:])["rows"])')
+    [[ $got == "$n_after" && $got != "$n_before" ]] && new_tables=$((new_tables + 1))
+    [[ $got == "$n_before" || $got == "$n_after" ]] && pass ||
+      fail_check "kill $i after ${delay_ms} ms: $table has $got rows, expected $n_before or $n_after"
+  done <<<"$before"
+  echo "kill $i: after ${delay_ms} of ${run_ms} ms, exit status $status, $new_tables tables at the new snapshot"
+  # Keep the first warehouse whose killed writer left files behind for the orphan checks.
+  if [[ ! -d "$WORK/wk-orphans" ]] && "$FOS" lake orphans --warehouse "$WORK/wk" | tail -1 | grep -qv '^0 '; then
+    mv "$WORK/wk" "$WORK/wk-orphans"
+  fi
+done
+[[ $killed -ge 2 ]] && pass || fail_check "only $killed of 4 writers were killed mid-run"
 
-# ---- orphan files after the kill (fos lake orphans; lake_maintenance.sh kills fos itself
-# until orphans appear) ----
-# run_fos is a function, so the kill above may hit only its subshell: wait until no writer
-# on wk is left before listing, then whatever is unreferenced is listed, --remove deletes
-# exactly that, and every table reads the same rows as before.
-while pgrep -f -- "--warehouse $WORK/wk" >/dev/null; do sleep 0.2; done
+# ---- orphan files after the kill: whatever no metadata references is listed, --remove
+# deletes exactly that, and every table reads the same rows as before ----
+if [[ -d "$WORK/wk-orphans" ]]; then
+  rm -rf "$WORK/wk"
+  mv "$WORK/wk-orphans" "$WORK/wk"
+fi
 "$FOS" lake orphans --warehouse "$WORK/wk" >"$WORK/orphans.log" && pass || fail_check "fos lake orphans failed"
 n_orphans=$(tail -1 "$WORK/orphans.log" | awk '{print $1}')
+[[ $n_orphans -gt 0 ]] && pass || fail_check "no killed writer left orphan files"
 [[ $(grep -c . "$WORK/orphans.log") == $((n_orphans + 1)) ]] && pass || fail_check "orphan listing: $(tail -3 "$WORK/orphans.log")"
 count_wk() { "$FOS" query --warehouse "$WORK/wk" --format csv "SELECT (SELECT count(*) FROM omop.person) + (SELECT count(*) FROM omop.measurement)" | tail -1; }
 before_remove=$(count_wk)

@@ -401,6 +401,50 @@ TEST(Table, CreateAppendAndReadBack) {
   fs::remove_all(dir.parent_path());
 }
 
+// Statistics come from the Parquet footers DuckDB writes: exact bounds per type, strings
+// longer than DuckDB's 256-byte footer bound truncated to 16 characters, all-null columns
+// without bounds, and the partition tuple from the source column's bound.
+TEST(Table, FooterStatisticsMatchTheData) {
+  const fs::path dir = temp_dir("footer") / "t";
+  TableDefinition d;
+  d.columns = {{"id", IcebergType::kLong},  {"note", IcebergType::kString},
+               {"day", IcebergType::kDate}, {"at", IcebergType::kTimestamp},
+               {"x", IcebergType::kDouble}, {"flag", IcebergType::kBoolean},
+               {"code", IcebergType::kInt}, {"empty", IcebergType::kString}};
+  d.partition = {{"code", Transform{}, ""}};
+  IcebergTable table = IcebergTable::create(dir, d);
+  Database db = Database::in_memory();
+  Connection con(db);
+  table.append(con,
+               "(SELECT i::BIGINT AS id, CASE WHEN i = 2 THEN repeat('z', 300) ELSE 'm' || i END"
+               " AS note, DATE '1969-12-30' + i::INTEGER AS day, TIMESTAMP '2020-01-01' +"
+               " INTERVAL (i) MICROSECOND AS at, i * -0.5 AS x, i % 2 = 0 AS flag, 7 AS code,"
+               " NULL::VARCHAR AS empty FROM range(3) r(i))");
+  const std::vector<DataFile> files = table.data_files();
+  ASSERT_EQ(files.size(), 1u);
+  const DataFile& f = files[0];
+  EXPECT_EQ(f.record_count, 3);
+  EXPECT_EQ(f.partition, std::vector<Value>{Value(int64_t{7})});  // read back as long
+  EXPECT_EQ(f.stats.at(1).lower, encode_single_value(IcebergType::kLong, int64_t{0}));
+  EXPECT_EQ(f.stats.at(1).upper, encode_single_value(IcebergType::kLong, int64_t{2}));
+  EXPECT_EQ(f.stats.at(2).lower, "m0");
+  EXPECT_EQ(f.stats.at(2).upper, std::string(15, 'z') + "{");  // 16 'z' truncated, incremented
+  EXPECT_EQ(f.stats.at(3).lower, encode_single_value(IcebergType::kDate, int32_t{-2}));
+  EXPECT_EQ(f.stats.at(3).upper, encode_single_value(IcebergType::kDate, int32_t{0}));
+  const int64_t base = int64_t{1577836800} * 1000000;
+  EXPECT_EQ(f.stats.at(4).upper, encode_single_value(IcebergType::kTimestamp, base + 2));
+  EXPECT_EQ(f.stats.at(5).lower, encode_single_value(IcebergType::kDouble, -1.0));
+  EXPECT_EQ(f.stats.at(5).upper, encode_single_value(IcebergType::kDouble, 0.0));
+  EXPECT_EQ(f.stats.at(5).nan_count, 0);
+  EXPECT_EQ(f.stats.at(6).lower, encode_single_value(IcebergType::kBoolean, false));
+  EXPECT_EQ(f.stats.at(6).upper, encode_single_value(IcebergType::kBoolean, true));
+  EXPECT_EQ(f.stats.at(7).lower, encode_single_value(IcebergType::kInt, int32_t{7}));
+  EXPECT_EQ(f.stats.at(8).null_count, 3);
+  EXPECT_FALSE(f.stats.at(8).lower.has_value());
+  EXPECT_EQ(f.stats.at(8).value_count, 3);
+  fs::remove_all(dir.parent_path());
+}
+
 TEST(Table, LosingWriterRetriesOnTopOfTheWinner) {
   const fs::path dir = temp_dir("race") / "t";
   IcebergTable a = IcebergTable::create(dir, people_definition());

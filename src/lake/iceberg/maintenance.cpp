@@ -401,6 +401,136 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
   return result;
 }
 
+// ---- promoted bounds ----
+
+namespace {
+
+bool has_narrow_bounds(const IcebergSchema& schema, const DataFile& file) {
+  for (const auto& [id, stats] : file.stats) {
+    const IcebergField* field = schema.find(id);
+    if (field == nullptr) continue;
+    if (field->type != IcebergType::kLong && field->type != IcebergType::kDouble) continue;
+    if ((stats.lower && stats.lower->size() == 4) || (stats.upper && stats.upper->size() == 4)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The live entries of `m` as EXISTING with promoted bounds, or nullopt when none needs it.
+std::optional<std::vector<ManifestEntry>> promoted_entries(const IcebergTable& table,
+                                                           const IcebergSchema& schema,
+                                                           const ManifestFile& m) {
+  if (m.content != 0) return std::nullopt;
+  std::vector<ManifestEntry> entries = entries_of(table, m);
+  if (std::none_of(entries.begin(), entries.end(), [&](const ManifestEntry& e) {
+        return e.status != EntryStatus::kDeleted && has_narrow_bounds(schema, e.file);
+      })) {
+    return std::nullopt;
+  }
+  std::erase_if(entries, [](const ManifestEntry& e) { return e.status == EntryStatus::kDeleted; });
+  for (ManifestEntry& e : entries) {
+    promote_bounds(schema, e.file);
+    e.status = EntryStatus::kExisting;
+  }
+  return entries;
+}
+
+}  // namespace
+
+std::optional<int64_t> rewrite_promoted_bounds(IcebergTable& table, const CommitOptions& commit) {
+  const Snapshot* current = table.metadata().current_snapshot();
+  if (current == nullptr) return std::nullopt;
+  const IcebergSchema& schema = table.metadata().current_schema();
+  const std::vector<ManifestFile> listed = manifests_of(table, *current);
+  if (std::none_of(listed.begin(), listed.end(), [&](const ManifestFile& m) {
+        return promoted_entries(table, schema, m).has_value();
+      })) {
+    return std::nullopt;
+  }
+  const int64_t snapshot_id = new_snapshot_id();
+  const std::string uuid = Uuid::random().str();
+  std::map<std::string, std::optional<ManifestFile>> rewritten;  // by the replaced path
+  std::vector<fs::path> lists;
+  int attempt = 0;
+  table.commit(
+      [&](const TableMetadata& base) {
+        ++attempt;
+        const Snapshot* parent = base.current_snapshot();
+        if (parent == nullptr) fail(ErrorKind::kInvalidInput, "table lost its snapshot");
+        const int64_t sequence = base.last_sequence_number + 1;
+        std::vector<ManifestFile> manifests;
+        int64_t created = 0;
+        for (const ManifestFile& m : manifests_of(table, *parent)) {
+          auto it = rewritten.find(m.path);
+          if (it == rewritten.end()) {
+            std::optional<ManifestFile> r;
+            if (auto entries = promoted_entries(table, base.current_schema(), m)) {
+              const PartitionSpec* spec = base.spec(m.spec_id);
+              const std::string bytes = write_manifest(base.current_schema(), *spec, *entries);
+              const fs::path path = table.dir() / "metadata" /
+                                    (uuid + "-m" + std::to_string(rewritten.size()) + ".avro");
+              write_new_table_file(path, bytes);
+              r = describe_manifest(file_uri(path), static_cast<int64_t>(bytes.size()),
+                                    base.current_schema(), *spec, *entries, snapshot_id,
+                                    std::numeric_limits<int64_t>::max());
+            }
+            it = rewritten.emplace(m.path, std::move(r)).first;
+          }
+          if (!it->second) {
+            manifests.push_back(m);
+            continue;
+          }
+          ++created;
+          ManifestFile r = *it->second;
+          r.sequence_number = sequence;
+          r.min_sequence_number = std::min(r.min_sequence_number, sequence);
+          manifests.push_back(std::move(r));
+        }
+        const fs::path list_path = table.dir() / "metadata" /
+                                   ("snap-" + std::to_string(snapshot_id) + "-" +
+                                    std::to_string(attempt) + "-" + uuid + ".avro");
+        write_new_table_file(
+            list_path, write_manifest_list(snapshot_id, parent->snapshot_id, sequence, manifests));
+        lists.push_back(list_path);
+        Snapshot snapshot;
+        snapshot.snapshot_id = snapshot_id;
+        snapshot.parent_snapshot_id = parent->snapshot_id;
+        snapshot.sequence_number = sequence;
+        snapshot.timestamp_ms = std::max(now_ms(), base.last_updated_ms);
+        snapshot.manifest_list = file_uri(list_path);
+        snapshot.schema_id = base.current_schema_id;
+        const auto count = [](int64_t n) { return std::to_string(n); };
+        snapshot.summary = {
+            {"operation", "replace"},
+            {"manifests-created", count(created)},
+            {"manifests-replaced", count(created)},
+            {"manifests-kept", count(static_cast<int64_t>(manifests.size()) - created)},
+            {"total-records", summary_total(parent, "total-records", 0)},
+            {"total-files-size", summary_total(parent, "total-files-size", 0)},
+            {"total-data-files", summary_total(parent, "total-data-files", 0)},
+            {"total-delete-files", summary_total(parent, "total-delete-files", 0)},
+            {"total-position-deletes", summary_total(parent, "total-position-deletes", 0)},
+            {"total-equality-deletes", summary_total(parent, "total-equality-deletes", 0)},
+            {"engine-name", "fos"},
+        };
+        for (const auto& [k, v] : commit.summary) snapshot.summary.emplace_back(k, v);
+        TableMetadata next = base;
+        next.snapshots.push_back(snapshot);
+        next.current_snapshot_id = snapshot_id;
+        next.last_sequence_number = sequence;
+        next.snapshot_log.push_back({snapshot.timestamp_ms, snapshot_id});
+        return next;
+      },
+      commit);
+  lists.pop_back();
+  for (const fs::path& lost : lists) {
+    std::error_code ec;
+    fs::remove(lost, ec);
+  }
+  return snapshot_id;
+}
+
 // ---- orphans ----
 
 std::vector<OrphanFile> find_orphan_files(const IcebergTable& table,

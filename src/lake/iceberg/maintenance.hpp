@@ -59,6 +59,14 @@ struct CompactResult {
 /// tables with delete files are left alone.
 CompactResult compact_table(IcebergTable& table, Connection& con, const CompactOptions& options);
 
+/// After a type promotion (int -> long, float -> double), rewrite the manifests of the
+/// current snapshot whose live entries hold 4-byte bounds of a promoted column, with those
+/// bounds re-encoded in the promoted type (8 bytes), as one `replace` snapshot that changes
+/// no data file (Iceberg's "rewrite manifests"). Readers accept the old bounds; this makes
+/// the current snapshot's metadata read like a writer's under the current schema. nullopt:
+/// no manifest needed it (no new snapshot).
+std::optional<int64_t> rewrite_promoted_bounds(IcebergTable& table, const CommitOptions& commit);
+
 struct OrphanFile {
   std::filesystem::path path;
   int64_t size = 0;

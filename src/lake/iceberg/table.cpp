@@ -243,6 +243,86 @@ std::string summary_total(const Snapshot* parent, std::string_view key, int64_t 
   return std::to_string((parent != nullptr ? parent->summary_count(key) : 0) + added);
 }
 
+std::string sql_list(const std::vector<std::string>& paths) {
+  std::string list;
+  for (const std::string& path : paths) list += (list.empty() ? "" : ", ") + sql_quote(path);
+  return "[" + list + "]";
+}
+
+// Per file: __fos_file, record count, then per field (non-null count, lower, upper, NaN
+// count) and per partition field the transformed value, computed by scanning the rows.
+std::string scan_stats_sql(const IcebergSchema& schema, const PartitionSpec& spec,
+                           const std::vector<std::string>& paths) {
+  std::string sql = "SELECT __fos_file, count(*)";
+  for (const IcebergField& f : schema.fields) {
+    const std::string c = sql_identifier(f.name);
+    const bool floating = f.type == IcebergType::kFloat || f.type == IcebergType::kDouble;
+    const std::string filter = floating ? " FILTER (WHERE NOT isnan(" + c + "))" : "";
+    sql += ", count(" + c + ")";
+    sql += ", " + exact_sql(f.type, "min(" + c + ")" += filter);
+    sql += ", " + exact_sql(f.type, "max(" + c + ")" += filter);
+    sql += floating ? ", count(*) FILTER (WHERE isnan(" + c + "))" : ", 0";
+  }
+  for (const PartitionField& p : spec.fields) {
+    const IcebergField* source_field = schema.find(p.source_id);
+    const IcebergType result = p.transform.result_type(source_field->type);
+    sql += ", " +
+           exact_sql(result,
+                     "min(" + transform_sql(p.transform, sql_identifier(source_field->name)) + ")");
+  }
+  return sql + " FROM read_parquet(" + sql_list(paths) +
+         ", filename = '__fos_file', hive_partitioning = false) GROUP BY __fos_file";
+}
+
+// The same columns as scan_stats_sql from the files' Parquet footers (row-group statistics
+// aggregated per file), plus a last column that is non-zero when a footer lacks something a
+// scan would give: a missing bound of a column holding values (DuckDB writes no float bounds
+// for a row group with a NaN), a missing null count, an inexact bound of a non-string column
+// or of a partition source. Every row of a file shares its partition tuple, so the transform
+// of the lower bound of the source column is that tuple.
+std::string footer_stats_sql(const IcebergSchema& schema, const PartitionSpec& spec,
+                             const std::vector<std::string>& paths) {
+  const auto where = [](const IcebergField& f) {
+    return " FILTER (WHERE path_in_schema = " + sql_quote(f.name) + ")";
+  };
+  // CASE, not FILTER: the cast must only see the statistics of this column.
+  const auto typed = [](const IcebergField& f, const std::string& stat) {
+    if (f.type == IcebergType::kBinary) return std::string("NULL");
+    return "CASE WHEN path_in_schema = " + sql_quote(f.name) + " THEN CAST(" + stat + " AS " +
+           std::string(duckdb_type(f.type)) + ") END";
+  };
+  std::string sql =
+      "SELECT file_name, CAST(sum(row_group_num_rows) FILTER (WHERE column_id = 0) AS BIGINT)";
+  std::string exact_required;
+  for (const IcebergField& f : schema.fields) {
+    sql += ", CAST(sum(num_values - stats_null_count)" + where(f) + " AS BIGINT)";
+    sql += ", " + exact_sql(f.type, "min(" + typed(f, "stats_min_value") + ")");
+    sql += ", " + exact_sql(f.type, "max(" + typed(f, "stats_max_value") + ")");
+    sql += ", 0";
+    const bool partition_source =
+        std::any_of(spec.fields.begin(), spec.fields.end(),
+                    [&](const PartitionField& p) { return p.source_id == f.id; });
+    if (f.type != IcebergType::kString || partition_source) {
+      exact_required += (exact_required.empty() ? "" : ", ") + sql_quote(f.name);
+    }
+  }
+  for (const PartitionField& p : spec.fields) {
+    const IcebergField* source_field = schema.find(p.source_id);
+    const IcebergType result = p.transform.result_type(source_field->type);
+    sql += ", " +
+           exact_sql(result, transform_sql(p.transform,
+                                           "min(" + typed(*source_field, "stats_min_value") + ")"));
+  }
+  sql +=
+      ", count(*) FILTER (WHERE stats_null_count IS NULL OR (num_values > stats_null_count AND "
+      "(stats_min_value IS NULL OR stats_max_value IS NULL))";
+  if (!exact_required.empty()) {
+    sql += " OR (path_in_schema IN (" + exact_required +
+           ") AND num_values > stats_null_count AND NOT (min_is_exact AND max_is_exact))";
+  }
+  return sql + ") FROM parquet_metadata(" + sql_list(paths) + ") GROUP BY file_name";
+}
+
 }  // namespace
 
 int64_t new_snapshot_id() {
@@ -607,33 +687,41 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     std::vector<std::string> paths;
     for (uint64_t row = 0; row < written.row_count(); ++row) paths.push_back(written.str(row, 0));
     std::sort(paths.begin(), paths.end());
-    // One query over all the files: counts, bounds and the partition tuple of each.
-    std::string stats = "SELECT __fos_file, count(*)";
-    for (const IcebergField& f : schema.fields) {
-      const std::string c = sql_identifier(f.name);
-      const bool floating = f.type == IcebergType::kFloat || f.type == IcebergType::kDouble;
-      const std::string filter = floating ? " FILTER (WHERE NOT isnan(" + c + "))" : "";
-      stats += ", count(" + c + ")";
-      stats += ", " + exact_sql(f.type, "min(" + c + ")" += filter);
-      stats += ", " + exact_sql(f.type, "max(" + c + ")" += filter);
-      stats += floating ? ", count(*) FILTER (WHERE isnan(" + c + "))" : ", 0";
+    // Counts, bounds and the partition tuple of each file, from the Parquet footers DuckDB
+    // just wrote (no second pass over the data); files whose footers lack a bound that a
+    // scan would find (NaN in a float column, ...) are scanned instead.
+    std::map<std::string, int64_t> written_rows;
+    for (uint64_t row = 0; row < written.row_count(); ++row) {
+      written_rows[written.str(row, 0)] = *written.int64(row, 1);
     }
-    for (const PartitionField& p : spec.fields) {
-      const IcebergField* source_field = schema.find(p.source_id);
-      const IcebergType result = p.transform.result_type(source_field->type);
-      stats +=
-          ", " +
-          exact_sql(result,
-                    "min(" + transform_sql(p.transform, sql_identifier(source_field->name)) + ")");
-    }
-    std::string list;
-    for (const std::string& path : paths) list += (list.empty() ? "" : ", ") + sql_quote(path);
     std::map<std::string, uint64_t> row_of;
-    std::optional<QueryResult> r;
-    if (!paths.empty()) {
-      r = con.query(stats + " FROM read_parquet([" + list +
-                    "], filename = '__fos_file', hive_partitioning = false) GROUP BY __fos_file");
-      for (uint64_t row = 0; row < r->row_count(); ++row) row_of[r->str(row, 0)] = row;
+    std::map<std::string, const QueryResult*> result_of;
+    std::optional<QueryResult> footers;
+    std::optional<QueryResult> scanned;
+    std::vector<std::string> to_scan;
+    std::vector<std::string> nonempty;
+    for (const std::string& path : paths) {
+      if (written_rows[path] > 0) nonempty.push_back(path);
+    }
+    if (!nonempty.empty()) {
+      footers = con.query(footer_stats_sql(schema, spec, nonempty));
+      const uint64_t flag = footers->column_count() - 1;
+      for (uint64_t row = 0; row < footers->row_count(); ++row) {
+        const std::string path = footers->str(row, 0);
+        if (*footers->int64(row, flag) != 0) {
+          to_scan.push_back(path);
+          continue;
+        }
+        row_of[path] = row;
+        result_of[path] = &*footers;
+      }
+    }
+    if (!to_scan.empty()) {
+      scanned = con.query(scan_stats_sql(schema, spec, to_scan));
+      for (uint64_t row = 0; row < scanned->row_count(); ++row) {
+        row_of[scanned->str(row, 0)] = row;
+        result_of[scanned->str(row, 0)] = &*scanned;
+      }
     }
     for (const std::string& path : paths) {
       const auto found = row_of.find(path);
@@ -642,6 +730,7 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
         continue;
       }
       const uint64_t row = found->second;
+      const QueryResult* r = result_of[path];
       DataFile file;
       file.record_count = *r->int64(row, 1);
       uint64_t column = 2;
