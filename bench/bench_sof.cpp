@@ -62,8 +62,9 @@ void flatten(benchmark::State& state, const std::string& type, const std::string
     fos::sof::CsvTableWriter writer(out);
     writer.begin(view.columns);
     for (const std::string& line : lines) {
+      const fos::fhir::JsonDocument document = fos::fhir::parse_json(line, "bench");
       fos::fhir::Resource resource;
-      resource.json = fos::fhir::parse_json(line, "bench");
+      resource.json = document.root();
       resource.type = type;
       runner.run(resource, writer);
       bytes += line.size() + 1;

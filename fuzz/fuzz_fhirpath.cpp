@@ -17,14 +17,14 @@
 namespace {
 
 const fos::fhir::Json& fixture() {
-  static const fos::fhir::Json json = fos::fhir::parse_json(
+  static const fos::fhir::JsonDocument json = fos::fhir::parse_json(
       R"j({"resourceType": "Patient", "id": "p1", "active": true, "birthDate": "1970-01-02",
           "name": [{"family": "Doe", "given": ["Jo", "Ann"]}, {"given": ["X"]}],
           "extension": [{"url": "u", "valueDecimal": 1.50}, {"url": "v", "valueInteger": 3}],
           "managingOrganization": {"reference": "Organization/o1"},
           "deceasedDateTime": "2020-05-06T07:08:09Z"})j",
       "fixture");
-  return json;
+  return json.root();
 }
 
 // "ok:<values>" or "error:<message>" for one parse (+ evaluation) of `text`.

@@ -35,7 +35,7 @@ record::OrganizationType organization_type(std::string_view name) {
 std::string first_text(const fhir::Json& element, std::string_view key) {
   const fhir::Json* list = element.find(key);
   if (list == nullptr || !list->is_array() || list->items().empty()) return "";
-  return list->items().front().text();
+  return std::string(list->items().front().text());
 }
 
 record::Address address_of(const fhir::Json& json) {
@@ -54,7 +54,7 @@ record::Address address_of(const fhir::Json& json) {
 
 double number_of(const fhir::Json& json, std::string_view key) {
   const fhir::Json* value = json.find(key);
-  return value != nullptr && value->is_number() ? std::stod(value->text()) : 0;
+  return value != nullptr && value->is_number() ? std::stod(std::string(value->text())) : 0;
 }
 
 // Latitude and longitude of the first Location managed by organization `id`.

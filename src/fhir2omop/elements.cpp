@@ -73,7 +73,7 @@ std::optional<record::Quantity> read_quantity(const fhir::Json* quantity) {
   if (quantity == nullptr || !quantity->is_object()) return std::nullopt;
   const fhir::Json* value = quantity->find("value");
   if (value == nullptr || !value->is_number()) return std::nullopt;
-  const std::string& text = value->text();
+  const std::string_view text = value->text();
   record::Quantity out;
   const char* end = text.data() + text.size();
   if (std::from_chars(text.data(), end, out.value).ec != std::errc()) return std::nullopt;

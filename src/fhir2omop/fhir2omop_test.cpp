@@ -609,8 +609,8 @@ TEST(VocabFolder, AthenaFolderMapsLikeTheSubset) {
 }
 
 TEST(Elements, QuantityKeepsWrittenDecimals) {
-  const fhir::Json q = fhir::parse_json(R"({"value":1.50,"code":"mg"})", "test");
-  const auto quantity = read_quantity(&q);
+  const fhir::JsonDocument q = fhir::parse_json(R"({"value":1.50,"code":"mg"})", "test");
+  const auto quantity = read_quantity(&q.root());
   ASSERT_TRUE(quantity);
   EXPECT_EQ(quantity->decimals, 2);
   EXPECT_DOUBLE_EQ(quantity->value, 1.5);
@@ -618,15 +618,16 @@ TEST(Elements, QuantityKeepsWrittenDecimals) {
 }
 
 TEST(Elements, ReferenceIds) {
-  const fhir::Json r = fhir::parse_json(R"({"reference":"http://x.org/fhir/Patient/42"})", "t");
-  EXPECT_EQ(reference_id(&r, "Patient"), "42");
-  EXPECT_EQ(reference_id(&r, "Encounter"), std::nullopt);
-  const fhir::Json u = fhir::parse_json(R"({"reference":"urn:uuid:abc"})", "t");
-  EXPECT_EQ(reference_id(&u, "Patient"), "abc");
-  const fhir::Json c = fhir::parse_json(
+  const fhir::JsonDocument r =
+      fhir::parse_json(R"({"reference":"http://x.org/fhir/Patient/42"})", "t");
+  EXPECT_EQ(reference_id(&r.root(), "Patient"), "42");
+  EXPECT_EQ(reference_id(&r.root(), "Encounter"), std::nullopt);
+  const fhir::JsonDocument u = fhir::parse_json(R"({"reference":"urn:uuid:abc"})", "t");
+  EXPECT_EQ(reference_id(&u.root(), "Patient"), "abc");
+  const fhir::JsonDocument c = fhir::parse_json(
       R"({"reference":"Organization?identifier=https://github.com/synthetichealth/synthea|x"})",
       "t");
-  EXPECT_EQ(reference_id(&c, "Organization"), std::nullopt);
+  EXPECT_EQ(reference_id(&c.root(), "Organization"), std::nullopt);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ double decimal_of(const fhir::Json* ext, std::string_view url) {
   const fhir::Json* part = ext != nullptr ? extension(*ext, url) : nullptr;
   const fhir::Json* value = part != nullptr ? part->find("valueDecimal") : nullptr;
   if (value == nullptr || !value->is_number()) return 0;
-  return std::stod(value->text());
+  return std::stod(std::string(value->text()));
 }
 
 void read_address(const fhir::Json& resource, record::Address& a) {

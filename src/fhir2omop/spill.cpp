@@ -4,6 +4,7 @@
 
 #include <array>
 #include <charconv>
+#include <memory>
 
 #include "core/error.hpp"
 
@@ -56,7 +57,10 @@ Item read_spilled(std::string_view line) {
   item.order = number(f[0]);
   item.resource.source = std::string(f[4]);
   item.resource.line = number(f[3]);
-  item.resource.json = fhir::parse_json(f[5], item.resource.source);
+  auto document =
+      std::make_shared<const fhir::JsonDocument>(fhir::parse_json(f[5], item.resource.source));
+  item.resource.json = document->root();
+  item.resource.storage = std::move(document);
   item.resource.type = std::string(f[2]);
   item.resource.id = std::string(item.resource.json.find_string("id").value_or(""));
   return item;

@@ -119,9 +119,9 @@ Collection Evaluator::eval(const Node& node, const Collection& focus) {
         v.integer = -v.integer;
       } else {
         if (v.text.starts_with('-')) {
-          v.text.erase(0, 1);
+          v.text = Text(v.text.view().substr(1));
         } else {
-          v.text.insert(0, 1, '-');
+          v.text = Text("-" + v.text.str());
         }
       }
       v.type.clear();
@@ -249,7 +249,7 @@ Collection Evaluator::arithmetic(const Node& node, const Collection& left,
   const Value& l = left[0];
   const Value& r = right[0];
   if (op == "+" && l.kind == ValueKind::kString && r.kind == ValueKind::kString) {
-    return {Value::of_string(l.text + r.text)};
+    return {Value::of_string(l.text.str() + r.text.str())};
   }
   if (!l.is_number() || !r.is_number()) {
     error(node.position,
@@ -313,7 +313,7 @@ std::optional<std::string> Call::string_arg(size_t i) const {
   if (value.size() != 1 || value[0].kind != ValueKind::kString) {
     error("argument " + std::to_string(i + 1) + " must be a single string");
   }
-  return value[0].text;
+  return value[0].text.str();
 }
 
 std::optional<int64_t> Call::integer_arg(size_t i) const {

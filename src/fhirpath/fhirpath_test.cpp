@@ -20,7 +20,7 @@ std::string values_json(const Collection& values) {
 
 TEST(FhirpathCases, DataFile) {
   const std::string path = std::string(FOS_SOURCE_DIR) + "/tests/fhirpath/cases.json";
-  const Json file = fhir::parse_json(read_file(path), path);
+  const fhir::JsonDocument file = fhir::parse_json(read_file(path), path);
   const Json* resources = file.find("resources");
   const Json* cases = file.find("cases");
   ASSERT_NE(resources, nullptr);
@@ -55,7 +55,8 @@ TEST(FhirpathCases, DataFile) {
 }
 
 TEST(Fhirpath, VariablesAndConstants) {
-  const Json patient = fhir::parse_json(R"({"resourceType":"Patient","id":"a"})", "t");
+  const fhir::JsonDocument patient =
+      fhir::parse_json(R"({"resourceType":"Patient","id":"a"})", "t");
   Variables variables{{"x", {Value::of_integer(41)}}};
   EXPECT_EQ(values_json(Expression::parse("%x + 1").evaluate(patient, &variables)), "[42]");
   EXPECT_EQ(values_json(Expression::parse("%resource.id").evaluate(patient)), "[\"a\"]");

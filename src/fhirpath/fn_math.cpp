@@ -41,7 +41,8 @@ Collection decimal_boundary(const Call& call, const Value& v, bool high) {
   const auto requested = call.integer_arg(0);
   if (requested && (*requested < 0 || *requested > 28)) return {};
   const long double value = std::strtold(
-      v.kind == ValueKind::kInteger ? std::to_string(v.integer).c_str() : v.text.c_str(), nullptr);
+      v.kind == ValueKind::kInteger ? std::to_string(v.integer).c_str() : v.text.str().c_str(),
+      nullptr);
   const long double half = 0.5L * std::pow(10.0L, -written);
   const long double bound = high ? value + half : value - half;
   const int precision = requested ? static_cast<int>(*requested) : written + 1;
@@ -80,7 +81,7 @@ Collection fn_abs(const Call& call) {
   if (v == nullptr) return {};
   if (v->kind == ValueKind::kInteger)
     return {Value::of_integer(v->integer < 0 ? -v->integer : v->integer)};
-  return {Value::of_decimal(v->text.starts_with('-') ? v->text.substr(1) : v->text)};
+  return {Value::of_decimal(v->text.starts_with('-') ? Text(v->text.view().substr(1)) : v->text)};
 }
 
 Collection fn_ceiling(const Call& call) {

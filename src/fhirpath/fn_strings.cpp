@@ -15,7 +15,7 @@ std::optional<std::string> input_string(const Call& call) {
   if (call.input().size() > 1) call.error("input has several items");
   const Value& v = call.input()[0];
   if (v.kind != ValueKind::kString) call.error("input is not a string");
-  return v.text;
+  return v.text.str();
 }
 
 std::optional<std::string> required_string_arg(const Call& call, size_t i) {

@@ -124,7 +124,7 @@ Value Value::of_integer(int64_t number) {
   return v;
 }
 
-Value Value::of_decimal(std::string lexical) {
+Value Value::of_decimal(Text lexical) {
   Value v;
   v.kind = ValueKind::kDecimal;
   v.text = std::move(lexical);
@@ -135,7 +135,7 @@ Value Value::of_double(double number) {
   return of_decimal(format_double(number));
 }
 
-Value Value::of_string(std::string text, std::string type) {
+Value Value::of_string(Text text, std::string type) {
   Value v;
   v.kind = ValueKind::kString;
   v.text = std::move(text);
@@ -143,7 +143,7 @@ Value Value::of_string(std::string text, std::string type) {
   return v;
 }
 
-Value Value::of_temporal(ValueKind kind, std::string text, std::string type) {
+Value Value::of_temporal(ValueKind kind, Text text, std::string type) {
   Value v;
   v.kind = kind;
   v.text = std::move(text);
@@ -178,17 +178,17 @@ Value Value::from_json(const Json& json, std::string_view type) {
           return v;
         }
       }
-      v = of_decimal(json.text());
+      v = of_decimal(Text::view(json.text()));
       v.type = type;
       return v;
     }
     case Json::Kind::kString:
-      if (type == "date") return of_temporal(ValueKind::kDate, json.text(), "date");
+      if (type == "date") return of_temporal(ValueKind::kDate, Text::view(json.text()), "date");
       if (type == "dateTime" || type == "instant") {
-        return of_temporal(ValueKind::kDateTime, json.text(), std::string(type));
+        return of_temporal(ValueKind::kDateTime, Text::view(json.text()), std::string(type));
       }
-      if (type == "time") return of_temporal(ValueKind::kTime, json.text(), "time");
-      return of_string(json.text(), std::string(type));
+      if (type == "time") return of_temporal(ValueKind::kTime, Text::view(json.text()), "time");
+      return of_string(Text::view(json.text()), std::string(type));
     default:
       return of_node(json, std::string(type));
   }
@@ -196,7 +196,7 @@ Value Value::from_json(const Json& json, std::string_view type) {
 
 double Value::as_double() const {
   if (kind == ValueKind::kInteger) return static_cast<double>(integer);
-  return std::strtod(text.c_str(), nullptr);
+  return std::strtod(text.str().c_str(), nullptr);
 }
 
 std::string Value::type_name() const {
@@ -287,7 +287,7 @@ std::optional<bool> items_equal(const Value& left, const Value& right) {
 
 bool items_equivalent(const Value& left, const Value& right) {
   if (left.kind == ValueKind::kString && right.kind == ValueKind::kString) {
-    auto normal = [](const std::string& s) {
+    auto normal = [](std::string_view s) {
       std::string out;
       bool space = false;
       for (char c : s) {
@@ -363,14 +363,14 @@ std::string value_to_string(const Value& item) {
     case ValueKind::kInteger:
       return std::to_string(item.integer);
     case ValueKind::kQuantity:
-      return item.text + " '" + item.unit + "'";
+      return item.text.str() + " '" + item.unit + "'";
     case ValueKind::kNode: {
       std::string out;
       fhir::write_json(*item.node, out);
       return out;
     }
     default:
-      return item.text;
+      return item.text.str();
   }
 }
 

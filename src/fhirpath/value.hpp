@@ -30,23 +30,80 @@ enum class ValueKind {
   kQuantity
 };
 
+/// Text of an item: either a view of the resource's JSON (no copy; the resource outlives
+/// the item) or an owned string (computed values, constants).
+class Text {
+ public:
+  Text() = default;
+  Text(std::string owned) : owned_(std::move(owned)), view_(owned_), is_owned_(true) {}  // NOLINT
+  Text(std::string_view text) : Text(std::string(text)) {}  // NOLINT(google-explicit-constructor)
+  Text(const char* text) : Text(std::string(text)) {}       // NOLINT(google-explicit-constructor)
+  /// A view of memory the caller keeps alive as long as the item (and its copies).
+  static Text view(std::string_view text) {
+    Text t;
+    t.view_ = text;
+    return t;
+  }
+  Text(const Text& other) : owned_(other.owned_), is_owned_(other.is_owned_) {
+    view_ = is_owned_ ? std::string_view(owned_) : other.view_;
+  }
+  Text(Text&& other) noexcept : owned_(std::move(other.owned_)), is_owned_(other.is_owned_) {
+    view_ = is_owned_ ? std::string_view(owned_) : other.view_;
+  }
+  Text& operator=(const Text& other) {
+    if (this != &other) *this = Text(other);
+    return *this;
+  }
+  Text& operator=(Text&& other) noexcept {
+    owned_ = std::move(other.owned_);
+    is_owned_ = other.is_owned_;
+    view_ = is_owned_ ? std::string_view(owned_) : other.view_;
+    return *this;
+  }
+  ~Text() = default;
+
+  operator std::string_view() const { return view_; }  // NOLINT(google-explicit-constructor)
+  std::string_view view() const { return view_; }
+  std::string str() const { return std::string(view_); }
+  /// The same text, owned (detached from the resource).
+  Text owned() const { return Text(str()); }
+  const char* data() const { return view_.data(); }
+  size_t size() const { return view_.size(); }
+  bool empty() const { return view_.empty(); }
+  bool starts_with(char c) const { return view_.starts_with(c); }
+  size_t find(char c, size_t pos = 0) const { return view_.find(c, pos); }
+  size_t find_first_of(std::string_view chars, size_t pos = 0) const {
+    return view_.find_first_of(chars, pos);
+  }
+  int compare(std::string_view other) const { return view_.compare(other); }
+  friend bool operator==(const Text& a, const Text& b) { return a.view_ == b.view_; }
+  friend bool operator==(const Text& a, std::string_view b) { return a.view_ == b; }
+  friend bool operator==(const Text& a, const char* b) { return a.view_ == b; }
+
+ private:
+  std::string owned_;
+  std::string_view view_;
+  bool is_owned_ = false;
+};
+
 struct Value {
   ValueKind kind = ValueKind::kBoolean;
   const Json* node = nullptr;  ///< kNode: an object of the resource
   bool boolean = false;
   int64_t integer = 0;
-  std::string text;  ///< decimal (written form), string, date/time text, quantity value
+  Text text;         ///< decimal (written form), string, date/time text, quantity value
   std::string unit;  ///< quantity unit
   std::string type;  ///< FHIR type name when known, else empty
 
   static Value of_bool(bool flag);
   static Value of_integer(int64_t number);
-  static Value of_decimal(std::string lexical);
+  static Value of_decimal(Text lexical);
   static Value of_double(double number);
-  static Value of_string(std::string text, std::string type = {});
-  static Value of_temporal(ValueKind kind, std::string text, std::string type = {});
+  static Value of_string(Text text, std::string type = {});
+  static Value of_temporal(ValueKind kind, Text text, std::string type = {});
   static Value of_node(const Json& node, std::string type = {});
   /// A JSON value of a resource as a FHIRPath item; `type` is the FHIR type if known.
+  /// Strings and decimals view the JSON's text (no copy).
   static Value from_json(const Json& json, std::string_view type);
 
   bool is_number() const { return kind == ValueKind::kInteger || kind == ValueKind::kDecimal; }

@@ -23,7 +23,8 @@ std::vector<ViewDefinition> default_views() {
     const std::string source = "default:" + name;
     const std::optional<std::string_view> text = embedded::default_view_file(name);
     if (!text) fail(ErrorKind::kInternal, source + ": not embedded");
-    views.push_back(parse_view(fhir::parse_json(*text, source), source));
+    const fhir::JsonDocument document = fhir::parse_json(*text, source);
+    views.push_back(parse_view(document, source));
   }
   return views;
 }

@@ -79,9 +79,12 @@ class Worker {
  private:
   // False when the document is malformed (recorded in `result`).
   bool process_document(const fhir::DocumentBatch& batch, size_t d, BatchResult& result) {
-    std::vector<fhir::Resource> resources;
+    // The resources view the batch's text and the worker's arena, both reused per document.
+    std::vector<fhir::Resource>& resources = resources_;
+    resources.clear();
+    arena_.reset();
     try {
-      resources = fhir::ResourceReader::parse_document(batch, batch.documents[d]);
+      fhir::ResourceReader::parse_document(batch, batch.documents[d], arena_, resources);
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kInvalidInput) throw;
       result.malformed.push_back({d, e.what()});
@@ -98,6 +101,8 @@ class Worker {
 
   std::vector<std::unique_ptr<ViewRunner>> runners_;
   std::vector<std::unique_ptr<TableWriter>> writers_;
+  fhir::JsonArena arena_{size_t{256} * 1024};
+  std::vector<fhir::Resource> resources_;
 };
 
 // Applies finished batches in reading order.

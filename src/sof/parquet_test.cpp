@@ -27,14 +27,16 @@ class ParquetTest : public ::testing::Test {
   // Flatten `resources` (JSON texts) with `view_text` into dir_/t.csv; returns the view.
   ViewDefinition write_csv(const std::string& view_text,
                            const std::vector<std::string>& resources) {
-    ViewDefinition view = parse_view(fhir::parse_json(view_text, "view"), "view.json");
+    const fhir::JsonDocument view_json = fhir::parse_json(view_text, "view");
+    ViewDefinition view = parse_view(view_json, "view.json");
     std::ofstream out(dir_ / "t.csv", std::ios::binary);
     CsvTableWriter writer(out);
     ViewRunner runner(view);
     writer.begin(view.columns);
     for (const std::string& text : resources) {
+      const fhir::JsonDocument document = fhir::parse_json(text, "resource");
       fhir::Resource resource;
-      resource.json = fhir::parse_json(text, "resource");
+      resource.json = document.root();
       resource.type = std::string(resource.json.find_string("resourceType").value_or(""));
       runner.run(resource, writer);
     }

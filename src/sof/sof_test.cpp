@@ -1,6 +1,7 @@
 // Tests of the ViewDefinition runner: the official SQL on FHIR cases run in-process on
 // the fixture text as written (decimal precision kept), validation errors, writers.
 #include <gtest/gtest.h>
+#include <deque>
 
 #include <algorithm>
 #include <filesystem>
@@ -58,11 +59,15 @@ CaseResult run_case(const Json& file, const Json& test) {
         writer.begin(view.columns);
         writer.row(row);
         writer.finish();
-        const Json parsed = fhir::parse_json(text.str(), "row");
+        const fhir::JsonDocument parsed = fhir::parse_json(text.str(), "row");
         std::map<std::string, std::string> cells;
-        for (const auto& [key, value] : parsed.members()) cells[key] = fhir::to_json(value);
+        for (const auto& [key, value] : parsed.members()) {
+          cells[std::string(key)] = fhir::to_json(value);
+        }
         if (first_columns.empty()) {
-          for (const auto& member : parsed.members()) first_columns.push_back(member.first);
+          for (const auto& member : parsed.members()) {
+            first_columns.emplace_back(member.first);
+          }
         }
         actual.push_back(std::move(cells));
       }
@@ -74,7 +79,7 @@ CaseResult run_case(const Json& file, const Json& test) {
   if (expect_error) return {false, "expected an error"};
   if (const Json* columns = test.find("expectColumns")) {
     std::vector<std::string> want;
-    for (const Json& c : columns->items()) want.push_back(c.text());
+    for (const Json& c : columns->items()) want.emplace_back(c.text());
     if (want != first_columns) return {false, "column order"};
   }
   const Json* expect = test.find("expect");
@@ -84,8 +89,8 @@ CaseResult run_case(const Json& file, const Json& test) {
   for (const Json& row : expect->items()) {
     std::map<std::string, std::string> cells;
     for (const auto& [key, value] : row.members()) {
-      cells[key] = fhir::to_json(value);
-      all_columns.push_back(key);
+      cells[std::string(key)] = fhir::to_json(value);
+      all_columns.emplace_back(key);
     }
     expected.push_back(std::move(cells));
   }
@@ -121,7 +126,7 @@ TEST(OfficialSuiteInProcess, EveryCasePasses) {
     }
     std::sort(files.begin(), files.end());
     for (const fs::path& path : files) {
-      const Json file = fhir::parse_json(read_file(path), path.string());
+      const fhir::JsonDocument file = fhir::parse_json(read_file(path), path.string());
       for (const Json& test : file.find("tests")->items()) {
         ++total;
         const CaseResult result = run_case(file, test);
@@ -138,8 +143,11 @@ TEST(OfficialSuiteInProcess, EveryCasePasses) {
   EXPECT_EQ(passed, total);
 }
 
-Json json_of(const std::string& text) {
-  return fhir::parse_json(text, "test");
+// Parsed JSON that lives as long as the test program (resources and views view it).
+const Json& json_of(const std::string& text) {
+  static std::deque<fhir::JsonDocument> documents;
+  documents.push_back(fhir::parse_json(text, "test"));
+  return documents.back().root();
 }
 
 std::string error_of(const std::string& view_text) {

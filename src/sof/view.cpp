@@ -1,7 +1,9 @@
 // ViewDefinition parsing: JSON shape checks, FHIRPath compilation, constants, column order.
 #include "sof/view.hpp"
 
+#include <optional>
 #include <set>
+#include <span>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -25,20 +27,19 @@ bool is_sql_name(const std::string& name) {
   return true;
 }
 
-const std::string& required_string(const Json& object, std::string_view key,
-                                   const std::string& where) {
+std::string required_string(const Json& object, std::string_view key, const std::string& where) {
   const Json* value = object.find(key);
   if (value == nullptr) invalid(where, "missing '" + std::string(key) + "'");
   if (!value->is_string()) invalid(where, "'" + std::string(key) + "' must be a string");
-  return value->text();
+  return std::string(value->text());
 }
 
-const std::vector<Json>* optional_array(const Json& object, std::string_view key,
-                                        const std::string& where) {
+std::optional<std::span<const Json>> optional_array(const Json& object, std::string_view key,
+                                                    const std::string& where) {
   const Json* value = object.find(key);
-  if (value == nullptr) return nullptr;
+  if (value == nullptr) return std::nullopt;
   if (!value->is_array()) invalid(where, "'" + std::string(key) + "' must be an array");
-  return &value->items();
+  return value->items();
 }
 
 fhirpath::Expression compile(const std::string& text, const std::string& where) {
@@ -63,7 +64,8 @@ bool known_type(const std::string& type) {
 }
 
 Value constant_value(const Json& constant, const std::string& where) {
-  for (const auto& [key, value] : constant.members()) {
+  for (const auto& [key_view, value] : constant.members()) {
+    const std::string key(key_view);
     if (!key.starts_with("value") || key.size() == 5) continue;
     const std::string type =
         std::string(1, static_cast<char>(std::tolower(key[5]))) + key.substr(6);
@@ -77,6 +79,7 @@ Value constant_value(const Json& constant, const std::string& where) {
         invalid(where, key + " must be a number");
       }
       Value v = Value::from_json(value, type == "integer64" ? "integer" : type);
+      v.text = v.text.owned();  // the view definition's JSON does not outlive the view
       if (type == "decimal" && v.kind != ValueKind::kDecimal) v = Value::of_decimal(value.text());
       v.type = type;
       return v;
@@ -99,7 +102,7 @@ class ViewParser {
   Select select(const Json& json, const std::string& where) {
     if (!json.is_object()) invalid(where, "must be an object");
     Select out;
-    if (const auto* columns = optional_array(json, "column", where)) {
+    if (const auto columns = optional_array(json, "column", where)) {
       for (size_t i = 0; i < columns->size(); ++i) {
         out.columns.push_back(column((*columns)[i], where + ".column[" + std::to_string(i) + "]"));
         out.column_names.push_back(out.columns.back().name);
@@ -115,7 +118,7 @@ class ViewParser {
       out.for_each_or_null = true;
       ++iterations;
     }
-    if (const auto* repeat = optional_array(json, "repeat", where)) {
+    if (const auto repeat = optional_array(json, "repeat", where)) {
       for (size_t i = 0; i < repeat->size(); ++i) {
         out.repeat.push_back(path_of((*repeat)[i], where + ".repeat[" + std::to_string(i) + "]"));
       }
@@ -123,14 +126,14 @@ class ViewParser {
       ++iterations;
     }
     if (iterations > 1) invalid(where, "at most one of forEach, forEachOrNull, repeat");
-    if (const auto* selects = optional_array(json, "select", where)) {
+    if (const auto selects = optional_array(json, "select", where)) {
       for (size_t i = 0; i < selects->size(); ++i) {
         out.selects.push_back(select((*selects)[i], where + ".select[" + std::to_string(i) + "]"));
         const auto& names = out.selects.back().column_names;
         out.column_names.insert(out.column_names.end(), names.begin(), names.end());
       }
     }
-    if (const auto* branches = optional_array(json, "unionAll", where)) {
+    if (const auto branches = optional_array(json, "unionAll", where)) {
       // Branches share their column names: each is checked against the columns before it.
       const std::set<std::string> base = seen_;
       std::set<std::string> after = seen_;
@@ -156,7 +159,7 @@ class ViewParser {
  private:
   fhirpath::Expression path_of(const Json& json, const std::string& where) {
     if (!json.is_string()) invalid(where, "must be a FHIRPath string");
-    return compile(json.text(), where);
+    return compile(std::string(json.text()), where);
   }
 
   Column column(const Json& json, const std::string& where) {
@@ -168,10 +171,10 @@ class ViewParser {
     }
     if (!seen_.insert(out.name).second) invalid(where, "duplicate column name '" + out.name + "'");
     if (const Json* type = json.find("type")) {
-      if (!type->is_string() || !known_type(type->text())) {
+      if (!type->is_string() || !known_type(std::string(type->text()))) {
         invalid(where, "unknown column type " + fhir::to_json(*type));
       }
-      out.type = type->text();
+      out.type = std::string(type->text());
     }
     if (const Json* collection = json.find("collection")) {
       if (!collection->is_bool()) invalid(where, "'collection' must be true or false");
@@ -221,12 +224,12 @@ ViewDefinition parse_view(const Json& json, const std::string& source) {
   view.resource = required_string(json, "resource", source);
   if (view.resource.empty()) invalid(source, "'resource' is empty");
   if (const Json* name = json.find("name")) {
-    if (!name->is_string() || !is_sql_name(name->text())) {
+    if (!name->is_string() || !is_sql_name(std::string(name->text()))) {
       invalid(source, "'name' must be a SQL name ([A-Za-z][A-Za-z0-9_]*)");
     }
-    view.name = name->text();
+    view.name = std::string(name->text());
   }
-  if (const auto* constants = optional_array(json, "constant", source)) {
+  if (const auto constants = optional_array(json, "constant", source)) {
     for (size_t i = 0; i < constants->size(); ++i) {
       const std::string where = source + ": constant[" + std::to_string(i) + "]";
       const Json& constant = (*constants)[i];
@@ -238,8 +241,8 @@ ViewDefinition parse_view(const Json& json, const std::string& source) {
       }
     }
   }
-  const auto* selects = optional_array(json, "select", source);
-  if (selects == nullptr || selects->empty()) invalid(source, "a view needs at least one 'select'");
+  const auto selects = optional_array(json, "select", source);
+  if (!selects || selects->empty()) invalid(source, "a view needs at least one 'select'");
   ViewParser parser;
   for (size_t i = 0; i < selects->size(); ++i) {
     const std::string where = source + ": select[" + std::to_string(i) + "]";
@@ -249,7 +252,7 @@ ViewDefinition parse_view(const Json& json, const std::string& source) {
     view.columns.insert(view.columns.end(), names.begin(), names.end());
     collect_types(view.selects.back(), view.column_types);
   }
-  if (const auto* wheres = optional_array(json, "where", source)) {
+  if (const auto wheres = optional_array(json, "where", source)) {
     for (size_t i = 0; i < wheres->size(); ++i) {
       const std::string where = source + ": where[" + std::to_string(i) + "]";
       const Json& item = (*wheres)[i];
@@ -263,7 +266,8 @@ ViewDefinition parse_view(const Json& json, const std::string& source) {
 
 ViewDefinition load_view(const std::filesystem::path& path) {
   const std::string text = read_file(path);
-  return parse_view(fhir::parse_json(text, path.string()), path.string());
+  const fhir::JsonDocument document = fhir::parse_json(text, path.string());
+  return parse_view(document, path.string());
 }
 
 }  // namespace fos::sof

@@ -11,19 +11,19 @@ namespace {
 
 using ReferenceMap = std::map<std::string, std::string, std::less<>>;
 
-void rewrite_references(Json& node, const ReferenceMap& targets) {
+void rewrite_references(Json& node, const ReferenceMap& targets, JsonArena& arena) {
   if (node.is_array()) {
-    for (Json& item : node.items()) rewrite_references(item, targets);
+    for (Json& item : node.items()) rewrite_references(item, targets, arena);
     return;
   }
   if (!node.is_object()) return;
   for (auto& [key, value] : node.members()) {
     if (key == "reference" && value.is_string()) {
       auto found = targets.find(value.text());
-      if (found != targets.end()) value = Json::string(found->second);
+      if (found != targets.end()) value = Json::string(arena.copy(found->second));
       continue;
     }
-    rewrite_references(value, targets);
+    rewrite_references(value, targets, arena);
   }
 }
 
@@ -42,7 +42,8 @@ void index_identifiers(const Json& resource, const std::string& literal, Referen
   }
 }
 
-Resource make_resource(Json json, const std::string& source, uint64_t line) {
+Resource make_resource(Json json, const std::shared_ptr<const void>& storage,
+                       const std::string& source, uint64_t line) {
   const auto type = json.find_string("resourceType");
   if (!type || type->empty()) {
     fail(ErrorKind::kInvalidInput, source +
@@ -52,7 +53,8 @@ Resource make_resource(Json json, const std::string& source, uint64_t line) {
   Resource resource;
   resource.type = std::string(*type);
   resource.id = std::string(json.find_string("id").value_or(""));
-  resource.json = std::move(json);
+  resource.json = json;
+  resource.storage = storage;
   resource.source = source;
   resource.line = line;
   return resource;
@@ -60,19 +62,19 @@ Resource make_resource(Json json, const std::string& source, uint64_t line) {
 
 }  // namespace
 
-std::vector<Resource> resources_from_document(Json document, const std::string& source,
-                                              uint64_t line) {
+void resources_from_document(Json document, JsonArena& arena,
+                             const std::shared_ptr<const void>& storage, const std::string& source,
+                             uint64_t line, std::vector<Resource>& out) {
   const std::string where = source + (line ? ": line " + std::to_string(line) : std::string());
   if (!document.is_object()) {
     fail(ErrorKind::kInvalidInput, where + ": expected a JSON object (a FHIR resource)");
   }
-  std::vector<Resource> out;
   if (document.find_string("resourceType").value_or("") != "Bundle") {
-    out.push_back(make_resource(std::move(document), source, line));
-    return out;
+    out.push_back(make_resource(document, storage, source, line));
+    return;
   }
   Json* entries = document.find("entry");
-  if (entries == nullptr) return out;
+  if (entries == nullptr) return;
   if (!entries->is_array())
     fail(ErrorKind::kInvalidInput, where + ": Bundle.entry is not an array");
   ReferenceMap targets;
@@ -100,12 +102,11 @@ std::vector<Resource> resources_from_document(Json document, const std::string& 
     // A resource without id but with a urn:uuid fullUrl takes the uuid as its id.
     const auto full_url = entry.find_string("fullUrl");
     if (resource->find("id") == nullptr && full_url && full_url->starts_with("urn:uuid:")) {
-      resource->add("id", Json::string(full_url->substr(9)));
+      resource->add("id", Json::string(full_url->substr(9)), arena);
     }
-    rewrite_references(*resource, targets);
-    out.push_back(make_resource(std::move(*resource), source, line));
+    rewrite_references(*resource, targets, arena);
+    out.push_back(make_resource(*resource, storage, source, line));
   }
-  return out;
 }
 
 }  // namespace fos::fhir

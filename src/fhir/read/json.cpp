@@ -1,9 +1,12 @@
-// Json tree construction from simdjson's on-demand parser, and compact serialization.
+// Json tree construction from simdjson's on-demand parser (zero-copy, arena-backed), the
+// arena, and compact serialization.
 #include "fhir/read/json.hpp"
 
 #include <simdjson.h>
 
-#include <iterator>
+#include <algorithm>
+#include <cstring>
+#include <limits>
 
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
@@ -11,38 +14,105 @@
 namespace fos::fhir {
 
 static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+static_assert(sizeof(Json) == 16);
+static_assert(std::is_trivially_copyable_v<Json>);
+
+void* JsonArena::allocate_bytes(size_t bytes, size_t align) {
+  if (!blocks_.empty()) {
+    const size_t start = (used_ + align - 1) & ~(align - 1);
+    if (start + bytes <= blocks_.back().size) {
+      used_ = start + bytes;
+      return blocks_.back().data.get() + start;
+    }
+  }
+  const size_t size = std::max(next_block_, bytes + align);
+  next_block_ = std::min<size_t>(size * 2, size_t{4} << 20);
+  // NOLINTNEXTLINE(cppcoreguidelines-avoid-c-arrays,modernize-avoid-c-arrays)
+  blocks_.push_back({std::make_unique_for_overwrite<std::byte[]>(size), size});
+  used_ = bytes;
+  return blocks_.back().data.get();
+}
+
+std::string_view JsonArena::copy(std::string_view text) {
+  if (text.empty()) return {};
+  char* out = allocate<char>(text.size());
+  std::memcpy(out, text.data(), text.size());
+  return {out, text.size()};
+}
+
+void JsonArena::reset() {
+  if (blocks_.empty()) return;
+  auto largest = std::max_element(blocks_.begin(), blocks_.end(),
+                                  [](const Block& a, const Block& b) { return a.size < b.size; });
+  Block keep = std::move(*largest);
+  blocks_.clear();
+  blocks_.push_back(std::move(keep));
+  used_ = 0;
+}
 
 Json Json::boolean(bool value) {
-  Json json(Kind::kBool);
+  Json json;
+  json.kind_ = Kind::kBool;
   json.flag_ = value;
   return json;
 }
 
+namespace {
+
+uint32_t checked_size(size_t size) {
+  if (size > std::numeric_limits<uint32_t>::max()) {
+    fail(ErrorKind::kInvalidInput, "JSON value larger than 4 GB");
+  }
+  return static_cast<uint32_t>(size);
+}
+
+}  // namespace
+
 Json Json::number(std::string_view lexical) {
-  Json json(Kind::kNumber);
-  json.text_ = lexical;
+  Json json;
+  json.kind_ = Kind::kNumber;
+  json.chars_ = lexical.data();
+  json.size_ = checked_size(lexical.size());
   return json;
 }
 
 Json Json::string(std::string_view value) {
-  Json json(Kind::kString);
-  json.text_ = value;
+  Json json;
+  json.kind_ = Kind::kString;
+  json.chars_ = value.data();
+  json.size_ = checked_size(value.size());
+  return json;
+}
+
+Json Json::array(std::span<Json> items) {
+  Json json;
+  json.kind_ = Kind::kArray;
+  json.items_ = items.data();
+  json.size_ = checked_size(items.size());
+  return json;
+}
+
+Json Json::object(std::span<Member> members) {
+  Json json;
+  json.kind_ = Kind::kObject;
+  json.members_ = members.data();
+  json.size_ = checked_size(members.size());
   return json;
 }
 
 bool Json::is_integer_number() const {
-  return kind_ == Kind::kNumber && text_.find_first_of(".eE") == std::string::npos;
+  return kind_ == Kind::kNumber && text().find_first_of(".eE") == std::string_view::npos;
 }
 
 const Json* Json::find(std::string_view key) const {
-  for (const auto& [name, value] : members_) {
+  for (const auto& [name, value] : members()) {
     if (name == key) return &value;
   }
   return nullptr;
 }
 
 Json* Json::find(std::string_view key) {
-  for (auto& [name, value] : members_) {
+  for (auto& [name, value] : members()) {
     if (name == key) return &value;
   }
   return nullptr;
@@ -51,7 +121,15 @@ Json* Json::find(std::string_view key) {
 std::optional<std::string_view> Json::find_string(std::string_view key) const {
   const Json* value = find(key);
   if (value == nullptr || !value->is_string()) return std::nullopt;
-  return std::string_view(value->text());
+  return value->text();
+}
+
+void Json::add(std::string_view key, Json value, JsonArena& arena) {
+  const std::span<Member> old = members();
+  auto* grown = arena.allocate<Member>(old.size() + 1);
+  for (size_t i = 0; i < old.size(); ++i) new (grown + i) Member(old[i]);
+  new (grown + old.size()) Member(key, value);
+  *this = object(std::span<Member>(grown, old.size() + 1));
 }
 
 namespace {
@@ -66,103 +144,132 @@ std::string_view trim_token(std::string_view token) {
   return token;
 }
 
-Json build(od::value value, int depth);
+// Builds one document's nodes. Children are gathered on stacks reused from document to
+// document and copied into the arena at their final size when their container closes.
+class Builder {
+ public:
+  explicit Builder(JsonArena& arena) : arena_(arena) {}
 
-// Children are gathered on per-thread stacks and moved into an exactly sized vector, so a
-// container allocates once instead of growing.
-std::vector<Json::Member>& member_stack() {
-  thread_local std::vector<Json::Member> stack;
-  return stack;
-}
-
-std::vector<Json>& item_stack() {
-  thread_local std::vector<Json> stack;
-  return stack;
-}
-
-Json build_object(od::object object, int depth) {
-  std::vector<Json::Member>& stack = member_stack();
-  const size_t base = stack.size();
-  try {
-    for (auto field : object) {
-      std::string key(field.unescaped_key().value());
-      Json value = build(field.value().value(), depth + 1);
-      stack.emplace_back(std::move(key), std::move(value));
-    }
-  } catch (...) {
-    stack.resize(base);
-    throw;
-  }
-  Json json = Json::object();
-  json.members().assign(std::make_move_iterator(stack.begin() + static_cast<ptrdiff_t>(base)),
-                        std::make_move_iterator(stack.end()));
-  stack.resize(base);
-  return json;
-}
-
-Json build_array(od::array array, int depth) {
-  std::vector<Json>& stack = item_stack();
-  const size_t base = stack.size();
-  try {
-    for (auto item : array) {
-      Json value = build(item.value(), depth + 1);
-      stack.push_back(std::move(value));
-    }
-  } catch (...) {
-    stack.resize(base);
-    throw;
-  }
-  Json json = Json::array();
-  json.items().assign(std::make_move_iterator(stack.begin() + static_cast<ptrdiff_t>(base)),
-                      std::make_move_iterator(stack.end()));
-  stack.resize(base);
-  return json;
-}
-
-Json build(od::value value, int depth) {
-  if (depth > 256) throw simdjson::simdjson_error(simdjson::DEPTH_ERROR);
-  switch (value.type().value()) {
-    case od::json_type::object:
-      return build_object(value.get_object().value(), depth);
-    case od::json_type::array:
-      return build_array(value.get_array().value(), depth);
-    case od::json_type::string:
-      return Json::string(value.get_string().value());
-    case od::json_type::number: {
-      const std::string_view token = trim_token(value.raw_json_token());
-      (void)value.get_double().value();  // validates the number's syntax
-      return Json::number(token);
-    }
-    case od::json_type::boolean:
-      return Json::boolean(value.get_bool().value());
-    case od::json_type::null:
-      if (!value.is_null().value()) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
-      return Json::null();
-  }
-  throw simdjson::simdjson_error(simdjson::TAPE_ERROR);
-}
-
-Json build_document(od::document& doc) {
-  switch (doc.type().value()) {
-    case od::json_type::object:
-      return build_object(doc.get_object().value(), 0);
-    case od::json_type::array:
-      return build_array(doc.get_array().value(), 0);
-    default: {
-      // Scalars at top level: parse through a value view.
-      if (doc.is_null().value()) return Json::null();
-      throw simdjson::simdjson_error(simdjson::SCALAR_DOCUMENT_AS_VALUE);
+  Json document(od::document& doc) {
+    switch (doc.type().value()) {
+      case od::json_type::object:
+        return object(doc.get_object().value(), 0);
+      case od::json_type::array:
+        return array(doc.get_array().value(), 0);
+      default:
+        if (doc.is_null().value()) return Json::null();
+        throw simdjson::simdjson_error(simdjson::SCALAR_DOCUMENT_AS_VALUE);
     }
   }
-}
+
+ private:
+  // A key straight from the input when it has no escapes, else unescaped into the arena.
+  std::string_view key(simdjson::simdjson_result<od::field>& field) {
+    const char* start = field.key().value().raw();
+    const char* end = start;
+    while (*end != '"') {
+      if (*end == '\\') return arena_.copy(field.unescaped_key().value());
+      ++end;
+    }
+    return {start, static_cast<size_t>(end - start)};
+  }
+
+  // A string straight from the input when it has no escapes, else unescaped into the arena.
+  std::string_view string(od::value& value) {
+    const std::string_view token = trim_token(value.raw_json_token());
+    if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
+      const std::string_view inner = token.substr(1, token.size() - 2);
+      if (inner.find('\\') == std::string_view::npos) {
+        (void)value.get_raw_json_string().value();
+        return inner;
+      }
+    }
+    return arena_.copy(value.get_string().value());
+  }
+
+  Json object(od::object object, int depth) {
+    const size_t base = members_.size();
+    try {
+      for (auto field : object) {
+        const std::string_view name = key(field);
+        od::value child = field.value().value();
+        Json json = value(child, depth + 1);
+        members_.emplace_back(name, json);
+      }
+    } catch (...) {
+      members_.resize(base);
+      throw;
+    }
+    const size_t count = members_.size() - base;
+    auto* out = arena_.allocate<Json::Member>(count);
+    std::uninitialized_copy(members_.begin() + static_cast<ptrdiff_t>(base), members_.end(), out);
+    members_.resize(base);
+    return Json::object(std::span<Json::Member>(out, count));
+  }
+
+  Json array(od::array array, int depth) {
+    const size_t base = items_.size();
+    try {
+      for (auto item : array) {
+        od::value child = item.value();
+        Json json = value(child, depth + 1);
+        items_.push_back(json);
+      }
+    } catch (...) {
+      items_.resize(base);
+      throw;
+    }
+    const size_t count = items_.size() - base;
+    auto* out = arena_.allocate<Json>(count);
+    std::uninitialized_copy(items_.begin() + static_cast<ptrdiff_t>(base), items_.end(), out);
+    items_.resize(base);
+    return Json::array(std::span<Json>(out, count));
+  }
+
+  Json value(od::value& value, int depth) {
+    if (depth > 256) throw simdjson::simdjson_error(simdjson::DEPTH_ERROR);
+    switch (value.type().value()) {
+      case od::json_type::object:
+        return object(value.get_object().value(), depth);
+      case od::json_type::array:
+        return array(value.get_array().value(), depth);
+      case od::json_type::string:
+        return Json::string(string(value));
+      case od::json_type::number: {
+        const std::string_view token = trim_token(value.raw_json_token());
+        (void)value.get_double().value();  // validates the number's syntax
+        return Json::number(token);
+      }
+      case od::json_type::boolean:
+        return Json::boolean(value.get_bool().value());
+      case od::json_type::null:
+        if (!value.is_null().value()) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+        return Json::null();
+    }
+    throw simdjson::simdjson_error(simdjson::TAPE_ERROR);
+  }
+
+  JsonArena& arena_;
+  std::vector<Json::Member>& members_ = member_stack();
+  std::vector<Json>& items_ = item_stack();
+
+  static std::vector<Json::Member>& member_stack() {
+    thread_local std::vector<Json::Member> stack;
+    return stack;
+  }
+  static std::vector<Json>& item_stack() {
+    thread_local std::vector<Json> stack;
+    return stack;
+  }
+};
 
 }  // namespace
 
-Json parse_json_padded(std::string_view text, std::string_view where) {
+Json parse_json_in_place(std::string_view text, std::string_view where, JsonArena& arena) {
   thread_local od::parser parser;
   try {
     od::document doc = parser.iterate(text.data(), text.size(), text.size() + kJsonPadding).value();
-    Json json = build_document(doc);
+    Json json = Builder(arena).document(doc);
     if (!doc.current_location().error()) throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
     return json;
   } catch (const simdjson::simdjson_error& e) {
@@ -171,9 +278,22 @@ Json parse_json_padded(std::string_view text, std::string_view where) {
   }
 }
 
-Json parse_json(std::string_view text, std::string_view where) {
-  const simdjson::padded_string padded(text);
-  return parse_json_padded(std::string_view(padded.data(), padded.size()), where);
+JsonDocument parse_json_owned(std::string text, std::string_view where) {
+  JsonDocument document;
+  const size_t size = text.size();
+  document.arena_ = JsonArena(std::max<size_t>(1024, 2 * size));
+  text.append(kJsonPadding, ' ');
+  document.text_ = std::move(text);
+  document.root_ =
+      parse_json_in_place(std::string_view(document.text_.data(), size), where, document.arena_);
+  return document;
+}
+
+JsonDocument parse_json(std::string_view text, std::string_view where) {
+  std::string copy;
+  copy.reserve(text.size() + kJsonPadding);
+  copy.append(text);
+  return parse_json_owned(std::move(copy), where);
 }
 
 namespace {

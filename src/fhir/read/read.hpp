@@ -20,9 +20,13 @@
 namespace fos::fhir {
 
 struct Resource {
-  std::string type;    ///< resourceType
-  std::string id;      ///< may be empty
-  Json json;           ///< the whole resource
+  std::string type;  ///< resourceType
+  std::string id;    ///< may be empty
+  /// The whole resource. Its nodes and strings live in `storage` when set (resources from
+  /// next() or parse_json_owned), else in memory the caller keeps (a DocumentBatch's text
+  /// and the JsonArena given to parse_document).
+  Json json;
+  std::shared_ptr<const void> storage;
   std::string source;  ///< file it came from
   uint64_t line = 0;   ///< 1-based NDJSON line; 0 for whole-file JSON
 };
@@ -77,9 +81,12 @@ class ResourceReader {
   /// parse each document with parse_document() and report failures with skip_or_fail(),
   /// in input order. Do not mix with next().
   bool next_batch(DocumentBatch& batch, size_t max_bytes);
-  /// Resources of one document of a batch (a Bundle's entries, references resolved).
-  /// Throws Error{kInvalidInput} "file: line N: reason" when it is not a resource.
-  static std::vector<Resource> parse_document(const DocumentBatch& batch, const DocumentSpan& span);
+  /// Resources of one document of a batch (a Bundle's entries, references resolved),
+  /// appended to `out`. Zero-copy: they view the batch's text and nodes in `arena`, so they
+  /// are valid until either is reused or reset. Throws Error{kInvalidInput} "file: line N:
+  /// reason" when it is not a resource.
+  static void parse_document(const DocumentBatch& batch, const DocumentSpan& span, JsonArena& arena,
+                             std::vector<Resource>& out);
   /// A malformed document: throws Error{kInvalidInput} with `message` (on_error kFail), or
   /// counts and reports it as skipped.
   void skip_or_fail(const std::string& message);
@@ -103,11 +110,13 @@ class ResourceReader {
   uint64_t bytes_done_ = 0;
 };
 
-/// Turn a parsed document into resources: a Bundle yields its entries (references
-/// resolved), anything else with a resourceType yields itself. Throws Error{kInvalidInput}
+/// Turn a parsed document into resources, appended to `out`: a Bundle yields its entries
+/// (references resolved; rewritten strings go into `arena`), anything else with a
+/// resourceType yields itself. Each resource gets `storage`. Throws Error{kInvalidInput}
 /// naming `where` when the document is not a resource.
-std::vector<Resource> resources_from_document(Json document, const std::string& source,
-                                              uint64_t line);
+void resources_from_document(Json document, JsonArena& arena,
+                             const std::shared_ptr<const void>& storage, const std::string& source,
+                             uint64_t line, std::vector<Resource>& out);
 
 /// Files an input path stands for: the path itself, or a folder's .ndjson/.json
 /// files (recursively, sorted by path; a Bulk Data `manifest.json` is left out).

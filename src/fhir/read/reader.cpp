@@ -299,8 +299,10 @@ std::optional<Resource> ResourceReader::next() {
     }
     const std::string where = line_number ? name + ": line " + std::to_string(line_number) : name;
     try {
-      std::vector<Resource> resources =
-          resources_from_document(parse_json(text, where), name, line_number);
+      auto document = std::make_shared<JsonDocument>(parse_json_owned(std::move(text), where));
+      std::vector<Resource> resources;
+      resources_from_document(document->root(), document->arena(), document, name, line_number,
+                              resources);
       std::reverse(resources.begin(), resources.end());
       pending_ = std::move(resources);
     } catch (const Error& e) {
@@ -347,12 +349,18 @@ bool ResourceReader::next_batch(DocumentBatch& batch, size_t max_bytes) {
   }
 }
 
-std::vector<Resource> ResourceReader::parse_document(const DocumentBatch& batch,
-                                                     const DocumentSpan& span) {
-  const std::string where =
-      span.line ? batch.source + ": line " + std::to_string(span.line) : batch.source;
-  return resources_from_document(parse_json_padded(batch.document(span), where), batch.source,
-                                 span.line);
+void ResourceReader::parse_document(const DocumentBatch& batch, const DocumentSpan& span,
+                                    JsonArena& arena, std::vector<Resource>& out) {
+  const size_t before = out.size();
+  try {
+    const std::string where =
+        span.line ? batch.source + ": line " + std::to_string(span.line) : batch.source;
+    resources_from_document(parse_json_in_place(batch.document(span), where, arena), arena, {},
+                            batch.source, span.line, out);
+  } catch (...) {
+    out.resize(before);
+    throw;
+  }
 }
 
 }  // namespace fos::fhir
