@@ -176,5 +176,37 @@ TEST_F(ReadTest, MissingInputAndBadOnError) {
   EXPECT_EQ(parse_on_error("skip"), OnError::kSkip);
 }
 
+TEST(Json, ViewsTextUnescapesOnlyEscapedStringsAndKeepsNumbers) {
+  const JsonDocument doc =
+      parse_json(R"({"a":"plain","b\u0041":"x\"y\n","n":[1.0,-2,3e2],"t":true,"z":null})", "t");
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc.find_string("a"), "plain");
+  EXPECT_EQ(doc.find_string("bA"), "x\"y\n");
+  ASSERT_EQ(doc.find("n")->items().size(), 3U);
+  EXPECT_EQ(doc.find("n")->items()[0].text(), "1.0");
+  EXPECT_FALSE(doc.find("n")->items()[0].is_integer_number());
+  EXPECT_TRUE(doc.find("n")->items()[1].is_integer_number());
+  EXPECT_EQ(to_json(doc), R"({"a":"plain","bA":"x\"y\n","n":[1.0,-2,3e2],"t":true,"z":null})");
+  EXPECT_THROW(parse_json(R"({"a":1.})", "t"), Error);
+}
+
+TEST(Json, BatchDocumentsViewTheBatchTextAndTheArena) {
+  DocumentBatch batch;
+  batch.source = "b.ndjson";
+  batch.text = R"({"resourceType":"Patient","id":"p1","name":[{"family":"Doe"}]})";
+  batch.documents.push_back({0, batch.text.size(), 1});
+  batch.text.append(kJsonPadding, ' ');
+  JsonArena arena;
+  std::vector<Resource> out;
+  ResourceReader::parse_document(batch, batch.documents[0], arena, out);
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_EQ(out[0].id, "p1");
+  const std::string_view family =
+      out[0].json.find("name")->items()[0].find_string("family").value_or("");
+  EXPECT_EQ(family, "Doe");
+  EXPECT_GE(family.data(), batch.text.data());
+  EXPECT_LT(family.data(), batch.text.data() + batch.text.size());
+}
+
 }  // namespace
 }  // namespace fos::fhir
