@@ -590,7 +590,7 @@ void to_athena(const fs::path& from, const fs::path& to) {
 // The Athena folder is built in the build tree from the shared synthea27nj subset.
 TEST(VocabFolder, AthenaFolderMapsLikeTheSubset) {
   const fs::path subset = fs::path(FOS_SHARED_DIR) / "oracles/omop/vocab-subset/synthea27nj";
-  const fs::path athena = fs::current_path() / "fhir2omop-athena-synthea27nj";
+  const fs::path athena = fs::temp_directory_path() / "fos-fhir2omop-athena-synthea27nj";
   fs::create_directories(athena);
   to_athena(subset / "CONCEPT.csv", athena / "CONCEPT.csv");
   to_athena(subset / "CONCEPT_RELATIONSHIP.csv", athena / "CONCEPT_RELATIONSHIP.csv");

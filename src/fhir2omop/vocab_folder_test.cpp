@@ -9,8 +9,12 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "core/date.hpp"
 #include "core/error.hpp"
+#include "core/output.hpp"
+#include "fhir2omop/fhir2omop.hpp"
 
 namespace fos::fhir2omop {
 namespace {
@@ -103,6 +107,76 @@ TEST_F(AthenaFolder, MapsThroughMapsToAndMapsToValue) {
   EXPECT_EQ(v.map("SNOMED", "44054006").standard->concept_id, 300);
   EXPECT_FALSE(v.map("SNOMED", "Z83.3").standard);  // the vocabulary is part of the key
   EXPECT_EQ(v.map("LOINC", "no-such").source_concept_id, 0);
+}
+
+// The cell of `column` in the first data row of a CSV table without quoted fields.
+std::string first_row_cell(const std::string& csv, const std::string& column) {
+  auto split = [](const std::string& line) {
+    std::vector<std::string> cells(1);
+    for (const char c : line) {
+      if (c == ',') {
+        cells.emplace_back();
+      } else {
+        cells.back() += c;
+      }
+    }
+    return cells;
+  };
+  const size_t header_end = csv.find('\n');
+  const std::vector<std::string> header = split(csv.substr(0, header_end));
+  const std::vector<std::string> row =
+      split(csv.substr(header_end + 1, csv.find('\n', header_end + 1) - header_end - 1));
+  for (size_t i = 0; i < header.size() && i < row.size(); ++i) {
+    if (header[i] == column) return row[i];
+  }
+  return "<no column " + column + ">";
+}
+
+TEST_F(AthenaFolder, MapsToValueGivesTheValueConceptOfTheRow) {
+  // fos's own vocabulary folder (complete enough for the CDM writer) plus the three concepts
+  // and two edges of "family history of diabetes".
+  for (const auto& entry : fs::directory_iterator(fs::path(FOS_SOURCE_DIR) / "vocab")) {
+    if (entry.path().extension() == ".csv")
+      fs::copy_file(entry.path(), dir_ / entry.path().filename());
+  }
+  std::ofstream(dir_ / "CONCEPT.csv", std::ios::app)
+      << "100\tFamily history of diabetes\tObservation\tSNOMED\tClinical Finding\t\t999000100\t"
+         "20070101\t20991231\t\n"
+      << "200\tFamily history of clinical finding\tObservation\tSNOMED\tClinical Finding\tS\t"
+         "999000200\t20020131\t20991231\t\n"
+      << "300\tDiabetes mellitus\tCondition\tSNOMED\tDisorder\tS\t999000300\t20020131\t"
+         "20991231\t\n"
+      << "44819239\tNon-standard to value_as_concept map (OMOP)\tMetadata\tRelationship\t"
+         "Relationship\t\tOMOP generated\t19700101\t20991231\t\n";
+  std::ofstream(dir_ / "CONCEPT_RELATIONSHIP.csv", std::ios::app)
+      << "100\t200\tMaps to\t20170101\t20991231\t\n"
+      << "100\t300\tMaps to value\t20170101\t20991231\t\n";
+  std::ofstream(dir_ / "RELATIONSHIP.csv", std::ios::app)
+      << "Maps to value\tNon-standard to value_as_concept map (OMOP)\t0\t0\tValue mapped from\t"
+         "44819239\n";
+  const omop::Vocabulary vocabulary = load_vocabulary_folder(dir_);
+  const fs::path in = dir_ / "in";
+  fs::create_directories(in);
+  std::ofstream(in / "data.ndjson")
+      << R"({"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1970-01-01"})"
+      << "\n"
+      << R"({"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1"},)"
+      << R"("onsetDateTime":"2020-03-04T00:00:00Z","code":{"coding":[{"system":)"
+      << R"("http://snomed.info/sct","code":"999000100"}]}})"
+      << "\n";
+  ConvertOptions options;
+  options.inputs = {in};
+  options.reference_date = *Date::parse("2025-01-01");
+  options.vocabulary = &vocabulary;
+  convert(options, dir_ / "out");
+  // 999000100 'Maps to' 200 (Observation domain) and 'Maps to value' 300: one observation row.
+  const std::string observation = read_file(dir_ / "out" / "omop" / "observation.csv");
+  EXPECT_EQ(first_row_cell(observation, "observation_concept_id"), "200") << observation;
+  EXPECT_EQ(first_row_cell(observation, "value_as_concept_id"), "300") << observation;
+  EXPECT_EQ(first_row_cell(observation, "observation_source_concept_id"), "100");
+  EXPECT_EQ(first_row_cell(observation, "observation_source_value"), "999000100");
+  EXPECT_EQ(read_file(dir_ / "out" / "omop" / "condition_occurrence.csv").find("999000100"),
+            std::string::npos);
 }
 
 TEST_F(AthenaFolder, IngredientsRowsAndRelationships) {

@@ -450,8 +450,11 @@ class PatientRenderer {
     std::string source;  ///< value_source_value
   };
 
-  Value value_of(const Event& e) {
+  // The value of `e`; a code whose source concept has a 'Maps to value' target (the "X" of
+  // "family history of X") gives value_as_concept_id when the event carries no coded value.
+  Value value_of(const Event& e, const Routing& routing) {
     Value v;
+    if (routing.mapping.value) v.concept_id = routing.mapping.value->concept_id;
     const record::Quantity* quantity = quantity_of(e);
     if (quantity != nullptr) v.source = format_number(quantity->value, quantity->decimals);
     if (e.value_code != nullptr && e.value_code->has_value()) {
@@ -474,7 +477,7 @@ class PatientRenderer {
   }
 
   void measurement(const Routing& routing, const Event& e) {
-    const Value v = value_of(e);
+    const Value v = value_of(e, routing);
     const record::Quantity* quantity = quantity_of(e);
     CsvRow r = row(PatientTable::kMeasurement);
     r.integer(next_id(PatientTable::kMeasurement))
@@ -506,7 +509,7 @@ class PatientRenderer {
   }
 
   void observation(const Routing& routing, const Event& e) {
-    const Value v = value_of(e);
+    const Value v = value_of(e, routing);
     const record::Quantity* quantity = quantity_of(e);
     CsvRow r = row(PatientTable::kObservation);
     r.integer(next_id(PatientTable::kObservation))
