@@ -216,7 +216,9 @@ TEST_F(AthenaFolder, AgreesWithTheInMemoryParser) {
     const omop::CodeMapping b = memory.map(c.vocabulary_id, c.concept_code);
     EXPECT_EQ(a.source_concept_id, b.source_concept_id) << c.concept_code;
     EXPECT_EQ(a.standard.has_value(), b.standard.has_value()) << c.concept_code;
-    if (a.standard && b.standard) EXPECT_EQ(a.standard->concept_id, b.standard->concept_id);
+    if (a.standard && b.standard) {
+      EXPECT_EQ(a.standard->concept_id, b.standard->concept_id);
+    }
     EXPECT_EQ(a.value.has_value(), b.value.has_value()) << c.concept_code;
     EXPECT_EQ(folder.ingredients_of(c.concept_id), memory.ingredients_of(c.concept_id));
   }

@@ -359,7 +359,9 @@ TEST(EngineIdle, RunAheadGivesTheRecordsOfSteppingEachRound) {
     const Life stepped = live(engine, index, sex, &stats);
     const Life ahead = live(engine, index, sex);
     ASSERT_EQ(stepped.death.has_value(), ahead.death.has_value()) << index;
-    if (stepped.death) EXPECT_EQ(stepped.death->seconds(), ahead.death->seconds());
+    if (stepped.death) {
+      EXPECT_EQ(stepped.death->seconds(), ahead.death->seconds());
+    }
     ASSERT_EQ(stepped.rec.conditions.size(), ahead.rec.conditions.size()) << index;
     for (size_t i = 0; i < stepped.rec.conditions.size(); ++i) {
       EXPECT_EQ(stepped.rec.conditions[i].code.code, ahead.rec.conditions[i].code.code);
