@@ -109,6 +109,39 @@ void promote_bounds(const IcebergSchema& schema, DataFile& file) {
   }
 }
 
+// Writes the manifest list of a replace snapshot (one file per commit attempt, recorded in
+// `lists` so that the losers can be removed) and returns the snapshot without its summary.
+Snapshot start_replace_snapshot(const IcebergTable& table, const TableMetadata& base,
+                                const Snapshot& parent, int64_t snapshot_id, int64_t sequence,
+                                int attempt, const std::string& uuid,
+                                const std::vector<ManifestFile>& manifests,
+                                std::vector<fs::path>& lists) {
+  const fs::path list_path = table.dir() / "metadata" /
+                             ("snap-" + std::to_string(snapshot_id) + "-" +
+                              std::to_string(attempt) + "-" + uuid + ".avro");
+  write_new_table_file(list_path,
+                       write_manifest_list(snapshot_id, parent.snapshot_id, sequence, manifests));
+  lists.push_back(list_path);
+  Snapshot snapshot;
+  snapshot.snapshot_id = snapshot_id;
+  snapshot.parent_snapshot_id = parent.snapshot_id;
+  snapshot.sequence_number = sequence;
+  snapshot.timestamp_ms = std::max(now_ms(), base.last_updated_ms);
+  snapshot.manifest_list = file_uri(list_path);
+  snapshot.schema_id = base.current_schema_id;
+  return snapshot;
+}
+
+// `base` with `snapshot` appended and made current.
+TableMetadata with_current_snapshot(const TableMetadata& base, const Snapshot& snapshot) {
+  TableMetadata next = base;
+  next.snapshots.push_back(snapshot);
+  next.current_snapshot_id = snapshot.snapshot_id;
+  next.last_sequence_number = snapshot.sequence_number;
+  next.snapshot_log.push_back({snapshot.timestamp_ms, snapshot.snapshot_id});
+  return next;
+}
+
 }  // namespace
 
 // ---- expire ----
@@ -346,19 +379,8 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
           fail(ErrorKind::kInvalidInput,
                table.dir().string() + ": a concurrent commit changed the files being compacted");
         }
-        const fs::path list_path = table.dir() / "metadata" /
-                                   ("snap-" + std::to_string(snapshot_id) + "-" +
-                                    std::to_string(attempt) + "-" + uuid + ".avro");
-        write_new_table_file(
-            list_path, write_manifest_list(snapshot_id, parent->snapshot_id, sequence, manifests));
-        lists.push_back(list_path);
-        Snapshot snapshot;
-        snapshot.snapshot_id = snapshot_id;
-        snapshot.parent_snapshot_id = parent->snapshot_id;
-        snapshot.sequence_number = sequence;
-        snapshot.timestamp_ms = std::max(now_ms(), base.last_updated_ms);
-        snapshot.manifest_list = file_uri(list_path);
-        snapshot.schema_id = base.current_schema_id;
+        Snapshot snapshot = start_replace_snapshot(table, base, *parent, snapshot_id, sequence,
+                                                   attempt, uuid, manifests, lists);
         const auto count = [](int64_t n) { return std::to_string(n); };
         const auto files_delta =
             static_cast<int64_t>(added.size()) - static_cast<int64_t>(plan.removed.size());
@@ -381,12 +403,7 @@ CompactResult compact_table(IcebergTable& table, Connection& con, const CompactO
             {"engine-name", "fos"},
         };
         for (const auto& [k, v] : options.commit.summary) snapshot.summary.emplace_back(k, v);
-        TableMetadata next = base;
-        next.snapshots.push_back(snapshot);
-        next.current_snapshot_id = snapshot_id;
-        next.last_sequence_number = sequence;
-        next.snapshot_log.push_back({snapshot.timestamp_ms, snapshot_id});
-        return next;
+        return with_current_snapshot(base, snapshot);
       },
       options.commit);
   lists.pop_back();
@@ -487,19 +504,8 @@ std::optional<int64_t> rewrite_promoted_bounds(IcebergTable& table, const Commit
           r.min_sequence_number = std::min(r.min_sequence_number, sequence);
           manifests.push_back(std::move(r));
         }
-        const fs::path list_path = table.dir() / "metadata" /
-                                   ("snap-" + std::to_string(snapshot_id) + "-" +
-                                    std::to_string(attempt) + "-" + uuid + ".avro");
-        write_new_table_file(
-            list_path, write_manifest_list(snapshot_id, parent->snapshot_id, sequence, manifests));
-        lists.push_back(list_path);
-        Snapshot snapshot;
-        snapshot.snapshot_id = snapshot_id;
-        snapshot.parent_snapshot_id = parent->snapshot_id;
-        snapshot.sequence_number = sequence;
-        snapshot.timestamp_ms = std::max(now_ms(), base.last_updated_ms);
-        snapshot.manifest_list = file_uri(list_path);
-        snapshot.schema_id = base.current_schema_id;
+        Snapshot snapshot = start_replace_snapshot(table, base, *parent, snapshot_id, sequence,
+                                                   attempt, uuid, manifests, lists);
         const auto count = [](int64_t n) { return std::to_string(n); };
         snapshot.summary = {
             {"operation", "replace"},
@@ -515,12 +521,7 @@ std::optional<int64_t> rewrite_promoted_bounds(IcebergTable& table, const Commit
             {"engine-name", "fos"},
         };
         for (const auto& [k, v] : commit.summary) snapshot.summary.emplace_back(k, v);
-        TableMetadata next = base;
-        next.snapshots.push_back(snapshot);
-        next.current_snapshot_id = snapshot_id;
-        next.last_sequence_number = sequence;
-        next.snapshot_log.push_back({snapshot.timestamp_ms, snapshot_id});
-        return next;
+        return with_current_snapshot(base, snapshot);
       },
       commit);
   lists.pop_back();
