@@ -5,33 +5,7 @@
 # after expiring snapshots; illegal schema changes exit 2 and leave the table untouched; a
 # writer killed mid-run leaves orphan files that `fos lake orphans` reports and removes.
 source "$(dirname "$0")/../e2e/lib.sh"
-shared=${FOS_SHARED_DIR:?FOS_SHARED_DIR must point to the shared folder}
-cache=${FOS_ORACLE_CACHE:-build/oracles}
-oracle="$cache/iceberg"
-if [[ ! -f "$oracle/check-iceberg.mjs" ]]; then
-  mkdir -p "$cache"
-  tmp=$(mktemp -d "$cache/iceberg.tmp.XXXXXX")
-  cp -R "$shared/oracles/iceberg/." "$tmp/"
-  chmod -R u+w,go+rX "$tmp"
-  mv "$tmp" "$oracle" 2>/dev/null || rm -rf "$tmp" # another run may have won the race
-fi
-if [[ ! -f "$oracle/node_modules/.fos-installed" ]]; then
-  (cd "$oracle" && npm ci --silent --no-audit --no-fund) && touch "$oracle/node_modules/.fos-installed"
-fi
-
-# rows RUN_DIR... : "table rows" lines summed over the runs' omop/*.csv files.
-rows() {
-  python3 - "$@" <<'PY'
-import csv, sys, pathlib, collections
-total = collections.Counter()
-for run in sys.argv[1:]:
-    for f in pathlib.Path(run, "omop").glob("*.csv"):
-        with f.open(newline="") as h:
-            total[f.stem] += sum(1 for _ in csv.reader(h)) - 1
-for t in sorted(total):
-    print(t, total[t])
-PY
-}
+source "$(dirname "$0")/oracle_lib.sh"
 
 # check LABEL WAREHOUSE EXTRA_ARGS RUN_DIR...: every table passes --strict with its exact rows.
 check() {

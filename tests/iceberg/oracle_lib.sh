@@ -20,3 +20,17 @@ fi
 oracle_rows() {
   grep '^SUMMARY' "$1" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read()[8:])["rows"])'
 }
+
+# rows RUN_DIR... : "table rows" lines summed over the runs' omop/*.csv files.
+rows() {
+  python3 - "$@" <<'PY'
+import csv, sys, pathlib, collections
+total = collections.Counter()
+for run in sys.argv[1:]:
+    for f in pathlib.Path(run, "omop").glob("*.csv"):
+        with f.open(newline="") as h:
+            total[f.stem] += sum(1 for _ in csv.reader(h)) - 1
+for t in sorted(total):
+    print(t, total[t])
+PY
+}

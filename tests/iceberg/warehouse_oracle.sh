@@ -3,36 +3,9 @@
 # icebird plus the spec checks) and by Debian's python3-avro: every OMOP table after one
 # run, after three runs, as of the first snapshot, and after four writers appended at once.
 #
-# The oracle is copied once into ${FOS_ORACLE_CACHE:-build/oracles}/iceberg (shared/ is
-# read-only) and `npm ci` runs there once.
+# The oracle is set up once by oracle_lib.sh (copied into the build tree, `npm ci` there).
 source "$(dirname "$0")/../e2e/lib.sh"
-shared=${FOS_SHARED_DIR:?FOS_SHARED_DIR must point to the shared folder}
-cache=${FOS_ORACLE_CACHE:-build/oracles}
-oracle="$cache/iceberg"
-if [[ ! -f "$oracle/check-iceberg.mjs" ]]; then
-  mkdir -p "$cache"
-  tmp=$(mktemp -d "$cache/iceberg.tmp.XXXXXX")
-  cp -R "$shared/oracles/iceberg/." "$tmp/"
-  chmod -R u+w,go+rX "$tmp"
-  mv "$tmp" "$oracle" 2>/dev/null || rm -rf "$tmp"  # another run may have won the race
-fi
-if [[ ! -f "$oracle/node_modules/.fos-installed" ]]; then
-  (cd "$oracle" && npm ci --silent --no-audit --no-fund) && touch "$oracle/node_modules/.fos-installed"
-fi
-
-# rows RUN_DIR... : "table rows" lines summed over the runs' omop/*.csv files.
-rows() {
-  python3 - "$@" <<'PY'
-import csv, sys, pathlib, collections
-total = collections.Counter()
-for run in sys.argv[1:]:
-    for f in pathlib.Path(run, "omop").glob("*.csv"):
-        with f.open(newline="") as h:
-            total[f.stem] += sum(1 for _ in csv.reader(h)) - 1
-for t in sorted(total):
-    print(t, total[t])
-PY
-}
+source "$(dirname "$0")/oracle_lib.sh"
 
 # check WAREHOUSE SNAPSHOTS RUN_DIR...: every table passes --strict with the exact row count.
 check() {
@@ -152,7 +125,7 @@ for percent in 60 25 80 45 90 35 70 15; do
     n_after=$(awk -v t="$table" '$1 == t {print $2}' <<<"$after")
     node "$oracle/check-iceberg.mjs" "$WORK/wk/omop/$table" --strict >"$WORK/kill.log" 2>&1 ||
       { fail_check "kill $i after ${delay_ms} ms: $table unreadable: $(grep -E 'ERROR|WARN' "$WORK/kill.log" | head -3)"; continue; }
-    got=$(grep '^SUMMARY' "$WORK/kill.log" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read()[8:])["rows"])')
+    got=$(oracle_rows "$WORK/kill.log")
     [[ $got == "$n_after" && $got != "$n_before" ]] && new_tables=$((new_tables + 1))
     [[ $got == "$n_before" || $got == "$n_after" ]] && pass ||
       fail_check "kill $i after ${delay_ms} ms: $table has $got rows, expected $n_before or $n_after"
