@@ -67,6 +67,14 @@ std::optional<fs::path> catalog_path(const std::string& catalog) {
 
 namespace {
 
+// The DuckDB settings of every warehouse append: bounded memory, two threads, rows kept in
+// order so that data files are the same for the same input.
+void configure_session(lake::Connection& con) {
+  con.execute("SET memory_limit = '256MB'");
+  con.execute("SET threads = 2");
+  con.execute("SET preserve_insertion_order = true");
+}
+
 // Point `ns`.`name` of the SQLite catalog at the version an append just committed.
 void register_version(const std::optional<fs::path>& catalog, const fs::path& warehouse,
                       const std::string& ns, const std::string& name, int version) {
@@ -87,9 +95,7 @@ std::map<std::string, uint64_t> append_to_warehouse(const fs::path& run_dir,
   const std::optional<fs::path> catalog_file = catalog_path(catalog);
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
-  con.execute("SET memory_limit = '256MB'");
-  con.execute("SET threads = 2");
-  con.execute("SET preserve_insertion_order = true");
+  configure_session(con);
   lake::CommitOptions options;
   options.summary["fos.run-id"] = run_id;
   std::map<std::string, uint64_t> rows;
@@ -133,9 +139,7 @@ std::map<std::string, uint64_t> append_views_to_warehouse(const std::vector<Flat
   const std::optional<fs::path> catalog_file = catalog_path(catalog);
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
-  con.execute("SET memory_limit = '256MB'");
-  con.execute("SET threads = 2");
-  con.execute("SET preserve_insertion_order = true");
+  configure_session(con);
   lake::CommitOptions options;
   options.summary["fos.run-id"] = run_id;
   std::map<std::string, uint64_t> rows;
