@@ -3,14 +3,13 @@
 // patient order. Every resource read is accounted for in the MappingReport.
 //
 // Memory (docs/fhir2omop.md, "Memory"): the input is streamed per patient. Shared
-// resources (Organization, Practitioner, Location) are read first; then Patients are read
-// in input order and each patient's resources are pulled from every other file while they
-// name that patient (fos's and Synthea's Bulk NDJSON list resources in patient order;
-// Synthea's bundles hold one patient each). Only the patients in flight are held. When the
-// input turns out not to be grouped that way, the streaming attempt is abandoned (nothing
-// of it is kept) and the input is converted again, its patient-owned resources spilled to
-// files by patient range and read back one range at a time (run_spilled). Both ways give
-// the same bytes.
+// resources (Organization, Practitioner, Location, Medication) are read first; then Patients are
+// read in input order and each patient's resources are pulled from every other file while they name
+// that patient (fos's and Synthea's Bulk NDJSON list resources in patient order; Synthea's bundles
+// hold one patient each). Only the patients in flight are held. When the input turns out not to be
+// grouped that way, the streaming attempt is abandoned (nothing of it is kept) and the input is
+// converted again, its patient-owned resources spilled to files by patient range and read back one
+// range at a time (run_spilled). Both ways give the same bytes.
 #include "fhir2omop/fhir2omop.hpp"
 
 #include <algorithm>
@@ -45,10 +44,11 @@ constexpr uint64_t kSpillPartBytes = 32ULL << 20;
 // Thrown inside run_stream() when the input is not grouped by patient.
 struct NotGrouped {};
 
-// Resources that belong to no patient: read before the patients (PractitionerRole only counted).
+// Resources that belong to no patient: read before the patients (PractitionerRole only counted;
+// Medications are what medicationReference names).
 bool is_shared_type(std::string_view type) {
   return type == "Organization" || type == "Practitioner" || type == "Location" ||
-         type == "PractitionerRole";
+         type == "PractitionerRole" || type == "Medication";
 }
 
 // Where a patient-owned resource goes.
@@ -139,6 +139,7 @@ class Converter {
     if (r.type == "Practitioner") return practitioners_.push_back(std::move(r));
     if (r.type == "PractitionerRole") return report_.skip(r.type, kUnsupportedType);
     ++report_.type(r.type).converted;
+    if (r.type == "Medication") return medications_.push_back(std::move(r));
     locations_.push_back(std::move(r));
   }
 
@@ -456,6 +457,7 @@ class Converter {
 
   void start_sink() {
     directory_ = directory(report_, ids_);
+    for (const fhir::Resource& m : medications_) ids_.medications.emplace(m.id, &m.json);
     omop::OmopWriteOptions write_options;
     write_options.formats = options_.formats;
     write_options.reference_date = options_.reference_date;
@@ -513,7 +515,8 @@ class Converter {
 
   std::vector<fhir::Resource> organizations_;
   std::vector<fhir::Resource> practitioners_;
-  std::vector<fhir::Resource> locations_;  // only their position is used
+  std::vector<fhir::Resource> locations_;    // only their position is used
+  std::vector<fhir::Resource> medications_;  // their code, for medicationReference
   std::unordered_set<std::string> shared_seen_;
   std::unordered_map<std::string, std::pair<uint64_t, std::string>> practitioner_org_;
   std::unordered_map<std::string, int64_t> patient_ids_;  // -1: not converted

@@ -113,6 +113,61 @@ TEST_F(Fhir2OmopTest, MedicationStatementWithPeriodBecomesDrugExposure) {
       << rows;
 }
 
+TEST_F(Fhir2OmopTest, MedicationReferenceTakesTheMedicationsCode) {
+  write("Patient.ndjson", std::string(kPatient) + "\n");
+  write("Medication.ndjson",
+        R"({"resourceType":"Medication","id":"med1","code":{"coding":[{"system":)"
+        R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"rx-shared"}]}})"
+        "\n");
+  const std::string subject = R"("subject":{"reference":"Patient/p1"},)";
+  write(
+      "MedicationRequest.ndjson",
+      // a Medication resource of the input
+      R"({"resourceType":"MedicationRequest","id":"r1",)" + subject +
+          R"("authoredOn":"2020-03-01T08:00:00Z","medicationReference":{"reference":"Medication/med1"}})"
+          "\n"
+          // a contained Medication
+          R"({"resourceType":"MedicationRequest","id":"r2",)" +
+          subject +
+          R"("contained":[{"resourceType":"Medication","id":"c1","code":{"coding":[{"system":)"
+          R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"rx-contained"}]}}],)"
+          R"("authoredOn":"2020-04-01T08:00:00Z","medicationReference":{"reference":"#c1"}})"
+          "\n"
+          // names no Medication
+          R"({"resourceType":"MedicationRequest","id":"r3",)" +
+          subject +
+          R"("authoredOn":"2020-05-01T08:00:00Z","medicationReference":{"reference":"Medication/nope"}})"
+          "\n");
+  const MappingReport report = run();
+  const TypeCounts& requests = report.types().at("MedicationRequest");
+  EXPECT_EQ(requests.converted, 2U);
+  EXPECT_EQ(requests.skipped.at(std::string(kUnknownMedication)), 1U);
+  EXPECT_EQ(report.types().at("Medication").read, 1U);
+  const std::string rows = table("drug_exposure.csv");
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 3) << rows;  // header + two rows
+  EXPECT_NE(rows.find(",2020-03-01,"), std::string::npos) << rows;
+  EXPECT_NE(rows.find(",rx-shared,"), std::string::npos) << rows;
+  EXPECT_NE(rows.find(",2020-04-01,"), std::string::npos) << rows;
+  EXPECT_NE(rows.find(",rx-contained,"), std::string::npos) << rows;
+}
+
+TEST_F(Fhir2OmopTest, MedicationInAPatientsBundleIsResolvedByUrn) {
+  write(
+      "bundle.json",
+      R"({"resourceType":"Bundle","type":"transaction","entry":[)"
+      R"({"fullUrl":"urn:uuid:aaa","resource":{"resourceType":"Patient","id":"aaa","birthDate":"1990-01-01",)"
+      R"("gender":"female"}},)"
+      R"({"fullUrl":"urn:uuid:mmm","resource":{"resourceType":"Medication","id":"mmm","code":{"coding":)"
+      R"([{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"rx-bundle"}]}}},)"
+      R"({"fullUrl":"urn:uuid:rrr","resource":{"resourceType":"MedicationRequest","id":"rrr",)"
+      R"("subject":{"reference":"urn:uuid:aaa"},"authoredOn":"2021-03-04T00:00:00Z",)"
+      R"("medicationReference":{"reference":"urn:uuid:mmm"}}}]})");
+  const MappingReport report = run();
+  EXPECT_EQ(report.types().at("MedicationRequest").converted, 1U);
+  EXPECT_NE(table("drug_exposure.csv").find(",rx-bundle,"), std::string::npos)
+      << table("drug_exposure.csv");
+}
+
 TEST_F(Fhir2OmopTest, BadInputIsCountedNotFatal) {
   write("Patient.ndjson", std::string(kPatient) + "\n" + kPatient + "\n" +
                               R"({"resourceType":"Patient","id":"p2","birthDate":"1980-13-45"})" +

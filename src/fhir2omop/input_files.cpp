@@ -23,6 +23,9 @@ bool is_ndjson_file(const std::filesystem::path& file) {
 
 DocumentTypes document_types(const std::filesystem::path& file) {
   static constexpr std::string_view kKey = "\"resourceType\"";
+  // The shared types of convert.cpp except Medication: a Medication contained in a
+  // MedicationRequest looks the same to this scan. A document with a top-level Medication is
+  // streamed as a patient document and falls back to the spilled path when one is met.
   static constexpr std::array<std::string_view, 4> kShared = {"Organization", "Practitioner",
                                                               "Location", "PractitionerRole"};
   const std::string text = read_file(file);

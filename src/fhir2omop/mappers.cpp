@@ -57,6 +57,38 @@ std::optional<record::Code> MapContext::code(const fhir::Json* codeable, std::st
   return std::move(source->code);
 }
 
+std::optional<record::Code> MapContext::medication_code(const fhir::Json& resource,
+                                                        std::string_view type,
+                                                        std::string_view& skip) {
+  skip = kNoCode;
+  if (const fhir::Json* codeable = resource.find("medicationCodeableConcept")) {
+    return code(codeable, type);
+  }
+  const fhir::Json* reference = resource.find("medicationReference");
+  if (reference == nullptr) return std::nullopt;
+  const std::string_view text = reference->find_string("reference").value_or("");
+  const fhir::Json* medication = nullptr;
+  if (text.starts_with('#')) {
+    const fhir::Json* contained = resource.find("contained");
+    if (contained != nullptr && contained->is_array()) {
+      for (const fhir::Json& c : contained->items()) {
+        if (c.find_string("resourceType") == "Medication" &&
+            c.find_string("id") == text.substr(1)) {
+          medication = &c;
+        }
+      }
+    }
+  } else if (const auto id = reference_id(reference, "Medication")) {
+    const auto it = directory_.medications.find(*id);
+    if (it != directory_.medications.end()) medication = it->second;
+  }
+  if (medication == nullptr) {
+    skip = kUnknownMedication;
+    return std::nullopt;
+  }
+  return code(medication->find("code"), type);
+}
+
 void MapContext::note_resource(const fhir::Resource& resource) {
   if (resource.type == "Device") {
     devices_.emplace(resource.id, &resource.json);

@@ -22,6 +22,8 @@ namespace fos::fhir2omop {
 struct DirectoryIds {
   std::unordered_map<std::string, uint64_t> organizations;
   std::unordered_map<std::string, uint64_t> providers;
+  /// Medication resources of the input by FHIR id (what medicationReference names).
+  std::unordered_map<std::string, const fhir::Json*> medications;
 };
 
 /// An encounter index that names no encounter (the row gets no visit).
@@ -43,6 +45,12 @@ class MapContext {
   /// The index of the encounter resource[key] refers to; kNoEncounter (warned as a
   /// dangling reference) when it names an encounter this patient does not have.
   uint32_t encounter(const fhir::Json& resource, std::string_view type);
+  /// The medication code of a MedicationRequest/Statement/Administration: its
+  /// medicationCodeableConcept, else the code of the Medication its medicationReference names
+  /// (contained "#id", or a Medication resource of the input), counted like code(). On a
+  /// miss `skip` says why (kNoCode, or kUnknownMedication for a reference to nothing).
+  std::optional<record::Code> medication_code(const fhir::Json& resource, std::string_view type,
+                                              std::string_view& skip);
   /// The index of the encounter with FHIR id `id`, as encounter().
   uint32_t encounter_of(const std::string& id, std::string_view type);
   /// Remember the index of an encounter's FHIR id.
@@ -101,6 +109,8 @@ std::string_view map_supply_delivery(const fhir::Resource& resource, MapContext&
 /// Skip reasons, as they appear in mapping_report.json.
 inline constexpr std::string_view kInvalidDate = "invalid date";
 inline constexpr std::string_view kNoCode = "no code";
+/// A medicationReference that names no Medication of the input.
+inline constexpr std::string_view kUnknownMedication = "unknown medication";
 inline constexpr std::string_view kNoSubject = "no subject";
 inline constexpr std::string_view kDanglingReference = "dangling reference";
 inline constexpr std::string_view kDuplicateId = "duplicated id";

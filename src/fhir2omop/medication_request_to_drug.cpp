@@ -1,4 +1,5 @@
-// MedicationRequest -> drug_exposure: RxNorm medication authored on its start, stopped at
+// MedicationRequest -> drug_exposure: RxNorm medication (medicationCodeableConcept, or the
+// Medication that medicationReference names) authored on its start, stopped at
 // dispenseRequest.validityPeriod.end (where fos writes the stop); without one the exposure runs
 // to the end of the observation period (docs/fhir2omop.md).
 #include "fhir2omop/mappers.hpp"
@@ -9,8 +10,9 @@ std::string_view map_medication_request(const fhir::Resource& resource, MapConte
   const fhir::Json& json = resource.json;
   const auto start = read_instant(json, "authoredOn");
   if (!start) return kInvalidDate;
-  auto code = context.code(json.find("medicationCodeableConcept"), "MedicationRequest");
-  if (!code) return kNoCode;
+  std::string_view skip;
+  auto code = context.medication_code(json, "MedicationRequest", skip);
+  if (!code) return skip;
   record::Medication m;
   m.encounter = context.encounter(json, "MedicationRequest");
   m.code = std::move(*code);

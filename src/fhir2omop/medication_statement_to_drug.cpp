@@ -1,4 +1,5 @@
-// MedicationStatement and MedicationAdministration -> drug_exposure: medication code,
+// MedicationStatement and MedicationAdministration -> drug_exposure: medication code (as
+// MedicationRequest's, also through medicationReference),
 // effectiveDateTime or effectivePeriod (start, end).
 #include "fhir2omop/mappers.hpp"
 
@@ -14,8 +15,9 @@ std::string_view map_medication_use(const fhir::Resource& resource, MapContext& 
     stop = read_instant(*period, "end");
   }
   if (!start) return kInvalidDate;
-  auto code = context.code(json.find("medicationCodeableConcept"), resource.type);
-  if (!code) return kNoCode;
+  std::string_view skip;
+  auto code = context.medication_code(json, resource.type, skip);
+  if (!code) return skip;
   record::Medication m;
   m.encounter = context.encounter(json, resource.type);
   if (m.encounter == kNoEncounter) {
