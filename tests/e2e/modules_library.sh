@@ -4,7 +4,6 @@
 # (module-stats.json), and the output passes the FHIR R4 schema oracle, the OMOP 5.4
 # conformance test and the FHIR/OMOP cross-model check.
 source "$(dirname "$0")/lib.sh"
-here=$(cd "$(dirname "$0")" && pwd)
 SYNTHEA=${FOS_SHARED_DIR:?FOS_SHARED_DIR must point to the shared folder}/oracles/synthea/modules
 run="$WORK/run"
 
@@ -37,21 +36,9 @@ assert len(used) >= 30, sorted(used)
 assert not never, never
 PY
 
-if "$here/../oracles/fhir_schema.sh" "$run/fhir" >"$WORK/schema.log" 2>&1; then pass; else
-  fail_check "FHIR schema validation failed: $(tail -5 "$WORK/schema.log")"
-fi
-tail -1 "$WORK/schema.log"
-grep -qE '^[1-9][0-9]* passed, 0 failed' <(tail -1 "$WORK/schema.log") && pass || fail_check "schema summary: $(tail -1 "$WORK/schema.log")"
+check_fhir_schema "$run/fhir"
 
-if "$CONFORMANCE" "$run/omop.duckdb" "$SHARED_DIR" >"$WORK/conformance.log" 2>&1; then pass; else
-  fail_check "OMOP conformance failed: $(head -20 "$WORK/conformance.log")"
-fi
-tail -3 "$WORK/conformance.log"
-
-if python3 "$here/cross_model.py" "$run" >"$WORK/cross.log" 2>&1; then pass; else
-  fail_check "FHIR and OMOP disagree: $(head -20 "$WORK/cross.log")"
-fi
-cat "$WORK/cross.log"
+check_omop_and_cross_model "$run"
 
 # The module entries reach both models.
 for f in Condition MedicationRequest Procedure CarePlan DiagnosticReport ImagingStudy Device \

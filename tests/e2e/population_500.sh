@@ -7,21 +7,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 run="$WORK/run"
 "$FOS" generate -q -p 500 -s 11 --reference-date 2025-01-15 --omop csv,duckdb --out "$run"
 
-if "$here/../oracles/fhir_schema.sh" "$run/fhir" >"$WORK/schema.log" 2>&1; then pass; else
-  fail_check "FHIR schema validation failed: $(tail -5 "$WORK/schema.log")"
-fi
-tail -1 "$WORK/schema.log"
-grep -qE '^[1-9][0-9]* passed, 0 failed' <(tail -1 "$WORK/schema.log") && pass || fail_check "schema summary: $(tail -1 "$WORK/schema.log")"
+check_fhir_schema "$run/fhir"
 
-if "$CONFORMANCE" "$run/omop.duckdb" "$SHARED_DIR" >"$WORK/conformance.log" 2>&1; then pass; else
-  fail_check "OMOP conformance failed: $(head -20 "$WORK/conformance.log")"
-fi
-tail -3 "$WORK/conformance.log"
-
-if python3 "$here/cross_model.py" "$run" >"$WORK/cross.log" 2>&1; then pass; else
-  fail_check "FHIR and OMOP disagree: $(head -20 "$WORK/cross.log")"
-fi
-cat "$WORK/cross.log"
+check_omop_and_cross_model "$run"
 
 # The cross-model check must catch a lost measurement row and a dangling reference.
 cp -r "$run" "$WORK/broken"
@@ -39,7 +27,5 @@ python3 "$here/cross_model.py" "$WORK/broken2" >"$WORK/broken2.log" 2>&1 && fail
 "$FOS" generate -q -p 40 -s 11 --reference-date 2025-01-15 --fhir bundles --omop none --out "$WORK/bundles"
 n=$(find "$WORK/bundles/fhir/bundles" -name '*.json' | wc -l)
 [[ $n -eq 40 ]] && pass || fail_check "expected 40 bundles, found $n"
-if "$here/../oracles/fhir_schema.sh" "$WORK/bundles/fhir/bundles" >"$WORK/bschema.log" 2>&1; then pass; else
-  fail_check "bundle schema validation failed: $(tail -5 "$WORK/bschema.log")"
-fi
+check_fhir_schema "$WORK/bundles/fhir/bundles"
 finish
