@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "fhirpath/functions.hpp"
+#include "fhirpath/plan.hpp"
 
 namespace fos::fhirpath {
 namespace {
@@ -347,10 +348,15 @@ Expression Expression::parse(std::string_view text) {
   Expression expression;
   expression.text_ = std::string(text);
   expression.root_ = parse_expression(expression.text_);
+  expression.plan_ = Plan::compile(*expression.root_);
   return expression;
 }
 
 Collection Expression::evaluate(const Collection& focus, const Environment& environment) const {
+  if (plan_) {
+    Collection out;
+    if (plan_->run(focus, out)) return out;
+  }
   Evaluator evaluator(text_, environment);
   return evaluator.eval(*root_, focus);
 }

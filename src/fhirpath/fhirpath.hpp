@@ -20,6 +20,7 @@
 namespace fos::fhirpath {
 
 struct Node;
+class Plan;
 
 /// Named values visible as %name; %resource, %rootResource and %context come from
 /// the evaluation's resource.
@@ -50,6 +51,7 @@ class Expression {
  private:
   std::string text_;
   std::shared_ptr<const Node> root_;
+  std::shared_ptr<const Plan> plan_;  ///< a faster walk of the same path, when it has one
 };
 
 /// Names of every registered function, sorted (for docs and tests).

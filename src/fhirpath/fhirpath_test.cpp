@@ -4,7 +4,9 @@
 
 #include "core/error.hpp"
 #include "core/output.hpp"
+#include "fhirpath/evaluator.hpp"
 #include "fhirpath/fhirpath.hpp"
+#include "fhirpath/plan.hpp"
 
 namespace fos::fhirpath {
 namespace {
@@ -52,6 +54,87 @@ TEST(FhirpathCases, DataFile) {
       ADD_FAILURE() << e.what();
     }
   }
+}
+
+// Items with their types: what a plan must reproduce exactly.
+std::string typed_json(const Collection& values) {
+  std::string out = values_json(values) + " types:";
+  for (const Value& value : values) out += " " + value.type_name();
+  return out;
+}
+
+// A path plan gives the evaluator's items (values and types) for every shape it
+// compiles, and declines the shapes and inputs it does not cover.
+TEST(FhirpathPlan, MatchesEvaluator) {
+  const fhir::JsonDocument resource = fhir::parse_json(R"({
+    "resourceType": "Observation", "id": "o1", "status": "final",
+    "subject": {"reference": "Patient/p1"}, "encounter": {"reference": "urn:uuid:e1"},
+    "code": {"coding": [{"system": "http://loinc.org", "code": "1-1"}, {"code": "2"}]},
+    "valueQuantity": {"value": 1.50, "code": "mg"}, "effectiveDateTime": "2020-01-02",
+    "component": [{"valueString": "a"}, {"valueInteger": 3}, {"valueBoolean": true}],
+    "name": [{"use": "official", "given": ["A", "B"]}, {"use": 7}, {"use": ["official"]},
+             {"use": "usual", "given": ["C"]}, {"use": "official", "given": ["D"]}],
+    "extension": [{"url": "u1", "valueCoding": {"code": "c1"}},
+                  {"url": "u1", "extension": [{"url": "text", "valueString": "t"}]},
+                  {"url": "u2", "valueDecimal": 2.0}],
+    "period": {"start": "2020-01-01"}
+  })",
+                                                       "t");
+  const Collection focus{Value::of_node(resource.root())};
+  const std::vector<std::string> planned = {"getResourceKey()",
+                                            "subject.getReferenceKey(Patient)",
+                                            "subject.getReferenceKey()",
+                                            "subject.getReferenceKey(Encounter)",
+                                            "encounter.getReferenceKey()",
+                                            "status",
+                                            "code.coding.code.first()",
+                                            "code.coding.system",
+                                            "value.ofType(Quantity).value",
+                                            "value.ofType(Quantity).code",
+                                            "value.ofType(string)",
+                                            "effective.ofType(dateTime)",
+                                            "effective.ofType(date)",
+                                            "component.value",
+                                            "component.value.ofType(integer)",
+                                            "component.value.ofType(boolean)",
+                                            "component.count()",
+                                            "missing.count()",
+                                            "name.where(use = 'official').given",
+                                            "name.where(use = 'official').given.first()",
+                                            "extension('u1').value.ofType(Coding).code",
+                                            "extension('u1').extension('text').value",
+                                            "extension('u2').value.ofType(decimal).first()",
+                                            "extension('u3')",
+                                            "name.given",
+                                            "code.coding.where(system = 'http://loinc.org').code",
+                                            "value",
+                                            "first()"};
+  for (const std::string& text : planned) {
+    SCOPED_TRACE(text);
+    const auto node = parse_expression(text);
+    const auto plan = Plan::compile(*node);
+    ASSERT_NE(plan, nullptr);
+    Collection planned_items;
+    ASSERT_TRUE(plan->run(focus, planned_items));
+    const Environment environment{&resource.root(), nullptr};
+    EXPECT_EQ(typed_json(planned_items),
+              typed_json(Evaluator(text, environment).eval(*node, focus)));
+  }
+  for (const std::string text :
+       {"Observation.status", "name[0]", "name.where(use != 'x')", "%x.a", "code.text + 'a'",
+        "count().first()", "getResourceKey().first()", "ofType(FHIR.Quantity)"}) {
+    EXPECT_EQ(Plan::compile(*parse_expression(text)), nullptr) << text;
+  }
+  // A dateTime (a choice element's type) compared with text is a temporal comparison:
+  // left to the evaluator. An untyped string is compared as text.
+  Collection out;
+  EXPECT_FALSE(
+      Plan::compile(*parse_expression("where(effective = '2020-01-02')"))->run(focus, out));
+  EXPECT_TRUE(
+      Plan::compile(*parse_expression("period.where(start = '2020-01-01')"))->run(focus, out));
+  EXPECT_EQ(out.size(), 1U);
+  const Collection strings{Value::of_string("x")};
+  EXPECT_FALSE(Plan::compile(*parse_expression("a"))->run(strings, out));
 }
 
 TEST(Fhirpath, VariablesAndConstants) {

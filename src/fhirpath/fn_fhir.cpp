@@ -5,10 +5,9 @@
 #include "fhirpath/functions.hpp"
 
 namespace fos::fhirpath {
-namespace {
 
-// "Type/id" at the end of a literal reference, with any /_history/v removed.
-std::optional<std::pair<std::string, std::string>> split_reference(std::string_view reference) {
+std::optional<std::pair<std::string_view, std::string_view>> split_reference(
+    std::string_view reference) {
   if (reference.empty() || reference[0] == '#' || reference.find('?') != std::string_view::npos ||
       reference.starts_with("urn:")) {
     return std::nullopt;
@@ -25,10 +24,8 @@ std::optional<std::pair<std::string, std::string>> split_reference(std::string_v
   const std::string_view type =
       type_start == std::string_view::npos ? head : head.substr(type_start + 1);
   if (type.empty() || !std::isupper(static_cast<unsigned char>(type[0]))) return std::nullopt;
-  return std::make_pair(std::string(type), std::string(id));
+  return std::make_pair(type, id);
 }
-
-}  // namespace
 
 Collection fn_extension(const Call& call) {
   const auto url = call.string_arg(0);
@@ -65,7 +62,7 @@ Collection fn_get_reference_key(const Call& call) {
     if (!reference) continue;
     const auto parts = split_reference(*reference);
     if (!parts || (!type.empty() && parts->first != type)) continue;
-    out.push_back(Value::of_string(parts->second));
+    out.push_back(Value::of_string(std::string(parts->second)));
   }
   return out;
 }

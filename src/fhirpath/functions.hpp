@@ -2,8 +2,10 @@
 // functions.cpp; each group of functions lives in its own fn_*.cpp file.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "fhirpath/ast.hpp"
 #include "fhirpath/fhirpath.hpp"
@@ -52,6 +54,11 @@ struct FunctionSpec {
 
 /// The registered function named `name`, or nullptr.
 const FunctionSpec* find_function(std::string_view name);
+
+/// Type and id of a literal reference ("Patient/1", absolute URLs, `_history` versions
+/// removed), viewing `reference`; nullopt for contained, logical and conditional ones.
+std::optional<std::pair<std::string_view, std::string_view>> split_reference(
+    std::string_view reference);
 
 /// Singleton evaluation helpers shared by the function files.
 std::optional<bool> single_boolean(const Collection& values, const Call& call);

@@ -68,17 +68,20 @@ constexpr std::array<std::string_view, 51> kChoiceTypes = {"Base64Binary",
                                                            "Dosage",
                                                            "Meta"};
 
-// Primitive type names start lowercase in FHIR ("dateTime"); complex types keep their case.
-std::string choice_type_name(std::string_view suffix) {
-  for (size_t i = 0; i < 20; ++i) {
-    if (kChoiceTypes[i] == suffix) {
-      std::string name(suffix);
-      name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
-      return name;
-    }
+// The same names as FHIR writes them: primitive type names start lowercase ("dateTime"),
+// complex types keep their case. Static storage: items view these names.
+constexpr std::array<std::string_view, 20> kPrimitiveTypeNames = {
+    "base64Binary", "boolean", "canonical",   "code",      "date",     "dateTime", "decimal",
+    "id",           "instant", "integer",     "integer64", "markdown", "oid",      "positiveInt",
+    "string",       "time",    "unsignedInt", "uri",       "url",      "uuid"};
+
+// The FHIR type a choice element's suffix names, or empty when it names none.
+std::string_view choice_type_name(std::string_view suffix) {
+  for (size_t i = 0; i < kPrimitiveTypeNames.size(); ++i) {
+    if (kChoiceTypes[i] == suffix) return kPrimitiveTypeNames[i];
   }
-  for (size_t i = 20; i < kChoiceTypes.size(); ++i) {
-    if (kChoiceTypes[i] == suffix) return std::string(suffix);
+  for (size_t i = kPrimitiveTypeNames.size(); i < kChoiceTypes.size(); ++i) {
+    if (kChoiceTypes[i] == suffix) return kChoiceTypes[i];
   }
   return {};
 }
@@ -225,27 +228,35 @@ std::string Value::type_name() const {
   return {};
 }
 
-void navigate(const Value& item, std::string_view name, Collection& out) {
-  if (item.kind != ValueKind::kNode || item.node == nullptr || !item.node->is_object()) return;
+void navigate_json(const Json& node, std::string_view name, std::vector<JsonItem>& out) {
+  if (!node.is_object()) return;
   auto add = [&out](const Json& json, std::string_view type) {
     if (json.is_array()) {
       for (const Json& element : json.items()) {
-        if (!element.is_null()) out.push_back(Value::from_json(element, type));
+        if (!element.is_null()) out.push_back({&element, type});
       }
     } else if (!json.is_null()) {
-      out.push_back(Value::from_json(json, type));
+      out.push_back({&json, type});
     }
   };
-  if (const Json* child = item.node->find(name)) {
+  if (const Json* child = node.find(name)) {
     add(*child, {});
     return;
   }
-  for (const auto& [key, value] : item.node->members()) {
+  for (const auto& [key, value] : node.members()) {
     if (key.size() <= name.size() || key.compare(0, name.size(), name) != 0) continue;
     if (!std::isupper(static_cast<unsigned char>(key[name.size()]))) continue;
-    const std::string type = choice_type_name(std::string_view(key).substr(name.size()));
+    const std::string_view type = choice_type_name(key.substr(name.size()));
     if (!type.empty()) add(value, type);
   }
+}
+
+void navigate(const Value& item, std::string_view name, Collection& out) {
+  if (item.kind != ValueKind::kNode || item.node == nullptr) return;
+  thread_local std::vector<JsonItem> children;
+  children.clear();
+  navigate_json(*item.node, name, children);
+  for (const JsonItem& child : children) out.push_back(Value::from_json(*child.json, child.type));
 }
 
 std::string format_double(double number) {

@@ -117,6 +117,18 @@ struct Value {
 
 using Collection = std::vector<Value>;
 
+/// A JSON value of the resource with its FHIR type when known (`type` views static or
+/// longer-lived memory).
+struct JsonItem {
+  const Json* json = nullptr;
+  std::string_view type;
+};
+
+/// Children named `name` of a JSON object (arrays flattened, nulls left out; choice
+/// elements `name[x]` found by their type suffix, which gives their type). Nothing for
+/// other kinds.
+void navigate_json(const Json& node, std::string_view name, std::vector<JsonItem>& out);
+
 /// Children named `name` of every node item (arrays flattened; choice elements
 /// `name[x]` found by their type suffix).
 void navigate(const Value& item, std::string_view name, Collection& out);
