@@ -353,12 +353,20 @@ Expression Expression::parse(std::string_view text) {
 }
 
 Collection Expression::evaluate(const Collection& focus, const Environment& environment) const {
+  Collection out;
+  evaluate_into(focus, environment, out);
+  return out;
+}
+
+void Expression::evaluate_into(const Collection& focus, const Environment& environment,
+                               Collection& out) const {
+  out.clear();
   if (plan_) {
-    Collection out;
-    if (plan_->run(focus, out)) return out;
+    if (plan_->run(focus, out)) return;
+    out.clear();
   }
   Evaluator evaluator(text_, environment);
-  return evaluator.eval(*root_, focus);
+  out = evaluator.eval(*root_, focus);
 }
 
 Collection Expression::evaluate(const Json& resource, const Variables* variables) const {

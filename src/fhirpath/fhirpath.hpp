@@ -39,6 +39,9 @@ class Expression {
 
   /// Evaluate with `focus` as the input collection ($this at the top).
   Collection evaluate(const Collection& focus, const Environment& environment) const;
+  /// Same, into `out` (cleared first; its capacity is reused).
+  void evaluate_into(const Collection& focus, const Environment& environment,
+                     Collection& out) const;
   /// Evaluate on a resource (the focus is the resource; %resource too).
   Collection evaluate(const Json& resource, const Variables* variables = nullptr) const;
 

@@ -45,14 +45,27 @@ std::vector<Row> cross(std::vector<Row> left, std::vector<Row> right) {
 ViewRunner::ViewRunner(const ViewDefinition& view) : view_(view), variables_(view.constants) {
   auto [slot, inserted] = variables_.insert_or_assign("rowIndex", Collection{Value::of_integer(0)});
   row_index_ = &slot->second.front();
+  if (view_.selects.size() == 1) {
+    const Select& select = view_.selects.front();
+    single_row_ = !select.for_each && !select.for_each_or_null && select.repeat.empty() &&
+                  select.selects.empty() && select.union_all.empty();
+    row_.resize(select.columns.size());
+  }
 }
 
 Collection ViewRunner::eval(const fhirpath::Expression& expression, const Collection& focus,
                             int64_t row_index) {
+  Collection out;
+  eval_into(expression, focus, row_index, out);
+  return out;
+}
+
+void ViewRunner::eval_into(const fhirpath::Expression& expression, const Collection& focus,
+                           int64_t row_index, Collection& out) {
   row_index_->integer = row_index;
   const fhirpath::Environment environment{&resource_->json, &variables_};
   try {
-    return expression.evaluate(focus, environment);
+    expression.evaluate_into(focus, environment, out);
   } catch (const Error& e) {
     fail(e.kind(), view_.source + ": " + resource_->type + "/" + resource_->id + ": " + e.what());
   }
@@ -76,7 +89,13 @@ bool ViewRunner::included(const fhir::Resource& resource) {
 
 Cell ViewRunner::column_cell(const Column& column, const Collection& focus, int64_t row_index) {
   Cell cell;
-  cell.values = eval(column.path, focus, row_index);
+  fill_cell(column, focus, row_index, cell);
+  return cell;
+}
+
+void ViewRunner::fill_cell(const Column& column, const Collection& focus, int64_t row_index,
+                           Cell& cell) {
+  eval_into(column.path, focus, row_index, cell.values);
   cell.is_array = column.collection;
   if (!column.collection && cell.values.size() > 1) {
     fail(ErrorKind::kInvalidInput,
@@ -84,7 +103,6 @@ Cell ViewRunner::column_cell(const Column& column, const Collection& focus, int6
              "' has " + std::to_string(cell.values.size()) +
              " values; set \"collection\": true to keep them as an array");
   }
-  return cell;
 }
 
 std::vector<ViewRunner::Focus> ViewRunner::foci(const Select& select, const Value& focus,
@@ -186,7 +204,18 @@ std::vector<Row> ViewRunner::rows(const fhir::Resource& resource) {
   return rows;
 }
 
+uint64_t ViewRunner::run_single_row(const fhir::Resource& resource, TableSink& sink) {
+  resource_ = &resource;
+  if (!included(resource)) return 0;
+  root_.assign(1, Value::of_node(resource.json));
+  const std::vector<Column>& columns = view_.selects.front().columns;
+  for (size_t i = 0; i < columns.size(); ++i) fill_cell(columns[i], root_, 0, row_[i]);
+  sink.row(row_);
+  return 1;
+}
+
 uint64_t ViewRunner::run(const fhir::Resource& resource, TableSink& sink) {
+  if (single_row_) return run_single_row(resource, sink);
   const std::vector<Row> out = rows(resource);
   for (const Row& row : out) sink.row(row);
   return out.size();

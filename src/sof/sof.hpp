@@ -102,15 +102,24 @@ class ViewRunner {
   std::vector<Row> process(const Select& select, const fhirpath::Value& focus, int64_t row_index);
   void null_row(const Select& select, Row& row) const;
   Cell column_cell(const Column& column, const fhirpath::Collection& focus, int64_t row_index);
+  void fill_cell(const Column& column, const fhirpath::Collection& focus, int64_t row_index,
+                 Cell& cell);
+  /// run() for a view of one plain select (columns only): one row, built in place.
+  uint64_t run_single_row(const fhir::Resource& resource, TableSink& sink);
   std::vector<Focus> foci(const Select& select, const fhirpath::Value& focus, int64_t row_index);
   bool included(const fhir::Resource& resource);
   fhirpath::Collection eval(const fhirpath::Expression& expression,
                             const fhirpath::Collection& focus, int64_t row_index);
+  void eval_into(const fhirpath::Expression& expression, const fhirpath::Collection& focus,
+                 int64_t row_index, fhirpath::Collection& out);
 
   const ViewDefinition& view_;
   fhirpath::Variables variables_;
   fhirpath::Value* row_index_ = nullptr;
   const fhir::Resource* resource_ = nullptr;
+  bool single_row_ = false;    ///< one select with columns only (run_single_row)
+  Row row_;                    ///< run_single_row's row, cells reused from resource to resource
+  fhirpath::Collection root_;  ///< run_single_row's focus: the resource
 };
 
 /// One view's output in flatten(): rows go to `writer` (begin() already called).
