@@ -133,10 +133,19 @@ void extension_step(const Step& step, Scratch& scratch) {
   scratch.items.swap(scratch.next);
 }
 
+// An item of known type (a choice element's) is checked by its type alone, as
+// is_of_type() does; others as items.
+bool item_is_of_type(const JsonItem& item, std::string_view type) {
+  if (!item.type.empty() && !type.starts_with("FHIR.") && !type.starts_with("System.")) {
+    return fhir_type_is(item.type, type);
+  }
+  return is_of_type(Value::from_json(*item.json, item.type), type);
+}
+
 void of_type_step(const Step& step, Scratch& scratch) {
   scratch.next.clear();
   for (const JsonItem& item : scratch.items) {
-    if (is_of_type(Value::from_json(*item.json, item.type), step.name)) {
+    if (item_is_of_type(item, step.name)) {
       scratch.next.push_back(item);
     }
   }

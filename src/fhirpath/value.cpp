@@ -244,7 +244,7 @@ void navigate_json(const Json& node, std::string_view name, std::vector<JsonItem
     return;
   }
   for (const auto& [key, value] : node.members()) {
-    if (key.size() <= name.size() || key.compare(0, name.size(), name) != 0) continue;
+    if (key.size() <= name.size() || key[0] != name[0] || !key.starts_with(name)) continue;
     if (!std::isupper(static_cast<unsigned char>(key[name.size()]))) continue;
     const std::string_view type = choice_type_name(key.substr(name.size()));
     if (!type.empty()) add(value, type);
@@ -385,6 +385,14 @@ std::string value_to_string(const Value& item) {
   }
 }
 
+bool fhir_type_is(std::string_view type, std::string_view wanted) {
+  while (!type.empty()) {
+    if (type == wanted) return true;
+    type = base_type(type);
+  }
+  return false;
+}
+
 bool is_of_type(const Value& item, std::string_view type) {
   if (type.starts_with("FHIR.")) type.remove_prefix(5);
   if (type.starts_with("System.")) {
@@ -410,11 +418,7 @@ bool is_of_type(const Value& item, std::string_view type) {
         return false;
     }
   }
-  std::string name = item.type_name();
-  while (!name.empty()) {
-    if (name == type) return true;
-    name = std::string(base_type(name));
-  }
+  if (fhir_type_is(item.type.empty() ? item.type_name() : item.type, type)) return true;
   // An untyped JSON integer is also a valid decimal only when asked as such.
   if (item.type.empty() && item.kind == ValueKind::kInteger && is_integer_type(type)) return true;
   return false;

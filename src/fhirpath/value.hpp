@@ -150,6 +150,9 @@ std::string value_to_string(const Value& item);
 /// True when `type` (a FHIR type, or System.X) matches the item's type, counting
 /// FHIR's primitive specializations (code is a string, positiveInt an integer).
 bool is_of_type(const Value& item, std::string_view type);
+/// True when the FHIR type `type` is `wanted` or one of its specializations (a code is a
+/// string). `wanted` without a FHIR. or System. prefix.
+bool fhir_type_is(std::string_view type, std::string_view wanted);
 
 /// Write a double as the shortest decimal text that reads back the same.
 std::string format_double(double number);
