@@ -65,9 +65,10 @@ Resource make_resource(Json json, const std::shared_ptr<const void>& storage,
 void resources_from_document(Json document, JsonArena& arena,
                              const std::shared_ptr<const void>& storage, const std::string& source,
                              uint64_t line, std::vector<Resource>& out) {
-  const std::string where = source + (line ? ": line " + std::to_string(line) : std::string());
+  // Built only for a message (most documents need none).
+  auto where = [&] { return source + (line ? ": line " + std::to_string(line) : std::string()); };
   if (!document.is_object()) {
-    fail(ErrorKind::kInvalidInput, where + ": expected a JSON object (a FHIR resource)");
+    fail(ErrorKind::kInvalidInput, where() + ": expected a JSON object (a FHIR resource)");
   }
   if (document.find_string("resourceType").value_or("") != "Bundle") {
     out.push_back(make_resource(document, storage, source, line));
@@ -76,7 +77,7 @@ void resources_from_document(Json document, JsonArena& arena,
   Json* entries = document.find("entry");
   if (entries == nullptr) return;
   if (!entries->is_array())
-    fail(ErrorKind::kInvalidInput, where + ": Bundle.entry is not an array");
+    fail(ErrorKind::kInvalidInput, where() + ": Bundle.entry is not an array");
   ReferenceMap targets;
   for (const Json& entry : entries->items()) {
     const Json* resource = entry.find("resource");

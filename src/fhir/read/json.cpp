@@ -104,16 +104,25 @@ bool Json::is_integer_number() const {
   return kind_ == Kind::kNumber && text().find_first_of(".eE") == std::string_view::npos;
 }
 
+namespace {
+
+// Key equality with the cheap tests first (most keys differ in length or first letter).
+bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && a == b));
+}
+
+}  // namespace
+
 const Json* Json::find(std::string_view key) const {
   for (const auto& [name, value] : members()) {
-    if (name == key) return &value;
+    if (same_key(name, key)) return &value;
   }
   return nullptr;
 }
 
 Json* Json::find(std::string_view key) {
   for (auto& [name, value] : members()) {
-    if (name == key) return &value;
+    if (same_key(name, key)) return &value;
   }
   return nullptr;
 }
@@ -265,7 +274,11 @@ class Builder {
 
 }  // namespace
 
-Json parse_json_in_place(std::string_view text, std::string_view where, JsonArena& arena) {
+namespace {
+
+// Parse, naming the document with where() in the error message.
+template <typename Where>
+Json parse_in_place(std::string_view text, const Where& where, JsonArena& arena) {
   thread_local od::parser parser;
   try {
     od::document doc = parser.iterate(text.data(), text.size(), text.size() + kJsonPadding).value();
@@ -274,8 +287,25 @@ Json parse_json_in_place(std::string_view text, std::string_view where, JsonAren
     return json;
   } catch (const simdjson::simdjson_error& e) {
     fail(ErrorKind::kInvalidInput,
-         std::string(where) + ": malformed JSON (" + simdjson::error_message(e.error()) + ")");
+         where() + ": malformed JSON (" + simdjson::error_message(e.error()) + ")");
   }
+}
+
+}  // namespace
+
+Json parse_json_in_place(std::string_view text, std::string_view where, JsonArena& arena) {
+  return parse_in_place(
+      text, [where] { return std::string(where); }, arena);
+}
+
+Json parse_json_in_place(std::string_view text, std::string_view file, uint64_t line,
+                         JsonArena& arena) {
+  auto where = [file, line] {
+    std::string out(file);
+    if (line) out += ": line " + std::to_string(line);
+    return out;
+  };
+  return parse_in_place(text, where, arena);
 }
 
 JsonDocument parse_json_owned(std::string text, std::string_view where) {

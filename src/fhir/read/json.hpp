@@ -131,6 +131,9 @@ inline constexpr size_t kJsonPadding = 64;
 /// strings go into `arena`. Throws Error{kInvalidInput} with `where` ("file: line 3") and
 /// the parser's reason when the text is not exactly one valid JSON value.
 Json parse_json_in_place(std::string_view text, std::string_view where, JsonArena& arena);
+/// Same, naming the document "file: line N" (only built for the message).
+Json parse_json_in_place(std::string_view text, std::string_view file, uint64_t line,
+                         JsonArena& arena);
 
 /// A parsed document that owns its text and nodes. Movable; nodes stay where they are.
 class JsonDocument {

@@ -353,10 +353,9 @@ void ResourceReader::parse_document(const DocumentBatch& batch, const DocumentSp
                                     JsonArena& arena, std::vector<Resource>& out) {
   const size_t before = out.size();
   try {
-    const std::string where =
-        span.line ? batch.source + ": line " + std::to_string(span.line) : batch.source;
-    resources_from_document(parse_json_in_place(batch.document(span), where, arena), arena, {},
-                            batch.source, span.line, out);
+    resources_from_document(
+        parse_json_in_place(batch.document(span), batch.source, span.line, arena), arena, {},
+        batch.source, span.line, out);
   } catch (...) {
     out.resize(before);
     throw;
