@@ -2,6 +2,7 @@
 #include "synth/engine/engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -344,15 +345,13 @@ class Life {
         lifecycle_year(Instant(step));
         next_year_ += static_cast<int64_t>(kDaysPerYear * Instant::kSecondsPerDay);
       }
-      for (size_t i = 0; i < runs_.size(); ++i) {
-        if (due_[i] > step) continue;
+      for (size_t i = first_due(0, step); i < runs_.size(); i = first_due(i + 1, step)) {
         process(runs_[i], step);
         if (death_ && death_->seconds() <= step) break;
       }
       if (death_ && death_->seconds() <= step) break;
       // Jump over steps where nothing is due (all blocked on later times).
-      int64_t next = kNever;
-      for (const int64_t due : due_) next = std::min(next, due);
+      int64_t next = earliest_due();
       if (next == kNever) break;
       next = std::min(next, next_year_);                     // the yearly update runs on its step
       if (death_) next = std::min(next, death_->seconds());  // and a scheduled death
@@ -374,6 +373,35 @@ class Life {
   }
 
  private:
+  // The first run at or after `from` due at `step` (runs_.size() when none). Eight due times
+  // are compared per round without a branch each: most runs sleep at any step.
+  size_t first_due(size_t from, int64_t step) const {
+    const size_t n = due_.size();
+    const int64_t* due = due_.data();
+    size_t i = from;
+    for (; i + 8 <= n; i += 8) {
+      bool any = false;
+      for (size_t k = 0; k < 8; ++k) any |= due[i + k] <= step;
+      if (any) break;
+    }
+    while (i < n && due[i] > step) ++i;
+    return i;
+  }
+
+  // The earliest due time of all runs (kNever when all are done), with four independent
+  // minima so the comparisons do not wait on each other.
+  int64_t earliest_due() const {
+    const size_t n = due_.size();
+    const int64_t* due = due_.data();
+    std::array<int64_t, 4> low = {kNever, kNever, kNever, kNever};
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      for (size_t k = 0; k < 4; ++k) low[k] = std::min(low[k], due[i + k]);
+    }
+    for (; i < n; ++i) low[0] = std::min(low[0], due[i]);
+    return std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
+  }
+
   // ---- lifecycle service -------------------------------------------------------------
   void set_string(uint32_t attr, uint32_t id) {
     attributes_[attr] = Value{ValueKind::kString, {}, 0, id, nullptr};
