@@ -178,7 +178,7 @@ void finish(const Step* last, const std::vector<JsonItem>& items, Collection& ou
       if (!parts || (!last->name.empty() && parts->first != last->name)) continue;
       out.push_back(Value::of_string(Text::view(parts->second)));
     } else {
-      out.push_back(Value::from_json(*item.json, item.type));
+      Value::append_json(*item.json, item.type, out);
     }
   }
 }

@@ -77,11 +77,11 @@ constexpr std::array<std::string_view, 20> kPrimitiveTypeNames = {
 
 // The FHIR type a choice element's suffix names, or empty when it names none.
 std::string_view choice_type_name(std::string_view suffix) {
-  for (size_t i = 0; i < kPrimitiveTypeNames.size(); ++i) {
-    if (kChoiceTypes[i] == suffix) return kPrimitiveTypeNames[i];
-  }
-  for (size_t i = kPrimitiveTypeNames.size(); i < kChoiceTypes.size(); ++i) {
-    if (kChoiceTypes[i] == suffix) return kChoiceTypes[i];
+  if (suffix.empty()) return {};
+  for (size_t i = 0; i < kChoiceTypes.size(); ++i) {
+    const std::string_view name = kChoiceTypes[i];
+    if (name.size() != suffix.size() || name[0] != suffix[0] || name != suffix) continue;
+    return i < kPrimitiveTypeNames.size() ? kPrimitiveTypeNames[i] : name;
   }
   return {};
 }
@@ -162,39 +162,54 @@ Value Value::of_node(const Json& node, std::string type) {
   return v;
 }
 
-Value Value::from_json(const Json& json, std::string_view type) {
+namespace {
+
+// from_json() into a default Value.
+void fill_from_json(Value& v, const Json& json, std::string_view type) {
+  v.type.assign(type);
   switch (json.kind()) {
-    case Json::Kind::kBool: {
-      Value v = of_bool(json.as_bool());
-      v.type = type;
-      return v;
-    }
-    case Json::Kind::kNumber: {
-      Value v;
+    case Json::Kind::kBool:
+      v.kind = ValueKind::kBoolean;
+      v.boolean = json.as_bool();
+      return;
+    case Json::Kind::kNumber:
       if (type != "decimal" && json.is_integer_number()) {
         int64_t number = 0;
-        const auto& t = json.text();
+        const std::string_view t = json.text();
         const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), number);
         if (ec == std::errc() && ptr == t.data() + t.size()) {
-          v = of_integer(number);
-          v.type = type;
-          return v;
+          v.kind = ValueKind::kInteger;
+          v.integer = number;
+          return;
         }
       }
-      v = of_decimal(Text::view(json.text()));
-      v.type = type;
-      return v;
-    }
+      v.kind = ValueKind::kDecimal;
+      v.text = Text::view(json.text());
+      return;
     case Json::Kind::kString:
-      if (type == "date") return of_temporal(ValueKind::kDate, Text::view(json.text()), "date");
-      if (type == "dateTime" || type == "instant") {
-        return of_temporal(ValueKind::kDateTime, Text::view(json.text()), std::string(type));
-      }
-      if (type == "time") return of_temporal(ValueKind::kTime, Text::view(json.text()), "time");
-      return of_string(Text::view(json.text()), std::string(type));
+      v.kind = type == "date"                            ? ValueKind::kDate
+               : type == "dateTime" || type == "instant" ? ValueKind::kDateTime
+               : type == "time"                          ? ValueKind::kTime
+                                                         : ValueKind::kString;
+      v.text = Text::view(json.text());
+      return;
     default:
-      return of_node(json, std::string(type));
+      v.kind = ValueKind::kNode;
+      v.node = &json;
+      return;
   }
+}
+
+}  // namespace
+
+Value Value::from_json(const Json& json, std::string_view type) {
+  Value v;
+  fill_from_json(v, json, type);
+  return v;
+}
+
+void Value::append_json(const Json& json, std::string_view type, Collection& out) {
+  fill_from_json(out.emplace_back(), json, type);
 }
 
 double Value::as_double() const {
@@ -256,7 +271,7 @@ void navigate(const Value& item, std::string_view name, Collection& out) {
   thread_local std::vector<JsonItem> children;
   children.clear();
   navigate_json(*item.node, name, children);
-  for (const JsonItem& child : children) out.push_back(Value::from_json(*child.json, child.type));
+  for (const JsonItem& child : children) Value::append_json(*child.json, child.type, out);
 }
 
 std::string format_double(double number) {

@@ -105,6 +105,8 @@ struct Value {
   /// A JSON value of a resource as a FHIRPath item; `type` is the FHIR type if known.
   /// Strings and decimals view the JSON's text (no copy).
   static Value from_json(const Json& json, std::string_view type);
+  /// from_json() appended to `out`, built in place.
+  static void append_json(const Json& json, std::string_view type, std::vector<Value>& out);
 
   bool is_number() const { return kind == ValueKind::kInteger || kind == ValueKind::kDecimal; }
   bool is_temporal() const {
