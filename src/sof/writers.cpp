@@ -1,4 +1,7 @@
 // Table writers: NDJSON rows (one object per line) and CSV with a header.
+#include <cstdint>
+#include <cstring>
+
 #include "core/csv.hpp"
 #include "core/json_writer.hpp"
 #include "sof/sof.hpp"
@@ -25,16 +28,39 @@ void append_cell_json(const Cell& cell, std::string& out) {
   fhirpath::write_value_json(cell.values.front(), out);
 }
 
-// A field that needs no quoting is copied as is; one pass over its bytes, no per-byte search.
-void append_field(std::string& out, std::string_view text) {
-  bool plain = !text.empty();
-  for (const char c : text) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-      plain = false;
-      break;
+constexpr uint64_t kLowBits = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Nonzero when one of the eight bytes of `word` is `byte` (exact: no false positives for
+// the word as a whole).
+uint64_t has_byte(uint64_t word, char byte) {
+  const uint64_t x = word ^ (kLowBits * static_cast<unsigned char>(byte));
+  return (x - kLowBits) & ~x & kHighBits;
+}
+
+bool needs_quotes(char c) {
+  return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
+
+// True when `text` has a byte that CSV must quote; eight bytes at a time.
+bool needs_quotes(std::string_view text) {
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (has_byte(word, ',') | has_byte(word, '"') | has_byte(word, '\r') | has_byte(word, '\n')) {
+      return true;
     }
   }
-  if (plain) {
+  for (; i < text.size(); ++i) {
+    if (needs_quotes(text[i])) return true;
+  }
+  return false;
+}
+
+// A field that needs no quoting is copied as is.
+void append_field(std::string& out, std::string_view text) {
+  if (!text.empty() && !needs_quotes(text)) {
     out.append(text);
     return;
   }
