@@ -1,7 +1,9 @@
 // Civil-calendar arithmetic (days from/to year-month-day) and ISO 8601 formatting.
 #include "core/date.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -47,6 +49,35 @@ void append_digits(std::string& out, int value, int width) {
   while (n < width) buf[n++] = '0';
   if (negative) out.push_back('-');
   while (n > 0) out.push_back(buf[--n]);
+}
+
+// "00".."99" back to back: two digits of a value below 100 with one copy.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> pairs{};
+  for (size_t i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[(2 * i) + 1] = static_cast<char>('0' + i % 10);
+  }
+  return pairs;
+}();
+
+char* put_pair(char* out, int value) {
+  std::memcpy(out, &kDigitPairs[2 * static_cast<size_t>(value)], 2);
+  return out + 2;
+}
+
+// "YYYY-MM-DD" into `out` (10 bytes). REQUIRES: 0 <= year <= 9999.
+char* put_iso_date(char* out, const CivilDate& c) {
+  out = put_pair(out, c.year / 100);
+  out = put_pair(out, c.year % 100);
+  *out++ = '-';
+  out = put_pair(out, c.month);
+  *out++ = '-';
+  return put_pair(out, c.day);
+}
+
+bool four_digit_year(const CivilDate& c) {
+  return c.year >= 0 && c.year <= 9999;
 }
 
 std::optional<int> parse_fixed(std::string_view text, size_t pos, size_t width) {
@@ -112,6 +143,11 @@ std::string Date::iso() const {
 
 void Date::append_iso(std::string& out) const {
   const CivilDate c = civil();
+  if (four_digit_year(c)) {
+    char buf[10];
+    out.append(buf, put_iso_date(buf, c));
+    return;
+  }
   append_digits(out, c.year, 4);
   out.push_back('-');
   append_digits(out, c.month, 2);
@@ -201,8 +237,22 @@ namespace {
 
 // "<date><separator>HH:MM:SS<suffix>".
 void append_date_time(std::string& out, const Instant& t, char separator, std::string_view suffix) {
-  t.date().append_iso(out);
+  const CivilDate c = t.date().civil();
   const int sod = t.seconds_of_day();
+  if (four_digit_year(c)) {
+    char buf[19];
+    char* p = put_iso_date(buf, c);
+    *p++ = separator;
+    p = put_pair(p, sod / 3600);
+    *p++ = ':';
+    p = put_pair(p, sod / 60 % 60);
+    *p++ = ':';
+    p = put_pair(p, sod % 60);
+    out.append(buf, p);
+    out.append(suffix);
+    return;
+  }
+  t.date().append_iso(out);
   out.push_back(separator);
   append_digits(out, sod / 3600, 2);
   out.push_back(':');
