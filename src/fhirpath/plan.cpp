@@ -3,6 +3,7 @@
 #include "fhirpath/plan.hpp"
 
 #include <cctype>
+#include <utility>
 
 #include "fhirpath/functions.hpp"
 
@@ -87,20 +88,21 @@ bool is_temporal_type(std::string_view type) {
   return type == "date" || type == "dateTime" || type == "instant" || type == "time";
 }
 
+using Items = std::vector<JsonItem>;
+
 // Reused buffers (runs do not nest).
 struct Scratch {
-  std::vector<JsonItem> items;
-  std::vector<JsonItem> next;
-  std::vector<JsonItem> compared;
-  std::vector<JsonItem> compared_next;
+  Items a;
+  Items b;
+  Items compared;
+  Items compared_next;
 };
 
 // Items of `items` where `step.path` is exactly one string equal to `step.literal`
 // (FHIRPath `=` of a one-item collection and a string). False when an item's value is
 // a date or time (compared as temporal values: left to the evaluator).
-bool where_equals(const Step& step, Scratch& scratch) {
-  scratch.next.clear();
-  for (const JsonItem& item : scratch.items) {
+bool where_equals(const Step& step, const Items& items, Items& next, Scratch& scratch) {
+  for (const JsonItem& item : items) {
     scratch.compared.assign(1, item);
     for (const std::string& name : step.path) {
       scratch.compared_next.clear();
@@ -113,24 +115,21 @@ bool where_equals(const Step& step, Scratch& scratch) {
     const JsonItem& value = scratch.compared.front();
     if (!value.json->is_string()) continue;  // a number, boolean or node is not a string
     if (is_temporal_type(value.type)) return false;
-    if (value.json->text() == step.literal) scratch.next.push_back(item);
+    if (value.json->text() == step.literal) next.push_back(item);
   }
-  scratch.items.swap(scratch.next);
   return true;
 }
 
-void extension_step(const Step& step, Scratch& scratch) {
-  scratch.next.clear();
-  for (const JsonItem& item : scratch.items) {
+void extension_step(const Step& step, const Items& items, Items& next) {
+  for (const JsonItem& item : items) {
     const Json* extensions = item.json->find("extension");
     if (extensions == nullptr || !extensions->is_array()) continue;
     for (const Json& extension : extensions->items()) {
       if (extension.find_string("url") == step.name) {
-        scratch.next.push_back({&extension, "Extension"});
+        next.push_back({&extension, "Extension"});
       }
     }
   }
-  scratch.items.swap(scratch.next);
 }
 
 // An item of known type (a choice element's) is checked by its type alone, as
@@ -142,20 +141,10 @@ bool item_is_of_type(const JsonItem& item, std::string_view type) {
   return is_of_type(Value::from_json(*item.json, item.type), type);
 }
 
-void of_type_step(const Step& step, Scratch& scratch) {
-  scratch.next.clear();
-  for (const JsonItem& item : scratch.items) {
-    if (item_is_of_type(item, step.name)) {
-      scratch.next.push_back(item);
-    }
+void of_type_step(const Step& step, const Items& items, Items& next) {
+  for (const JsonItem& item : items) {
+    if (item_is_of_type(item, step.name)) next.push_back(item);
   }
-  scratch.items.swap(scratch.next);
-}
-
-void member_step(const Step& step, Scratch& scratch) {
-  scratch.next.clear();
-  for (const JsonItem& item : scratch.items) navigate_json(*item.json, step.name, scratch.next);
-  scratch.items.swap(scratch.next);
 }
 
 // The last step's output: keys, a count, or the items themselves.
@@ -206,35 +195,41 @@ std::unique_ptr<const Plan> Plan::compile(const Node& root) {
 
 bool Plan::run(const Collection& focus, Collection& out) const {
   thread_local Scratch scratch;
-  scratch.items.clear();
+  Items* items = &scratch.a;  // the current items; each step fills *next from them
+  Items* next = &scratch.b;
+  items->clear();
   for (const Value& item : focus) {
     if (item.kind != ValueKind::kNode || item.node == nullptr) return false;
-    scratch.items.push_back({item.node, item.type});
+    items->push_back({item.node, item.type});
   }
   const Step* last = nullptr;
   for (const Step& step : steps_) {
+    if (step.kind == Step::Kind::kFirst) {
+      if (items->size() > 1) items->resize(1);
+      continue;
+    }
+    if (ends_chain(step.kind)) {
+      last = &step;  // a key or count: the last step (compile() checks)
+      break;
+    }
+    next->clear();
     switch (step.kind) {
       case Step::Kind::kMember:
-        member_step(step, scratch);
+        for (const JsonItem& item : *items) navigate_json(*item.json, step.name, *next);
         break;
       case Step::Kind::kWhereEquals:
-        if (!where_equals(step, scratch)) return false;
+        if (!where_equals(step, *items, *next, scratch)) return false;
         break;
       case Step::Kind::kExtension:
-        extension_step(step, scratch);
-        break;
-      case Step::Kind::kOfType:
-        of_type_step(step, scratch);
-        break;
-      case Step::Kind::kFirst:
-        if (scratch.items.size() > 1) scratch.items.resize(1);
+        extension_step(step, *items, *next);
         break;
       default:
-        last = &step;  // a key or count: the last step (compile() checks)
+        of_type_step(step, *items, *next);
         break;
     }
+    std::swap(items, next);
   }
-  finish(last, scratch.items, out);
+  finish(last, *items, out);
   return true;
 }
 

@@ -254,13 +254,24 @@ void navigate_json(const Json& node, std::string_view name, std::vector<JsonItem
       out.push_back({&json, type});
     }
   };
-  if (const Json* child = node.find(name)) {
-    add(*child, {});
+  if (name.empty()) {
+    if (const Json* child = node.find(name)) add(*child, {});
     return;
   }
+  // One pass: choice elements are gathered until the member itself turns up (then only
+  // it counts).
+  const size_t base = out.size();
   for (const auto& [key, value] : node.members()) {
-    if (key.size() <= name.size() || key[0] != name[0] || !key.starts_with(name)) continue;
-    if (!std::isupper(static_cast<unsigned char>(key[name.size()]))) continue;
+    if (key.size() < name.size() || key[0] != name[0]) continue;
+    if (key.size() == name.size()) {
+      if (key != name) continue;
+      out.resize(base);
+      add(value, {});
+      return;
+    }
+    if (!key.starts_with(name) || !std::isupper(static_cast<unsigned char>(key[name.size()]))) {
+      continue;
+    }
     const std::string_view type = choice_type_name(key.substr(name.size()));
     if (!type.empty()) add(value, type);
   }
