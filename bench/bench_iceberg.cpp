@@ -9,6 +9,8 @@
 // docs/lake-layout.md records the numbers.
 #include <benchmark/benchmark.h>
 
+#include <ctime>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -108,6 +110,131 @@ void BM_DuckdbCopyMeasurement(benchmark::State& state) {
     state.PauseTiming();
     fs::remove_all(target);
     fs::remove(target.string() + ".parquet");
+    state.ResumeTiming();
+  }
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// CPU (process, DuckDB's threads included) and wall clocks, in seconds.
+struct Clocks {
+  double cpu = 0;
+  double wall = 0;
+  static Clocks now() {
+    timespec c{};
+    timespec w{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    return {static_cast<double>(c.tv_sec) + static_cast<double>(c.tv_nsec) * 1e-9,
+            static_cast<double>(w.tv_sec) + static_cast<double>(w.tv_nsec) * 1e-9};
+  }
+};
+
+// The write target measured as a ratio: each iteration appends the measurement rows to a new
+// Iceberg table and then writes the same rows with the plain DuckDB COPY (the same
+// PARTITION_BY when state.range(0) = 1), alternating, so both see the same machine load.
+// Counters: ratio of the Iceberg append's CPU and wall time to the COPY's (summed over all
+// iterations), and the rows/s of each. The iteration time is the append's wall time.
+void BM_IcebergVsCopyRatio(benchmark::State& state) {
+  Loaded& l = loaded();
+  const bool partitioned = state.range(0) != 0;
+  auto definition = fos::pipeline::iceberg_definition(fos::omop::cdm_table("measurement"));
+  if (!partitioned) definition.partition.clear();
+  const fs::path target = bench_root() / "ratio-copy";
+  const std::string copy = !partitioned
+                               ? "COPY (SELECT * FROM m) TO " +
+                                     fos::lake::sql_quote(target.string() + ".parquet") +
+                                     " (FORMAT parquet, COMPRESSION zstd)"
+                               : "COPY (SELECT *, year(measurement_date) - 1970 AS p FROM m) TO " +
+                                     fos::lake::sql_quote(target.string()) +
+                                     " (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (p))";
+  Clocks iceberg;
+  Clocks plain;
+  int i = 0;
+  for (auto _ : state) {
+    const fs::path dir = bench_root() / ("ratio-" + std::to_string(i++));
+    IcebergTable table = IcebergTable::create(dir, definition);
+    const Clocks t0 = Clocks::now();
+    table.append(l.con, "m");
+    const Clocks t1 = Clocks::now();
+    fs::remove_all(dir);
+    const Clocks t2 = Clocks::now();
+    l.con.execute(copy);
+    const Clocks t3 = Clocks::now();
+    fs::remove_all(target);
+    fs::remove(target.string() + ".parquet");
+    iceberg.cpu += t1.cpu - t0.cpu;
+    iceberg.wall += t1.wall - t0.wall;
+    plain.cpu += t3.cpu - t2.cpu;
+    plain.wall += t3.wall - t2.wall;
+    state.SetIterationTime(t1.wall - t0.wall);
+  }
+  const auto n = static_cast<double>(state.iterations());
+  const auto rows = static_cast<double>(l.rows);
+  state.counters["cpu_ratio"] = iceberg.cpu / plain.cpu;
+  state.counters["wall_ratio"] = iceberg.wall / plain.wall;
+  state.counters["iceberg_cpu_ms"] = iceberg.cpu / n * 1e3;
+  state.counters["copy_cpu_ms"] = plain.cpu / n * 1e3;
+  state.counters["iceberg_rows/s"] = rows * n / iceberg.wall;
+  state.counters["copy_rows/s"] = rows * n / plain.wall;
+}
+
+// Variants of the COPY the Iceberg append runs, to locate its cost (state.range(0) bits):
+// 1 = the CAST/rename projection over the source, 2 = FIELD_IDS, 4 = RETURN_STATS,
+// 8 = FILENAME_PATTERN '{uuid}', 16 = FILE_SIZE_BYTES (unpartitioned only);
+// state.range(1): 1 = PARTITION_BY the year as the append does.
+void BM_CopyVariant(benchmark::State& state) {
+  Loaded& l = loaded();
+  const auto bits = state.range(0);
+  const bool partitioned = state.range(1) != 0;
+  const auto definition = fos::pipeline::iceberg_definition(fos::omop::cdm_table("measurement"));
+  std::string columns = "*";
+  std::string ids;
+  if ((bits & 1) != 0) columns.clear();
+  for (size_t i = 0; i < definition.columns.size(); ++i) {
+    const auto& c = definition.columns[i];
+    if ((bits & 1) != 0) {
+      columns += std::string(columns.empty() ? "" : ", ") + "CAST(" + c.name + " AS " +
+                 std::string(fos::lake::duckdb_type(c.type)) + ") AS " + c.name;
+    }
+    ids += (ids.empty() ? "" : ", ") + c.name + ": " + std::to_string(i + 1);
+  }
+  const fs::path target = bench_root() / "variant";
+  std::string copy = "COPY (SELECT *" +
+                     std::string(partitioned ? ", year(measurement_date) - 1970 AS p" : "") +
+                     " FROM (SELECT " + columns + " FROM m)) TO " +
+                     fos::lake::sql_quote(target.string()) + " (FORMAT parquet, COMPRESSION zstd";
+  if ((bits & 2) != 0) copy += ", FIELD_IDS {" + ids + "}";
+  if ((bits & 4) != 0) copy += ", RETURN_STATS";
+  if ((bits & 8) != 0) copy += ", FILENAME_PATTERN '{uuid}'";
+  if ((bits & 16) != 0 && !partitioned) copy += ", FILE_SIZE_BYTES '512MB'";
+  if (partitioned) copy += ", PARTITION_BY (p)";
+  copy += ")";
+  for (auto _ : state) {
+    l.con.execute(copy);
+    state.PauseTiming();
+    fs::remove_all(target);
+    state.ResumeTiming();
+  }
+  state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The append's data-file step alone (COPY, statistics, moves into partition folders), no
+// commit.
+void BM_IcebergWriteDataFiles(benchmark::State& state) {
+  Loaded& l = loaded();
+  auto definition = fos::pipeline::iceberg_definition(fos::omop::cdm_table("measurement"));
+  if (state.range(0) == 0) definition.partition.clear();
+  int i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const fs::path dir = bench_root() / ("files-" + std::to_string(i++));
+    IcebergTable table = IcebergTable::create(dir, definition);
+    state.ResumeTiming();
+    benchmark::DoNotOptimize(table.write_data_files(l.con, "m"));
+    state.PauseTiming();
+    fs::remove_all(dir);
     state.ResumeTiming();
   }
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
@@ -222,6 +349,25 @@ BENCHMARK(BM_IcebergAppendMeasurement)
 BENCHMARK(BM_DuckdbCopyMeasurement)
     ->Arg(0)
     ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(BM_IcebergVsCopyRatio)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(5.0)
+    ->UseManualTime();
+BENCHMARK(BM_CopyVariant)
+    ->ArgsProduct({{0, 1, 2, 4, 8, 16, 31}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(BM_IcebergWriteDataFiles)
+    ->Arg(1)
+    ->Arg(0)
     ->Unit(benchmark::kMillisecond)
     ->MinTime(2.0)
     ->MeasureProcessCPUTime()

@@ -16,7 +16,97 @@ std::string shorten(std::string_view sql) {
   return out;
 }
 
+// Owns a duckdb_logical_type.
+struct LogicalType {
+  duckdb_logical_type type;
+  explicit LogicalType(duckdb_logical_type t) : type(t) {}
+  ~LogicalType() { duckdb_destroy_logical_type(&type); }
+  LogicalType(const LogicalType&) = delete;
+  LogicalType& operator=(const LogicalType&) = delete;
+};
+
+// Owns a duckdb_data_chunk.
+struct DataChunk {
+  duckdb_data_chunk chunk;
+  explicit DataChunk(duckdb_data_chunk c) : chunk(c) {}
+  ~DataChunk() {
+    if (chunk != nullptr) duckdb_destroy_data_chunk(&chunk);
+  }
+  DataChunk(const DataChunk&) = delete;
+  DataChunk& operator=(const DataChunk&) = delete;
+};
+
+template <typename T>
+std::string number_at(duckdb_vector vector, idx_t row) {
+  return std::to_string(static_cast<const T*>(duckdb_vector_get_data(vector))[row]);
+}
+
+// The value at `row` of `vector` (a column of a chunk, or a map's key/value child).
+Cell cell_at(duckdb_vector vector, idx_t row, const std::string& column) {
+  Cell cell;
+  uint64_t* validity = duckdb_vector_get_validity(vector);
+  if (validity != nullptr && !duckdb_validity_row_is_valid(validity, row)) return cell;
+  cell.null = false;
+  const LogicalType type(duckdb_vector_get_column_type(vector));
+  switch (duckdb_get_type_id(type.type)) {
+    case DUCKDB_TYPE_VARCHAR: {
+      auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
+      cell.text.assign(duckdb_string_t_data(&strings[row]), duckdb_string_t_length(strings[row]));
+      return cell;
+    }
+    case DUCKDB_TYPE_BOOLEAN:
+      cell.text = static_cast<const bool*>(duckdb_vector_get_data(vector))[row] ? "true" : "false";
+      return cell;
+    case DUCKDB_TYPE_TINYINT:
+      cell.text = number_at<int8_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_SMALLINT:
+      cell.text = number_at<int16_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_INTEGER:
+      cell.text = number_at<int32_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_BIGINT:
+      cell.text = number_at<int64_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_UTINYINT:
+      cell.text = number_at<uint8_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_USMALLINT:
+      cell.text = number_at<uint16_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_UINTEGER:
+      cell.text = number_at<uint32_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_UBIGINT:
+      cell.text = number_at<uint64_t>(vector, row);
+      return cell;
+    case DUCKDB_TYPE_MAP: {
+      const auto* entries = static_cast<const duckdb_list_entry*>(duckdb_vector_get_data(vector));
+      duckdb_vector pairs = duckdb_list_vector_get_child(vector);
+      duckdb_vector keys = duckdb_struct_vector_get_child(pairs, 0);
+      duckdb_vector values = duckdb_struct_vector_get_child(pairs, 1);
+      const duckdb_list_entry entry = entries[row];
+      for (idx_t i = entry.offset; i < entry.offset + entry.length; ++i) {
+        cell.entries.push_back({cell_at(keys, i, column).text, cell_at(values, i, column)});
+      }
+      return cell;
+    }
+    default:
+      fail(ErrorKind::kInternal, "query result column " + column +
+                                     " has a type query_cells does not read (DuckDB type id " +
+                                     std::to_string(duckdb_get_type_id(type.type)) + ")");
+  }
+}
+
 }  // namespace
+
+const Cell* Cell::find(std::string_view key) const {
+  for (const CellEntry& entry : entries) {
+    if (entry.key == key) return &entry.value;
+  }
+  return nullptr;
+}
 
 struct Database::Handle {
   duckdb_database db = nullptr;
@@ -147,6 +237,28 @@ int64_t Connection::scalar_int64(std::string_view sql) {
     fail(ErrorKind::kSql, "SQL `" + shorten(sql) + "` returned no value");
   }
   return result.int64(0, 0).value_or(0);
+}
+
+std::vector<std::vector<Cell>> Connection::query_cells(std::string_view sql) {
+  QueryResult result = query(sql);
+  duckdb_result& raw = result.handle_->result;
+  const idx_t columns = duckdb_column_count(&raw);
+  std::vector<std::string> names;
+  for (idx_t c = 0; c < columns; ++c) names.emplace_back(duckdb_column_name(&raw, c));
+  std::vector<std::vector<Cell>> rows;
+  while (true) {
+    const DataChunk chunk(duckdb_fetch_chunk(raw));
+    if (chunk.chunk == nullptr) break;
+    const idx_t size = duckdb_data_chunk_get_size(chunk.chunk);
+    for (idx_t row = 0; row < size; ++row) {
+      std::vector<Cell> cells;
+      for (idx_t c = 0; c < columns; ++c) {
+        cells.push_back(cell_at(duckdb_data_chunk_get_vector(chunk.chunk, c), row, names[c]));
+      }
+      rows.push_back(std::move(cells));
+    }
+  }
+  return rows;
 }
 
 // ---- quoting ----

@@ -13,8 +13,28 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fos::lake {
+
+struct CellEntry;
+
+/// One value of a result read through DuckDB's chunk API (Connection::query_cells): a scalar
+/// as text, a MAP as its entries (key text, value), in the map's order.
+struct Cell {
+  bool null = true;
+  std::string text;                ///< scalars (VARCHAR, integers, BOOLEAN)
+  std::vector<CellEntry> entries;  ///< MAP values
+
+  /// The value of map entry `key`; nullptr when absent.
+  const Cell* find(std::string_view key) const;
+};
+
+/// One entry of a MAP cell.
+struct CellEntry {
+  std::string key;
+  Cell value;
+};
 
 class Database {
  public:
@@ -75,6 +95,10 @@ class Connection {
   QueryResult query(std::string_view sql);
   /// The first column of the first row as an integer (COUNT(*) and friends).
   int64_t scalar_int64(std::string_view sql);
+  /// Run a statement whose result has MAP columns (e.g. `COPY ... RETURN_STATS`) and return
+  /// its rows as cells. Supports VARCHAR, integer, BOOLEAN and MAP(VARCHAR, ...) columns;
+  /// another type throws Error{kInternal} naming the column.
+  std::vector<std::vector<Cell>> query_cells(std::string_view sql);
 
  private:
   struct Handle;

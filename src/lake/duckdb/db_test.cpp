@@ -28,6 +28,36 @@ TEST(DuckDb, QueryReadsValuesAndNulls) {
   EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM t"), 2);
 }
 
+TEST(DuckDb, QueryCellsReadsScalarsMapsAndNullsAcrossChunks) {
+  Database db = Database::in_memory();
+  Connection con(db);
+  const auto rows = con.query_cells(
+      "SELECT i::BIGINT AS i, i::UBIGINT AS u, i % 2 = 0 AS even, 'v' || i AS s, "
+      "CASE WHEN i = 1 THEN NULL ELSE MAP {'a': MAP {'x': i::VARCHAR}, 'b': MAP {}} END AS m "
+      "FROM range(3000) t(i) ORDER BY i");
+  ASSERT_EQ(rows.size(), 3000u);  // more than one 2048-row chunk
+  EXPECT_EQ(rows[2999][0].text, "2999");
+  EXPECT_EQ(rows[2999][1].text, "2999");
+  EXPECT_EQ(rows[2][2].text, "true");
+  EXPECT_EQ(rows[3][3].text, "v3");
+  EXPECT_TRUE(rows[1][4].null);
+  const Cell& m = rows[2500][4];
+  ASSERT_FALSE(m.null);
+  ASSERT_EQ(m.entries.size(), 2u);
+  ASSERT_NE(m.find("a"), nullptr);
+  ASSERT_NE(m.find("a")->find("x"), nullptr);
+  EXPECT_EQ(m.find("a")->find("x")->text, "2500");
+  EXPECT_TRUE(m.find("b")->entries.empty());
+  EXPECT_EQ(m.find("c"), nullptr);
+  try {
+    con.query_cells("SELECT 1.5::DOUBLE AS d");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+    EXPECT_NE(std::string(e.what()).find("column d"), std::string::npos) << e.what();
+  }
+}
+
 TEST(DuckDb, ErrorsCarryContextAndDuckDbMessage) {
   Database db = Database::in_memory();
   Connection con(db);

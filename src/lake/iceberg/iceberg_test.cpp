@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 #include <sys/wait.h>
@@ -442,6 +443,77 @@ TEST(Table, FooterStatisticsMatchTheData) {
   EXPECT_EQ(f.stats.at(8).null_count, 3);
   EXPECT_FALSE(f.stats.at(8).lower.has_value());
   EXPECT_EQ(f.stats.at(8).value_count, 3);
+  fs::remove_all(dir.parent_path());
+}
+
+// Statistics from the writer's RETURN_STATS, per partition, with the fallbacks: a file with a
+// NaN is scanned (NaN counted, bounds without it), a string identity partition keeps its exact
+// value (odd characters, a null partition), fractional timestamps keep their microseconds,
+// sizes are the sizes on disk, files go straight to their final folders.
+TEST(Table, WriterStatisticsPerPartitionAndFallbacks) {
+  const fs::path dir = temp_dir("writer-stats") / "t";
+  TableDefinition d;
+  d.columns = {{"k", IcebergType::kString},
+               {"x", IcebergType::kDouble},
+               {"at", IcebergType::kTimestamp},
+               {"f", IcebergType::kFloat}};
+  d.partition = {{"k", Transform{}, ""}};
+  IcebergTable table = IcebergTable::create(dir, d);
+  Database db = Database::in_memory();
+  Connection con(db);
+  table.append(con,
+               "(SELECT CASE i % 3 WHEN 0 THEN '../a/b c' WHEN 1 THEN NULL ELSE 'plain' END AS k,"
+               " CASE WHEN i = 3 THEN 'nan'::DOUBLE ELSE i * 1.5 END AS x, TIMESTAMP"
+               " '2020-01-01 00:00:00.000001' + INTERVAL (i) SECOND AS at, (i * 0.1)::FLOAT AS f"
+               " FROM range(6) r(i))");
+  std::map<std::string, DataFile> by_key;
+  for (const DataFile& f : table.data_files()) {
+    const Value& k = f.partition.at(0);
+    by_key[std::holds_alternative<std::string>(k) ? std::get<std::string>(k) : "<null>"] = f;
+    const fs::path path = table.local_path(f.path);
+    EXPECT_EQ(f.file_size, static_cast<int64_t>(fs::file_size(path))) << path;
+    EXPECT_EQ(path.parent_path().parent_path(), dir / "data") << path;
+    EXPECT_EQ(path.string().find(".fos-staging"), std::string::npos) << path;
+  }
+  ASSERT_EQ(by_key.size(), 3u);
+  const DataFile& odd = by_key.at("../a/b c");  // rows 0 and 3 (3 holds the NaN)
+  EXPECT_EQ(odd.record_count, 2);
+  EXPECT_EQ(odd.stats.at(1).lower, "../a/b c");
+  EXPECT_EQ(odd.stats.at(2).nan_count, 1);
+  EXPECT_EQ(odd.stats.at(2).lower, encode_single_value(IcebergType::kDouble, 0.0));
+  EXPECT_EQ(odd.stats.at(2).upper, encode_single_value(IcebergType::kDouble, 0.0));
+  const DataFile& none = by_key.at("<null>");  // rows 1 and 4
+  EXPECT_EQ(none.stats.at(1).null_count, 2);
+  EXPECT_FALSE(none.stats.at(1).lower.has_value());
+  EXPECT_EQ(none.stats.at(2).nan_count, 0);
+  EXPECT_EQ(none.stats.at(2).upper, encode_single_value(IcebergType::kDouble, 6.0));
+  const int64_t base = int64_t{1577836800} * 1000000 + 1;
+  EXPECT_EQ(none.stats.at(3).lower, encode_single_value(IcebergType::kTimestamp, base + 1000000));
+  EXPECT_EQ(none.stats.at(3).upper, encode_single_value(IcebergType::kTimestamp, base + 4000000));
+  EXPECT_EQ(none.stats.at(4).upper, encode_single_value(IcebergType::kFloat, 0.4F));
+  EXPECT_EQ(by_key.at("plain").stats.at(1).upper, "plain");
+  fs::remove_all(dir.parent_path());
+}
+
+// A write that fails inside DuckDB leaves no data file behind.
+TEST(Table, FailedWriteLeavesNoDataFiles) {
+  const fs::path dir = temp_dir("failed-write") / "t";
+  TableDefinition d;
+  d.columns = {{"id", IcebergType::kLong}, {"y", IcebergType::kInt}};
+  d.partition = {{"y", Transform{}, ""}};
+  IcebergTable table = IcebergTable::create(dir, d);
+  Database db = Database::in_memory();
+  Connection con(db);
+  EXPECT_THROW(table.append(con,
+                            "(SELECT CASE WHEN i < 5000 THEN i ELSE error('boom') END::BIGINT AS"
+                            " id, (i % 7)::INTEGER AS y FROM range(10000) r(i))"),
+               Error);
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "data")) {
+    files += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(files, 0u);
+  EXPECT_EQ(IcebergTable::open(dir).version(), 1);
   fs::remove_all(dir.parent_path());
 }
 

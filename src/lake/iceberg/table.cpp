@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
 
+#include "core/date.hpp"
 #include "core/error.hpp"
 #include "core/output.hpp"
 #include "core/uuid.hpp"
@@ -54,7 +56,8 @@ int64_t random_id() {
   return id == 0 ? 1 : id;
 }
 
-// Write `bytes` to `path` (which must not exist) and flush it to disk.
+// Write `bytes` to `path` (which must not exist). Not flushed here: publish() makes every
+// file of the table durable at once before it links the metadata that references them.
 void write_new_file(const fs::path& path, std::string_view bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) io_fail("creating", path);
@@ -68,7 +71,20 @@ void write_new_file(const fs::path& path, std::string_view bytes) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) io_fail("flushing", path);
+  if (::close(fd) != 0) io_fail("writing", path);
+}
+
+// Flush every file written so far on the file system holding `dir` (the data files DuckDB
+// wrote, manifests, manifest lists, the metadata about to be linked): one syncfs instead of
+// one fsync per file.
+void sync_file_system(const fs::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) io_fail("opening", dir);
+  if (::syncfs(fd) != 0) {
+    ::close(fd);
+    io_fail("flushing", dir);
+  }
+  ::close(fd);
 }
 
 std::optional<int> parse_int(std::string_view text) {
@@ -125,6 +141,7 @@ bool publish(const fs::path& dir, int version, const std::string& json,
              const std::function<void()>& before_link) {
   const fs::path temp = dir / "metadata" / (".tmp-" + Uuid::random().str() + ".metadata.json");
   write_new_file(temp, json);
+  sync_file_system(dir / "metadata");  // data, manifests and metadata durable before the link
   if (before_link) before_link();
   const fs::path target = metadata_file(dir, version);
   const int rc = ::link(temp.c_str(), target.c_str());
@@ -274,53 +291,201 @@ std::string scan_stats_sql(const IcebergSchema& schema, const PartitionSpec& spe
          ", filename = '__fos_file', hive_partitioning = false) GROUP BY __fos_file";
 }
 
-// The same columns as scan_stats_sql from the files' Parquet footers (row-group statistics
-// aggregated per file), plus a last column that is non-zero when a footer lacks something a
-// scan would give: a missing bound of a column holding values (DuckDB writes no float bounds
-// for a row group with a NaN), a missing null count, an inexact bound of a non-string column
-// or of a partition source. Every row of a file shares its partition tuple, so the transform
-// of the lower bound of the source column is that tuple.
-std::string footer_stats_sql(const IcebergSchema& schema, const PartitionSpec& spec,
-                             const std::vector<std::string>& paths) {
-  const auto where = [](const IcebergField& f) {
-    return " FILTER (WHERE path_in_schema = " + sql_quote(f.name) + ")";
-  };
-  // CASE, not FILTER: the cast must only see the statistics of this column.
-  const auto typed = [](const IcebergField& f, const std::string& stat) {
-    if (f.type == IcebergType::kBinary) return std::string("NULL");
-    return "CASE WHEN path_in_schema = " + sql_quote(f.name) + " THEN CAST(" + stat + " AS " +
-           std::string(duckdb_type(f.type)) + ") END";
-  };
-  std::string sql =
-      "SELECT file_name, CAST(sum(row_group_num_rows) FILTER (WHERE column_id = 0) AS BIGINT)";
-  std::string exact_required;
-  for (const IcebergField& f : schema.fields) {
-    sql += ", CAST(sum(num_values - stats_null_count)" + where(f) + " AS BIGINT)";
-    sql += ", " + exact_sql(f.type, "min(" + typed(f, "stats_min_value") + ")");
-    sql += ", " + exact_sql(f.type, "max(" + typed(f, "stats_max_value") + ")");
-    sql += ", 0";
-    const bool partition_source =
-        std::any_of(spec.fields.begin(), spec.fields.end(),
-                    [&](const PartitionField& p) { return p.source_id == f.id; });
-    if (f.type != IcebergType::kString || partition_source) {
-      exact_required += (exact_required.empty() ? "" : ", ") + sql_quote(f.name);
+// The PARTITION_BY columns of a write: the source columns themselves when every field is an
+// identity named after its column (written into the files too), else one added column per
+// field named after it, or __fos_p<i> where that name is a column of the table.
+struct PartitionColumns {
+  std::vector<std::string> names;
+  bool identity_only = false;
+};
+
+PartitionColumns partition_columns(const IcebergSchema& schema, const PartitionSpec& spec) {
+  PartitionColumns out;
+  if (spec.fields.empty()) return out;
+  out.identity_only = std::all_of(spec.fields.begin(), spec.fields.end(), [&](const auto& p) {
+    return p.transform.kind == TransformKind::kIdentity && schema.find(p.source_id)->name == p.name;
+  });
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    const std::string& name = spec.fields[i].name;
+    const bool clash = schema.find(name) != nullptr || name.starts_with("__fos_p");
+    out.names.push_back(out.identity_only || !clash ? name : "__fos_p" + std::to_string(i));
+  }
+  return out;
+}
+
+// Days since 1970-01-01 of "YYYY-MM-DD".
+std::optional<int32_t> parse_days(std::string_view text) {
+  const std::optional<Date> date = Date::parse(text);
+  if (!date) return std::nullopt;
+  return date->days();
+}
+
+// Microseconds since the epoch of DuckDB's "YYYY-MM-DD HH:MM:SS[.f...]".
+std::optional<int64_t> parse_micros(std::string_view text) {
+  if (text.size() < 19 || text[10] != ' ' || text[13] != ':' || text[16] != ':') {
+    return std::nullopt;
+  }
+  const std::optional<int32_t> days = parse_days(text.substr(0, 10));
+  int64_t micros = 0;
+  for (const size_t at : {size_t{11}, size_t{14}, size_t{17}}) {
+    int part = 0;
+    const auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + 2, part);
+    if (!days || ec != std::errc() || end != text.data() + at + 2) return std::nullopt;
+    micros = micros * 60 + part;
+  }
+  micros *= 1000000;
+  std::string_view fraction = text.substr(19);
+  if (!fraction.empty()) {
+    if (fraction[0] != '.' || fraction.size() > 7) return std::nullopt;
+    int64_t scale = 100000;
+    for (const char c : fraction.substr(1)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      micros += (c - '0') * scale;
+      scale /= 10;
     }
   }
+  return *days * int64_t{86400000000} + micros;
+}
+
+// A value DuckDB printed (RETURN_STATS bounds and partition keys) as a Value of `type`;
+// nullopt when the text does not parse exactly (the file is then scanned).
+std::optional<Value> parse_stat(IcebergType type, const std::string& text) {
+  const char* end = text.data() + text.size();
+  switch (type) {
+    case IcebergType::kBoolean:
+      if (text == "true" || text == "false") return Value(text == "true");
+      return std::nullopt;
+    case IcebergType::kInt: {
+      int32_t v = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+      if (ec != std::errc() || ptr != end) return std::nullopt;
+      return Value(v);
+    }
+    case IcebergType::kLong: {
+      int64_t v = 0;
+      const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+      if (ec != std::errc() || ptr != end) return std::nullopt;
+      return Value(v);
+    }
+    case IcebergType::kFloat:
+    case IcebergType::kDouble: {
+      char* stop = nullptr;
+      const double v = std::strtod(text.c_str(), &stop);
+      if (text.empty() || stop != end) return std::nullopt;
+      return Value(v);
+    }
+    case IcebergType::kDate:
+      if (const auto days = parse_days(text)) return Value(*days);
+      return std::nullopt;
+    case IcebergType::kTimestamp:
+      if (const auto micros = parse_micros(text)) return Value(*micros);
+      return std::nullopt;
+    case IcebergType::kString:
+      return Value(text);
+    case IcebergType::kTimestamptz:  // printed in the session's time zone: scanned instead
+    case IcebergType::kBinary:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// The bounds of a column with values, in Iceberg's encoding (strings truncated).
+void set_bounds(ColumnStats& s, IcebergType type, const Value& lo, const Value& hi) {
+  if (type == IcebergType::kString) {
+    s.lower = truncate_lower(std::get<std::string>(lo), kStringBoundWidth);
+    s.upper = truncate_upper(std::get<std::string>(hi), kStringBoundWidth);
+  } else if (type != IcebergType::kBinary) {
+    s.lower = encode_single_value(type, lo);
+    s.upper = encode_single_value(type, hi);
+  }
+}
+
+// A data file described from one row of `COPY ... RETURN_STATS` (filename, count,
+// file_size_bytes, footer_size_bytes, column_statistics, partition_keys): counts and bounds
+// per column, the partition tuple from the partition keys (null where the source column is
+// all null). nullopt when something a scan would give is missing: a NaN in a float column
+// (DuckDB reports has_nan, Iceberg wants the count), a bound of a column holding values, a
+// bound that does not parse.
+std::optional<DataFile> file_from_stats(const IcebergSchema& schema, const PartitionSpec& spec,
+                                        const std::vector<std::string>& keys,
+                                        const std::vector<Cell>& row) {
+  if (row.size() < 6) return std::nullopt;
+  DataFile file;
+  file.record_count = std::stoll(row[1].text);
+  std::map<int, int64_t> nulls;
+  for (const IcebergField& f : schema.fields) {
+    const Cell* stats = row[4].find(sql_identifier(f.name));
+    const Cell* null_count = stats != nullptr ? stats->find("null_count") : nullptr;
+    if (null_count == nullptr || null_count->null) return std::nullopt;
+    ColumnStats s;
+    s.value_count = file.record_count;
+    s.null_count = std::stoll(null_count->text);
+    nulls[f.id] = s.null_count;
+    if (f.type == IcebergType::kFloat || f.type == IcebergType::kDouble) {
+      const Cell* nan = stats->find("has_nan");
+      if (nan != nullptr && nan->text != "false") return std::nullopt;
+      s.nan_count = 0;
+    }
+    if (s.null_count < file.record_count && f.type != IcebergType::kBinary) {
+      const Cell* min = stats->find("min");
+      const Cell* max = stats->find("max");
+      if (min == nullptr || max == nullptr || min->null || max->null) return std::nullopt;
+      std::optional<Value> lo = parse_stat(f.type, min->text);
+      std::optional<Value> hi = parse_stat(f.type, max->text);
+      if (!lo || !hi) return std::nullopt;
+      set_bounds(s, f.type, *lo, *hi);
+    }
+    file.stats[f.id] = std::move(s);
+  }
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    const PartitionField& p = spec.fields[i];
+    if (nulls[p.source_id] == file.record_count) {
+      file.partition.emplace_back(std::monostate{});
+      continue;
+    }
+    const Cell* key = row[5].find(keys[i]);
+    if (key == nullptr || key->null) return std::nullopt;
+    std::optional<Value> v =
+        parse_stat(p.transform.result_type(schema.find(p.source_id)->type), key->text);
+    if (!v) return std::nullopt;
+    file.partition.push_back(std::move(*v));
+  }
+  return file;
+}
+
+// Counts, bounds and the partition tuple of `file` from row `row` of scan_stats_sql.
+void fill_from_scan(const IcebergSchema& schema, const PartitionSpec& spec, const QueryResult& r,
+                    uint64_t row, DataFile& file) {
+  file.record_count = *r.int64(row, 1);
+  uint64_t column = 2;
+  for (const IcebergField& f : schema.fields) {
+    ColumnStats s;
+    s.value_count = file.record_count;
+    s.null_count = file.record_count - *r.int64(row, column);
+    const Value lo = read_value(r, column + 1, f.type, row);
+    const Value hi = read_value(r, column + 2, f.type, row);
+    if (f.type == IcebergType::kFloat || f.type == IcebergType::kDouble) {
+      s.nan_count = *r.int64(row, column + 3);
+    }
+    if (!std::holds_alternative<std::monostate>(lo)) set_bounds(s, f.type, lo, hi);
+    file.stats[f.id] = std::move(s);
+    column += 4;
+  }
+  file.partition.clear();
   for (const PartitionField& p : spec.fields) {
-    const IcebergField* source_field = schema.find(p.source_id);
-    const IcebergType result = p.transform.result_type(source_field->type);
-    sql += ", " +
-           exact_sql(result, transform_sql(p.transform,
-                                           "min(" + typed(*source_field, "stats_min_value") + ")"));
+    const IcebergType result = p.transform.result_type(schema.find(p.source_id)->type);
+    file.partition.push_back(read_value(r, column++, result, row));
   }
-  sql +=
-      ", count(*) FILTER (WHERE stats_null_count IS NULL OR (num_values > stats_null_count AND "
-      "(stats_min_value IS NULL OR stats_max_value IS NULL))";
-  if (!exact_required.empty()) {
-    sql += " OR (path_in_schema IN (" + exact_required +
-           ") AND num_values > stats_null_count AND NOT (min_is_exact AND max_is_exact))";
+}
+
+// Remove the files under `data` whose names start with `prefix` (a failed write's).
+void remove_written(const fs::path& data, const std::string& prefix) {
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (fs::recursive_directory_iterator it(data, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().starts_with(prefix)) doomed.push_back(it->path());
   }
-  return sql + ") FROM parquet_metadata(" + sql_list(paths) + ") GROUP BY file_name";
+  for (const fs::path& path : doomed) fs::remove(path, ec);
 }
 
 }  // namespace
@@ -625,8 +790,10 @@ int IcebergTable::commit(const std::function<TableMetadata(const TableMetadata& 
 std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::string_view source) {
   const IcebergSchema& schema = metadata_.current_schema();
   const PartitionSpec& spec = metadata_.default_spec();
-  const std::string staging_name = ".fos-staging-" + Uuid::random().str();
-  const fs::path staging = dir_ / "data" / staging_name;
+  const fs::path data = dir_ / "data";
+  // Every file of this write starts with this prefix: DuckDB writes them under their final
+  // names (no staging folder, no renames), and a failed write removes exactly these.
+  const std::string prefix = Uuid::random().str();
 
   // Columns are taken from the source by their current name or, after a rename, by an
   // earlier name of the same field id; a column added by schema evolution that the source
@@ -659,123 +826,78 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     field_ids += sql_identifier(f.name) + ": " + std::to_string(f.id);
   }
   const std::string columns = select + " FROM " + std::string(source);
+  const PartitionColumns partition = partition_columns(schema, spec);
+  const std::vector<std::string>& keys = partition.names;
+  const bool identity_only = partition.identity_only;
   select = "SELECT *";
   std::string partition_by;
   for (size_t i = 0; i < spec.fields.size(); ++i) {
-    const IcebergField* source_field = schema.find(spec.fields[i].source_id);
-    const std::string column = "__fos_p" + std::to_string(i);
-    select += ", " + transform_sql(spec.fields[i].transform, sql_identifier(source_field->name)) +
-              " AS " + column;
-    partition_by += (partition_by.empty() ? "" : ", ") + column;
+    if (!identity_only) {
+      const IcebergField* source_field = schema.find(spec.fields[i].source_id);
+      select += ", " + transform_sql(spec.fields[i].transform, sql_identifier(source_field->name)) +
+                " AS " + sql_identifier(keys[i]);
+    }
+    partition_by += (partition_by.empty() ? "" : ", ") + sql_identifier(keys[i]);
   }
   select += " FROM (" + columns + ")";
-  std::string copy = "COPY (" + select + ") TO " + sql_quote(staging.string()) +
+  std::string copy = "COPY (" + select + ") TO " + sql_quote(data.string()) +
                      " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {" + field_ids +
-                     "}, FILENAME_PATTERN '{uuid}', RETURN_STATS";
-  copy += partition_by.empty() ? ", FILE_SIZE_BYTES '512MB')"
-                               : ", PARTITION_BY (" + partition_by + "))";
+                     "}, FILENAME_PATTERN " + sql_quote(prefix + "-{i}") +
+                     ", OVERWRITE_OR_IGNORE, RETURN_STATS";
+  if (partition_by.empty()) {
+    copy += ", FILE_SIZE_BYTES '512MB')";
+  } else {
+    copy += ", PARTITION_BY (" + partition_by + ")";
+    copy += identity_only ? ", WRITE_PARTITION_COLUMNS true)" : ")";
+  }
 
   std::vector<DataFile> files;
   try {
-    fs::create_directories(dir_ / "data");
+    fs::create_directories(data);
     if (std::any_of(spec.fields.begin(), spec.fields.end(), [](const PartitionField& p) {
           return p.transform.kind == TransformKind::kBucket;
         })) {
       con.execute(kMurmur3Macros);
     }
-    const QueryResult written = con.query(copy);
-    std::vector<std::string> paths;
-    for (uint64_t row = 0; row < written.row_count(); ++row) paths.push_back(written.str(row, 0));
-    std::sort(paths.begin(), paths.end());
-    // Counts, bounds and the partition tuple of each file, from the Parquet footers DuckDB
-    // just wrote (no second pass over the data); files whose footers lack a bound that a
-    // scan would find (NaN in a float column, ...) are scanned instead.
-    std::map<std::string, int64_t> written_rows;
-    for (uint64_t row = 0; row < written.row_count(); ++row) {
-      written_rows[written.str(row, 0)] = *written.int64(row, 1);
-    }
-    std::map<std::string, uint64_t> row_of;
-    std::map<std::string, const QueryResult*> result_of;
-    std::optional<QueryResult> footers;
-    std::optional<QueryResult> scanned;
+    // Counts, bounds, sizes and partition values of each file as DuckDB's writer reports them
+    // (no second pass, no footer reads); files whose statistics lack something a scan would
+    // give (a NaN, a missing bound) are scanned instead.
+    const std::vector<std::vector<Cell>> written = con.query_cells(copy);
     std::vector<std::string> to_scan;
-    std::vector<std::string> nonempty;
-    for (const std::string& path : paths) {
-      if (written_rows[path] > 0) nonempty.push_back(path);
-    }
-    if (!nonempty.empty()) {
-      footers = con.query(footer_stats_sql(schema, spec, nonempty));
-      const uint64_t flag = footers->column_count() - 1;
-      for (uint64_t row = 0; row < footers->row_count(); ++row) {
-        const std::string path = footers->str(row, 0);
-        if (*footers->int64(row, flag) != 0) {
-          to_scan.push_back(path);
-          continue;
-        }
-        row_of[path] = row;
-        result_of[path] = &*footers;
-      }
-    }
-    if (!to_scan.empty()) {
-      scanned = con.query(scan_stats_sql(schema, spec, to_scan));
-      for (uint64_t row = 0; row < scanned->row_count(); ++row) {
-        row_of[scanned->str(row, 0)] = row;
-        result_of[scanned->str(row, 0)] = &*scanned;
-      }
-    }
-    for (const std::string& path : paths) {
-      const auto found = row_of.find(path);
-      if (found == row_of.end()) {  // no rows
+    std::map<std::string, size_t> pending;  // path -> index in files
+    for (const std::vector<Cell>& row : written) {
+      const std::string& path = row[0].text;
+      const int64_t count = std::stoll(row[1].text);
+      if (count == 0) {
         fs::remove(path);
         continue;
       }
-      const uint64_t row = found->second;
-      const QueryResult* r = result_of[path];
-      DataFile file;
-      file.record_count = *r->int64(row, 1);
-      uint64_t column = 2;
-      for (const IcebergField& f : schema.fields) {
-        ColumnStats s;
-        s.value_count = file.record_count;
-        s.null_count = file.record_count - *r->int64(row, column);
-        const Value lo = read_value(*r, column + 1, f.type, row);
-        const Value hi = read_value(*r, column + 2, f.type, row);
-        if (f.type == IcebergType::kFloat || f.type == IcebergType::kDouble) {
-          s.nan_count = *r->int64(row, column + 3);
-        }
-        if (f.type == IcebergType::kString && !std::holds_alternative<std::monostate>(lo)) {
-          s.lower = truncate_lower(std::get<std::string>(lo), kStringBoundWidth);
-          s.upper = truncate_upper(std::get<std::string>(hi), kStringBoundWidth);
-        } else if (f.type != IcebergType::kBinary && !std::holds_alternative<std::monostate>(lo)) {
-          s.lower = encode_single_value(f.type, lo);
-          s.upper = encode_single_value(f.type, hi);
-        }
-        file.stats[f.id] = std::move(s);
-        column += 4;
+      std::optional<DataFile> file = file_from_stats(schema, spec, keys, row);
+      if (!file) {
+        DataFile placeholder;
+        placeholder.path = path;
+        placeholder.file_size = std::stoll(row[2].text);
+        pending[path] = files.size();
+        files.push_back(std::move(placeholder));
+        to_scan.push_back(path);
+        continue;
       }
-      std::string partition_dir;
-      for (const PartitionField& p : spec.fields) {
-        const IcebergType result = p.transform.result_type(schema.find(p.source_id)->type);
-        Value v = read_value(*r, column++, result, row);
-        std::string text = "null";
-        if (const auto* i = std::get_if<int32_t>(&v)) text = std::to_string(*i);
-        if (const auto* l = std::get_if<int64_t>(&v)) text = std::to_string(*l);
-        if (std::holds_alternative<std::string>(v)) text = "value";  // no user text in paths
-        partition_dir += p.name + "=" + text + "/";
-        file.partition.push_back(std::move(v));
-      }
-      const fs::path target = dir_ / "data" / partition_dir / fs::path(path).filename();
-      fs::create_directories(target.parent_path());
-      fs::rename(path, target);
-      file.path = file_uri(target);
-      file.file_size = static_cast<int64_t>(fs::file_size(target));
-      files.push_back(std::move(file));
+      file->path = file_uri(path);
+      file->file_size = std::stoll(row[2].text);
+      files.push_back(std::move(*file));
     }
-    fs::remove_all(staging);
+    if (!to_scan.empty()) {
+      const QueryResult scanned = con.query(scan_stats_sql(schema, spec, to_scan));
+      for (uint64_t row = 0; row < scanned.row_count(); ++row) {
+        DataFile& file = files[pending.at(scanned.str(row, 0))];
+        fill_from_scan(schema, spec, scanned, row, file);
+        file.path = file_uri(file.path);
+      }
+    }
+    std::sort(files.begin(), files.end(),
+              [](const DataFile& a, const DataFile& b) { return a.path < b.path; });
   } catch (...) {
-    std::error_code ec;
-    fs::remove_all(staging, ec);
-    for (const DataFile& f : files) fs::remove(local_path(f.path), ec);
+    remove_written(data, prefix);
     throw;
   }
   return files;

@@ -95,7 +95,9 @@ class IcebergTable {
   /// Commit already written data files (absolute paths, under this table) as one append.
   AppendResult append_files(const std::vector<DataFile>& files, const CommitOptions& options = {});
   /// Write the rows of `source` (as for append) as Parquet data files under data/ without
-  /// committing them. The caller commits them (or removes them).
+  /// committing them (one DuckDB COPY straight to their final names; statistics from the
+  /// writer's RETURN_STATS). The caller commits them (or removes them); they are made durable
+  /// by that commit.
   std::vector<DataFile> write_data_files(Connection& con, std::string_view source);
   /// Commit a metadata change: `change` builds the next metadata from the newest version
   /// (it is called again on that version after a lost race). The metadata-log entry and
@@ -119,7 +121,8 @@ class IcebergTable {
 
 /// A new random positive snapshot id.
 int64_t new_snapshot_id();
-/// Write `bytes` to `path`, which must not exist yet, and flush it to disk.
+/// Write `bytes` to `path`, which must not exist yet. Not flushed on its own: the next
+/// commit of the table makes the file system durable before it publishes its metadata.
 void write_new_table_file(const std::filesystem::path& path, std::string_view bytes);
 
 /// "file:" + the absolute, normalized path.
