@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -141,6 +144,34 @@ struct MaintenanceFlags {
   std::vector<std::string> widens;
 };
 
+// With --catalog sqlite:PATH, move `t`'s pointer to the version `table` just committed (the
+// same compare-and-swap as the appends; a pointer already at a newer version stays).
+void register_version(const MaintenanceFlags& flags, const lake::WarehouseTable& t,
+                      const lake::IcebergTable& table) {
+  if (flags.lake.catalog.empty()) return;
+  const auto path = lake::sqlite_catalog_path(flags.lake.catalog);
+  if (!path) {
+    fail(ErrorKind::kInvalidInput,
+         "--catalog: expected sqlite:PATH, got '" + flags.lake.catalog + "'");
+  }
+  lake::SqliteCatalog catalog(*path);
+  const std::filesystem::path file =
+      table.dir() / "metadata" / ("v" + std::to_string(table.version()) + ".metadata.json");
+  catalog.commit(t.ns, t.name, lake::file_uri(file), table.version());
+}
+
+// The tables of --warehouse (also with --catalog: maintenance works on the folders and then
+// moves the pointers); a bad --catalog fails before anything is changed.
+std::vector<lake::WarehouseTable> maintained(const MaintenanceFlags& flags) {
+  if (!flags.lake.catalog.empty() && !lake::sqlite_catalog_path(flags.lake.catalog)) {
+    fail(ErrorKind::kInvalidInput,
+         "--catalog: expected sqlite:PATH, got '" + flags.lake.catalog + "'");
+  }
+  LakeFlags folders = flags.lake;
+  folders.catalog.clear();
+  return selected(folders);
+}
+
 std::optional<int64_t> older_than(const MaintenanceFlags& flags) {
   if (flags.older_than.empty()) return std::nullopt;
   return parse_older_than(flags.older_than);
@@ -162,16 +193,18 @@ int run_evolve(const MaintenanceFlags& flags) {
   if (changes.empty()) {
     fail(ErrorKind::kInvalidInput, "evolve: give --add-column, --rename or --widen");
   }
-  const lake::WarehouseTable t = selected(flags.lake).front();
+  const lake::WarehouseTable t = maintained(flags).front();
   lake::IcebergTable table = lake::IcebergTable::open(t.dir);
   const lake::EvolveResult r = lake::evolve_table(table, changes);
   print(fmt::format("{}.{}: version {}, schema {}, last-column-id {}\n", t.ns, t.name, r.version,
                     r.schema_id, r.last_column_id));
-  if (flags.widens.empty()) return kExitOk;
-  if (const auto snapshot = lake::rewrite_promoted_bounds(table, {})) {
-    print(fmt::format("{}.{}: manifests rewritten with promoted bounds (replace snapshot {})\n",
-                      t.ns, t.name, *snapshot));
+  if (!flags.widens.empty()) {
+    if (const auto snapshot = lake::rewrite_promoted_bounds(table, {})) {
+      print(fmt::format("{}.{}: manifests rewritten with promoted bounds (replace snapshot {})\n",
+                        t.ns, t.name, *snapshot));
+    }
   }
+  register_version(flags, t, table);
   return kExitOk;
 }
 
@@ -180,9 +213,10 @@ int run_expire(const MaintenanceFlags& flags) {
   options.older_than_ms = older_than(flags);
   options.retain_last = flags.retain_last;
   options.validate();
-  for (const lake::WarehouseTable& t : selected(flags.lake)) {
+  for (const lake::WarehouseTable& t : maintained(flags)) {
     lake::IcebergTable table = lake::IcebergTable::open(t.dir);
     const lake::ExpireResult r = lake::expire_snapshots(table, options);
+    register_version(flags, t, table);
     print(fmt::format(
         "{}.{}: expired {} snapshots; deleted {} manifest lists, {} manifests, {} data files\n",
         t.ns, t.name, r.expired_snapshots, r.deleted_manifest_lists, r.deleted_manifests,
@@ -198,9 +232,10 @@ int run_compact(const MaintenanceFlags& flags) {
   options.validate();
   lake::Database db = lake::Database::in_memory();
   lake::Connection con(db);
-  for (const lake::WarehouseTable& t : selected(flags.lake)) {
+  for (const lake::WarehouseTable& t : maintained(flags)) {
     lake::IcebergTable table = lake::IcebergTable::open(t.dir);
     const lake::CompactResult r = lake::compact_table(table, con, options);
+    register_version(flags, t, table);
     if (!r.snapshot_id) {
       print(fmt::format("{}.{}: nothing to compact\n", t.ns, t.name));
       continue;
@@ -234,6 +269,11 @@ void add_maintenance_commands(CLI::App* lake, Action& action) {
     command->add_option("--warehouse", flags->lake.warehouse, "Warehouse folder")->required();
     command->add_option("--table,table", flags->lake.table,
                         "Only this table (<namespace>.<table> or <table>)");
+    if (std::string_view(name) != "orphans") {
+      command->add_option("--catalog", flags->lake.catalog,
+                          "sqlite:PATH: also move each changed table's pointer in this SQLite "
+                          "catalog (compare-and-swap, as appends do)");
+    }
     return std::make_pair(command, flags);
   };
   auto [evolve, evolve_flags] = make("evolve", "Change a table's schema (new schema version)");

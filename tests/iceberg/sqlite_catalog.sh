@@ -4,6 +4,8 @@
 # sqlite3, points at the newest metadata file (v41) with an older previous pointer and the
 # namespace row; fos query --catalog reads the pointer's snapshot (not a newer file-system
 # version written without the catalog); the pointer's metadata passes check-iceberg --strict.
+# Then the writers (generate, to-omop, flatten, pipeline run) register their tables, and
+# fos lake evolve|compact|expire --catalog move a table's pointer after each change.
 source "$(dirname "$0")/../e2e/lib.sh"
 source "$(dirname "$0")/oracle_lib.sh"
 
@@ -103,4 +105,50 @@ expect_error "catalog without warehouse" "--catalog: needs --warehouse" -- gener
 expect_error "bad writer catalog" "--catalog: expected sqlite:PATH" -- to-omop --input "$WORK/g/fhir" --out "$WORK/x2" --warehouse "$w2" --catalog "$cat2"
 [[ ! -e "$WORK/x2" ]] && pass || fail_check "a refused to-omop --catalog left output"
 expect_error "lake tables needs a source" "give --warehouse DIR or --catalog" -- lake tables
+
+# ---- fos lake evolve|compact|expire --catalog move the pointer too (compare-and-swap, as the
+# appends): after each, the catalog names the folder's newest version and readers through the
+# catalog see the new schema / replace snapshot / expired history ----
+pointer_is_newest() { # NS TABLE: the catalog pointer names the version in version-hint.text
+  python3 - "$cat2" "$w2" "$1" "$2" <<'PY'
+import sqlite3, sys, pathlib
+db = sqlite3.connect(sys.argv[1])
+wh, ns, name = pathlib.Path(sys.argv[2]).resolve(), sys.argv[3], sys.argv[4]
+loc, = db.execute("SELECT metadata_location FROM iceberg_tables WHERE table_namespace = ? "
+                  "AND table_name = ?", (ns, name)).fetchone()
+hint = (wh / ns / name / "metadata" / "version-hint.text").read_text().strip()
+assert loc == f"file:{wh}/{ns}/{name}/metadata/v{hint}.metadata.json", (loc, hint)
+print(hint)
+PY
+}
+m_rows=$("$FOS" query --catalog "sqlite:$cat2" --format csv "SELECT count(*) FROM omop.measurement" | tail -1)
+m_src=$("$FOS" query --catalog "sqlite:$cat2" --format csv "SELECT count(value_source_value) FROM omop.measurement" | tail -1)
+before=$(pointer_is_newest omop measurement) || fail_check "pointer before evolve"
+"$FOS" lake evolve --warehouse "$w2" --catalog "sqlite:$cat2" --table omop.measurement \
+  --add-column note_text:string --rename value_source_value:value_src >/dev/null && pass ||
+  fail_check "lake evolve --catalog failed"
+after=$(pointer_is_newest omop measurement) && [[ $after == $((before + 1)) ]] && pass ||
+  fail_check "evolve --catalog: pointer at v$after, expected v$((before + 1))"
+got=$("$FOS" query --catalog "sqlite:$cat2" --format csv \
+  "SELECT count(*) || ' ' || count(note_text) || ' ' || count(value_src) FROM omop.measurement" | tail -1)
+[[ $got == "$m_rows 0 $m_src" ]] && pass || fail_check "query --catalog after evolve: '$got'"
+"$FOS" lake compact --warehouse "$w2" --catalog "sqlite:$cat2" --table omop.measurement --all >/dev/null &&
+  pass || fail_check "lake compact --catalog failed"
+after=$(pointer_is_newest omop measurement) && [[ $after == $((before + 2)) ]] && pass ||
+  fail_check "compact --catalog: pointer at v$after, expected v$((before + 2))"
+"$FOS" lake snapshots --catalog "sqlite:$cat2" omop.measurement | tail -1 | grep -q ' replace ' && pass ||
+  fail_check "lake snapshots --catalog: the replace snapshot is not the last"
+"$FOS" lake expire --warehouse "$w2" --catalog "sqlite:$cat2" --table omop.measurement --retain-last 1 \
+  >/dev/null && pass || fail_check "lake expire --catalog failed"
+after=$(pointer_is_newest omop measurement) && [[ $after == $((before + 3)) ]] && pass ||
+  fail_check "expire --catalog: pointer at v$after, expected v$((before + 3))"
+"$FOS" lake tables --catalog "sqlite:$cat2" omop.measurement | grep -qE "^omop\.measurement +$after +1 " &&
+  pass || fail_check "lake tables --catalog after expire: $("$FOS" lake tables --catalog "sqlite:$cat2" omop.measurement)"
+got=$("$FOS" query --catalog "sqlite:$cat2" --format csv "SELECT count(*) FROM omop.measurement" | tail -1)
+[[ $got == "$m_rows" ]] && pass || fail_check "query --catalog after expire: $got rows, expected $m_rows"
+node "$oracle/check-iceberg.mjs" "$w2/omop/measurement" --metadata "v$after.metadata.json" --strict \
+  --expect-rows "$m_rows" --expect-snapshots 1 >"$WORK/check2.log" 2>&1 && pass ||
+  fail_check "check-iceberg after catalog maintenance: $(tail -3 "$WORK/check2.log")"
+expect_error "bad maintenance catalog" "--catalog: expected sqlite:PATH" -- lake compact --warehouse "$w2" --catalog "$cat2"
+[[ $(pointer_is_newest omop measurement) == "$after" ]] && pass || fail_check "a refused compact moved the pointer"
 finish
