@@ -316,7 +316,8 @@ class Life {
         rec_(rec),
         in_(input),
         services_rng_(patient.derive("module-services")),
-        vitals_(rec.person.sex, rec.person.birth_date, services_rng_) {
+        vitals_(rec.person.sex, rec.person.birth_date, services_rng_),
+        birth_civil_(rec.person.birth_date.civil()) {
     attributes_.resize(lib.attributes().size() + 1);
     wellness_count_ = rec.encounters.size();
     symptoms_.assign(lib.symptoms().size(), 0.0);
@@ -561,7 +562,8 @@ class Life {
 
   double age_years(int64_t t) const { return ages(t).years; }
 
-  // Age in whole years and months on the date of `t`, cached for the last date asked.
+  // Age in whole years and months on the date of `t`, cached for the last date asked (as
+  // age_in_years/age_in_months, with the birth date's calendar date computed once).
   struct Ages {
     int32_t day = std::numeric_limits<int32_t>::min();
     double years = 0;
@@ -571,8 +573,11 @@ class Life {
     const Date on = Instant(t).date();
     if (on.days() != ages_.day) {
       ages_.day = on.days();
-      ages_.years = age_in_years(rec_.person.birth_date, on);
-      ages_.months = age_in_months(rec_.person.birth_date, on);
+      const CivilDate o = on.civil();
+      const CivilDate& b = birth_civil_;
+      const bool before_birthday = o.month < b.month || (o.month == b.month && o.day < b.day);
+      ages_.years = o.year - b.year - (before_birthday ? 1 : 0);
+      ages_.months = ((o.year - b.year) * 12) + (o.month - b.month) - (o.day < b.day ? 1 : 0);
     }
     return ages_;
   }
@@ -1610,6 +1615,7 @@ class Life {
   size_t wellness_count_ = 0;
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
+  CivilDate birth_civil_;
   mutable Ages ages_;  ///< cache of ages(t)
   std::vector<Run*> state_waiters_;
   int64_t step_ = 0;       ///< the step being processed
