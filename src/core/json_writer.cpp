@@ -83,13 +83,11 @@ void append_escape(std::string& out, unsigned char c) {
 void append_json_string(std::string& out, std::string_view text) {
   size_t i = first_escape(text, 0);
   if (i == text.size()) {
-    // The common case: nothing to escape, one copy with both quotes.
-    const size_t at = out.size();
-    out.resize(at + text.size() + 2);
-    char* p = out.data() + at;
-    p[0] = '"';
-    std::memcpy(p + 1, text.data(), text.size());
-    p[text.size() + 1] = '"';
+    // The common case: nothing to escape, the text between quotes (appends, not a resize,
+    // which would first zero the bytes it then overwrites).
+    out.push_back('"');
+    out.append(text);
+    out.push_back('"');
     return;
   }
   out.push_back('"');
