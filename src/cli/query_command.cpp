@@ -165,7 +165,8 @@ void add_query_command(CLI::App& app, const GlobalOptions& global, Action& actio
                       "(created with the result's columns when absent) instead of printing them");
   command->add_option("--partition", flags->partition,
                       "With --append-to, for a new table: partition field TRANSFORM(COLUMN), e.g. "
-                      "bucket[8](person_id) (int/long sources), year(d), identity(c)");
+                      "bucket[8](person_id) (int, long, date, timestamp, string sources), year(d), "
+                      "identity(c)");
   command
       ->add_option("--times", flags->times,
                    "With --append-to: run the query N times, one commit each; the query sees "

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bucket[N] partition writes: the hash is Iceberg's Murmur3 (Appendix B) of the value as an
-# 8-byte long. With N = 1000000007 the partition value is (hash & 0x7fffffff) mod N, so the
+# 8-byte long (ints, longs, dates as days, timestamps as microseconds) or of a string's UTF-8
+# bytes. With N = 1000000007 the partition value is (hash & 0x7fffffff) mod N, so the
 # spec's published hashes can be checked in the data paths: 34 -> 2017239379, the date
 # 2017-11-16 as 17486 days -> -653330422, 2017-11-16T22:31:08 as micros -> -2047944441; and
 # bucket[4] of 1..4 is 0,0,3,2 as Spark wrote it. check-iceberg --strict recomputes every
@@ -18,6 +19,22 @@ for hash in 2017239379 -653330422 -2047944441; do
 done
 node "$oracle/check-iceberg.mjs" "$wh/t/vectors" --strict --expect-rows 3 >"$WORK/v.log" 2>&1 && pass ||
   fail_check "vectors: $(tail -3 "$WORK/v.log")"
+
+# String, date and timestamp sources: the string as its UTF-8 bytes ("iceberg" -> 1210000089),
+# the date as days and the timestamp as microseconds (hashed as longs); the partition value
+# is (hash & 0x7fffffff) mod N = 1000000007. The checker recomputes them (a null source gives
+# a null partition: unit test Table.BucketOfStringDateAndTimestampColumns).
+"$FOS" query --warehouse "$wh" --append-to t.typed --partition 'bucket[1000000007](s)' \
+  --partition 'bucket[1000000007](d)' --partition 'bucket[1000000007](ts)' \
+  "SELECT * FROM (VALUES ('iceberg', DATE '2017-11-16', TIMESTAMP '2017-11-16 22:31:08'),
+     ('héllo wörld', DATE '1950-01-01', TIMESTAMP '1969-12-31 23:59:59.999999'),
+     ('', DATE '1970-01-01', TIMESTAMP '1970-01-01 00:00:00')) t(s, d, ts)" >/dev/null
+b() { echo $((($1 & 0x7fffffff) % 1000000007)); }
+expected="s_bucket=$(b 1210000089)/d_bucket=$(b -653330422)/ts_bucket=$(b -2047944441)"
+[[ -d "$wh/t/typed/data/$expected" ]] && pass ||
+  fail_check "no partition $expected: $(cd "$wh/t/typed/data" && find . -type d | sort | tr '\n' ' ')"
+node "$oracle/check-iceberg.mjs" "$wh/t/typed" --strict --expect-rows 3 >"$WORK/typed.log" 2>&1 && pass ||
+  fail_check "typed buckets: $(tail -3 "$WORK/typed.log")"
 
 "$FOS" query --warehouse "$wh" --append-to t.spark --partition 'bucket[4](id)' \
   "SELECT range::INTEGER AS id FROM range(1, 5)" >/dev/null

@@ -99,6 +99,29 @@ Cell cell_at(duckdb_vector vector, idx_t row, const std::string& column) {
   }
 }
 
+using StringFunction = std::function<int32_t(std::string_view)>;
+
+// The body of a function registered by Connection::register_string_function.
+void call_string_function(duckdb_function_info info, duckdb_data_chunk input,
+                          duckdb_vector output) {
+  const auto& fn = *static_cast<const StringFunction*>(duckdb_scalar_function_get_extra_info(info));
+  duckdb_vector values = duckdb_data_chunk_get_vector(input, 0);
+  auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(values));
+  uint64_t* valid_in = duckdb_vector_get_validity(values);
+  auto* out = static_cast<int32_t*>(duckdb_vector_get_data(output));
+  duckdb_vector_ensure_validity_writable(output);
+  uint64_t* valid_out = duckdb_vector_get_validity(output);
+  const idx_t size = duckdb_data_chunk_get_size(input);
+  for (idx_t row = 0; row < size; ++row) {
+    if (valid_in != nullptr && !duckdb_validity_row_is_valid(valid_in, row)) {
+      duckdb_validity_set_row_invalid(valid_out, row);
+      continue;
+    }
+    out[row] = fn(std::string_view(duckdb_string_t_data(&strings[row]),
+                                   duckdb_string_t_length(strings[row])));
+  }
+}
+
 }  // namespace
 
 const Cell* Cell::find(std::string_view key) const {
@@ -259,6 +282,26 @@ std::vector<std::vector<Cell>> Connection::query_cells(std::string_view sql) {
     }
   }
   return rows;
+}
+
+void Connection::register_string_function(const std::string& name,
+                                          std::function<int32_t(std::string_view)> fn) {
+  if (scalar_int64("SELECT count(*) FROM duckdb_functions() WHERE function_name = " +
+                   sql_quote(name)) > 0) {
+    return;
+  }
+  duckdb_scalar_function function = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(function, name.c_str());
+  const LogicalType varchar(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
+  const LogicalType integer(duckdb_create_logical_type(DUCKDB_TYPE_INTEGER));
+  duckdb_scalar_function_add_parameter(function, varchar.type);
+  duckdb_scalar_function_set_return_type(function, integer.type);
+  duckdb_scalar_function_set_extra_info(function, new StringFunction(std::move(fn)),
+                                        [](void* p) { delete static_cast<StringFunction*>(p); });
+  duckdb_scalar_function_set_function(function, &call_string_function);
+  const duckdb_state state = duckdb_register_scalar_function(handle_->con, function);
+  duckdb_destroy_scalar_function(&function);
+  if (state == DuckDBError) fail(ErrorKind::kSql, "registering DuckDB function " + name);
 }
 
 // ---- quoting ----

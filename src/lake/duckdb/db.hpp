@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,6 +100,11 @@ class Connection {
   /// its rows as cells. Supports VARCHAR, integer, BOOLEAN and MAP(VARCHAR, ...) columns;
   /// another type throws Error{kInternal} naming the column.
   std::vector<std::vector<Cell>> query_cells(std::string_view sql);
+  /// Register scalar function `name`(VARCHAR) -> INTEGER in this connection's database,
+  /// computed by `fn` on each value's bytes (NULL gives NULL). A name that already exists is
+  /// left as it is.
+  void register_string_function(const std::string& name,
+                                std::function<int32_t(std::string_view)> fn);
 
  private:
   struct Handle;

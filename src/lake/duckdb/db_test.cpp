@@ -58,6 +58,21 @@ TEST(DuckDb, QueryCellsReadsScalarsMapsAndNullsAcrossChunks) {
   }
 }
 
+TEST(DuckDb, RegisteredStringFunctionSeesBytesAndNulls) {
+  Database db = Database::in_memory();
+  Connection con(db);
+  con.register_string_function("byte_count",
+                               [](std::string_view s) { return static_cast<int32_t>(s.size()); });
+  con.register_string_function("byte_count", [](std::string_view) { return -1; });  // kept
+  EXPECT_EQ(con.scalar_int64("SELECT byte_count('h\u00e9llo')"), 6);                // UTF-8 bytes
+  EXPECT_EQ(con.scalar_int64("SELECT sum(byte_count(repeat('x', i::INTEGER))) FROM range(3000) "
+                             "t(i)"),
+            int64_t{2999} * 3000 / 2);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM (SELECT byte_count(NULL::VARCHAR) AS n) "
+                             "WHERE n IS NULL"),
+            1);
+}
+
 TEST(DuckDb, ErrorsCarryContextAndDuckDbMessage) {
   Database db = Database::in_memory();
   Connection con(db);

@@ -517,6 +517,59 @@ TEST(Table, FailedWriteLeavesNoDataFiles) {
   fs::remove_all(dir.parent_path());
 }
 
+// bucket[N] writes of string, date and timestamp columns: with N = 2^31 - 1 the partition
+// value is hash & 0x7fffffff, so the spec's vectors show directly ("iceberg" 1210000089,
+// 2017-11-16 -653330422, 2017-11-16T22:31:08 -2047944441); other values (UTF-8, before 1970,
+// NULL) match the C++ transform.
+TEST(Table, BucketOfStringDateAndTimestampColumns) {
+  const fs::path dir = temp_dir("bucket-types") / "t";
+  const Transform bucket{TransformKind::kBucket, 2147483647};
+  TableDefinition d;
+  d.columns = {{"s", IcebergType::kString},
+               {"d", IcebergType::kDate},
+               {"ts", IcebergType::kTimestamp},
+               {"i", IcebergType::kInt}};
+  d.partition = {{"s", bucket, ""}, {"d", bucket, ""}, {"ts", bucket, ""}};
+  IcebergTable table = IcebergTable::create(dir, d);
+  Database db = Database::in_memory();
+  Connection con(db);
+  table.append(con,
+               "(SELECT * FROM (VALUES ('iceberg', DATE '2017-11-16', TIMESTAMP '2017-11-16 "
+               "22:31:08', 0), ('h\u00e9 \u6f22\u5b57', DATE '1969-07-20', TIMESTAMP "
+               "'1969-07-20 20:17:40.5', 1), (NULL, NULL, NULL, 2)) t(s, d, ts, i))");
+  // Partition values read back from the manifest as longs: compare numbers (-1: null).
+  const auto numbers = [](const std::vector<Value>& values) {
+    std::vector<int64_t> out;
+    for (const Value& v : values) {
+      if (const auto* i = std::get_if<int32_t>(&v)) out.push_back(*i);
+      if (const auto* l = std::get_if<int64_t>(&v)) out.push_back(*l);
+      if (std::holds_alternative<std::monostate>(v)) out.push_back(-1);
+    }
+    return out;
+  };
+  const auto bucket_of = [&](IcebergType type, const Value& v) -> int64_t {
+    return std::get<int32_t>(apply_transform(bucket, type, v));
+  };
+  std::map<int32_t, std::vector<int64_t>> by_row;
+  for (const DataFile& f : table.data_files()) {
+    ASSERT_EQ(f.stats.at(4).lower, f.stats.at(4).upper);
+    by_row[static_cast<int32_t>(static_cast<uint8_t>(f.stats.at(4).lower->at(0)))] =
+        numbers(f.partition);
+  }
+  ASSERT_EQ(by_row.size(), 3u);
+  EXPECT_EQ(by_row[0],
+            (std::vector<int64_t>{1210000089, -653330422 & 0x7fffffff, -2047944441 & 0x7fffffff}));
+  const int32_t moon = epoch_days(1969, 7, 20);
+  const int64_t landing =
+      int64_t{moon} * 86400000000 + int64_t{20 * 3600 + 17 * 60 + 40} * 1000000 + 500000;
+  EXPECT_EQ(by_row[1],
+            (std::vector<int64_t>{
+                bucket_of(IcebergType::kString, std::string("h\u00e9 \u6f22\u5b57")),
+                bucket_of(IcebergType::kDate, moon), bucket_of(IcebergType::kTimestamp, landing)}));
+  EXPECT_EQ(by_row[2], (std::vector<int64_t>{-1, -1, -1}));
+  fs::remove_all(dir.parent_path());
+}
+
 TEST(Table, LosingWriterRetriesOnTopOfTheWinner) {
   const fs::path dir = temp_dir("race") / "t";
   IcebergTable a = IcebergTable::create(dir, people_definition());

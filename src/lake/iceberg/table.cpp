@@ -28,6 +28,8 @@ namespace {
 
 constexpr std::string_view kHintFile = "version-hint.text";
 constexpr size_t kStringBoundWidth = 16;
+// The DuckDB function (registered per connection) giving Iceberg's Murmur3 of a string.
+constexpr std::string_view kStringHash = "fos_murmur3_string";
 
 [[noreturn]] void io_fail(const std::string& what, const fs::path& path) {
   fail(ErrorKind::kIo, what + " " + path.string() + ": " + std::strerror(errno));
@@ -172,7 +174,8 @@ bool transform_applies(const Transform& t, IcebergType type) {
              type == IcebergType::kTimestamptz;
     case TransformKind::kBucket:
       return type == IcebergType::kInt || type == IcebergType::kLong ||
-             type == IcebergType::kDate || type == IcebergType::kString;
+             type == IcebergType::kDate || type == IcebergType::kTimestamp ||
+             type == IcebergType::kTimestamptz || type == IcebergType::kString;
   }
   return false;
 }
@@ -218,8 +221,30 @@ Value read_value(const QueryResult& r, uint64_t column, IcebergType type, uint64
   return std::monostate{};
 }
 
-// The SQL expression of a partition transform over `column` (quoted).
-std::string transform_sql(const Transform& t, const std::string& column) {
+// The SQL of Iceberg's bucket hash (Appendix B) of `column` of type `type`: ints, longs,
+// dates (days) and timestamps (microseconds) hash as an 8-byte little-endian long through the
+// kMurmur3Macros, strings as their UTF-8 bytes through the registered kStringHash function.
+std::string bucket_hash_sql(IcebergType type, const std::string& column) {
+  switch (type) {
+    case IcebergType::kInt:
+    case IcebergType::kLong:
+      return "fos_murmur3_long(CAST(" + column + " AS BIGINT))";
+    case IcebergType::kDate:
+      return "fos_murmur3_long(CAST(date_diff('day', DATE '1970-01-01', " + column +
+             ") AS BIGINT))";
+    case IcebergType::kTimestamp:
+    case IcebergType::kTimestamptz:
+      return "fos_murmur3_long(epoch_us(" + column + "))";
+    case IcebergType::kString:
+      return std::string(kStringHash) + "(" + column + ")";
+    default:
+      fail(ErrorKind::kInvalidInput,
+           "bucket transform: type " + std::string(to_string(type)) + " cannot be bucketed");
+  }
+}
+
+// The SQL expression of a partition transform over `column` (quoted) of type `type`.
+std::string transform_sql(const Transform& t, const std::string& column, IcebergType type) {
   switch (t.kind) {
     case TransformKind::kIdentity:
       return column;
@@ -231,8 +256,8 @@ std::string transform_sql(const Transform& t, const std::string& column) {
       return "CAST(" + column + " AS DATE)";
     case TransformKind::kVoid:
       return "CAST(NULL AS INTEGER)";
-    case TransformKind::kBucket:  // int and long sources (kMurmur3Macros hash 8-byte longs)
-      return "CAST((fos_murmur3_long(CAST(" + column + " AS BIGINT)) & 2147483647) % " +
+    case TransformKind::kBucket:
+      return "CAST((" + bucket_hash_sql(type, column) + " & 2147483647) % " +
              std::to_string(t.buckets) + " AS INTEGER)";
   }
   fail(ErrorKind::kInvalidInput,
@@ -283,9 +308,11 @@ std::string scan_stats_sql(const IcebergSchema& schema, const PartitionSpec& spe
   for (const PartitionField& p : spec.fields) {
     const IcebergField* source_field = schema.find(p.source_id);
     const IcebergType result = p.transform.result_type(source_field->type);
-    sql += ", " +
-           exact_sql(result,
-                     "min(" + transform_sql(p.transform, sql_identifier(source_field->name)) + ")");
+    sql +=
+        ", " + exact_sql(result, "min(" +
+                                     transform_sql(p.transform, sql_identifier(source_field->name),
+                                                   source_field->type) +
+                                     ")");
   }
   return sql + " FROM read_parquet(" + sql_list(paths) +
          ", filename = '__fos_file', hive_partitioning = false) GROUP BY __fos_file";
@@ -834,7 +861,9 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     if (!identity_only) {
       const IcebergField* source_field = schema.find(spec.fields[i].source_id);
-      select += ", " + transform_sql(spec.fields[i].transform, sql_identifier(source_field->name)) +
+      select += ", " +
+                transform_sql(spec.fields[i].transform, sql_identifier(source_field->name),
+                              source_field->type) +
                 " AS " + sql_identifier(keys[i]);
     }
     partition_by += (partition_by.empty() ? "" : ", ") + sql_identifier(keys[i]);
@@ -858,6 +887,9 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
           return p.transform.kind == TransformKind::kBucket;
         })) {
       con.execute(kMurmur3Macros);
+      con.register_string_function(std::string(kStringHash), [](std::string_view text) {
+        return murmur3_32(std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      });
     }
     // Counts, bounds, sizes and partition values of each file as DuckDB's writer reports them
     // (no second pass, no footer reads); files whose statistics lack something a scan would
