@@ -9,6 +9,7 @@
 // docs/lake-layout.md records the numbers.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <ctime>
 
 #include <filesystem>
@@ -28,7 +29,13 @@ using fos::lake::Connection;
 using fos::lake::Database;
 using fos::lake::IcebergTable;
 
-constexpr int kPopulation = 600;
+// Patients generated for the measurement rows: 600 (about 34,000 rows) unless
+// FOS_BENCH_ICEBERG_POPULATION says otherwise (e.g. 20000 for about a million rows).
+int population() {
+  const char* text = std::getenv("FOS_BENCH_ICEBERG_POPULATION");
+  const int n = text == nullptr ? 0 : std::atoi(text);
+  return n > 0 ? n : 600;
+}
 
 fs::path bench_root() {
   static const fs::path kRoot = [] {
@@ -45,7 +52,7 @@ const fs::path& measurement_csv() {
   static const fs::path kCsv = [] {
     const fs::path out = bench_root() / "run";
     fos::pipeline::GenerateJob job;
-    job.generate.population = kPopulation;
+    job.generate.population = population();
     job.generate.seed = 1;
     job.generate.reference_date = fos::Date::from_civil(2025, 1, 1);
     job.fhir = std::nullopt;
