@@ -46,6 +46,8 @@ lake::TableDefinition iceberg_definition(const omop::CdmTable& table) {
   }
   if (table.name == "person") {
     d.partition.push_back({"year_of_birth", lake::Transform{lake::TransformKind::kIdentity}, ""});
+    // Sorted by person_id (a small table): each file's person_id bounds stay narrow.
+    d.sort.push_back({"person_id", lake::Transform{}, false, true});
   } else if (table.column_index("person_id")) {
     if (const omop::CdmColumn* date = event_date(table)) {
       d.partition.push_back(

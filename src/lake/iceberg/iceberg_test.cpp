@@ -402,6 +402,96 @@ TEST(Table, CreateAppendAndReadBack) {
   fs::remove_all(dir.parent_path());
 }
 
+// A table with a sort order: the metadata carries it (order id 1, the default), each data
+// file is written in that order and its manifest entry says so; a foreign order fos cannot
+// apply (truncate) survives a metadata round trip.
+TEST(Table, SortOrderIsRecordedAndAppliedToEachFile) {
+  const fs::path dir = temp_dir("sorted") / "people";
+  TableDefinition d = people_definition();
+  d.sort = {{"name", Transform{}, false, false}, {"person_id", Transform{}, true, true}};
+  IcebergTable table = IcebergTable::create(dir, d);
+  const std::string json = table.metadata().to_json();
+  EXPECT_NE(json.find(R"("default-sort-order-id":1)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("sort-orders":[{"order-id":0,"fields":[]},{"order-id":1,"fields":[)"
+                      R"({"transform":"identity","source-id":2,"direction":"asc","null-order":)"
+                      R"("nulls-last"},{"transform":"identity","source-id":1,"direction":"desc",)"
+                      R"("null-order":"nulls-first"}]}])"),
+            std::string::npos)
+      << json;
+
+  Database db = Database::in_memory();
+  Connection con(db);
+  // Rows out of order, within one partition (birth year 1980) and with a null name.
+  table.append(con,
+               "(SELECT *, NULL::TIMESTAMP AS seen_at, NULL::DOUBLE AS weight FROM (VALUES"
+               " (5, 'Eve', DATE '1980-01-01'), (6, NULL, DATE '1980-02-01'),"
+               " (7, 'Ann', DATE '1980-03-01'), (8, 'Ann', DATE '1980-04-01'),"
+               " (9, 'Dan', DATE '1980-05-01')) AS t(person_id, name, birth_date))");
+  const IcebergTable reopened = IcebergTable::open(dir);
+  EXPECT_EQ(reopened.metadata().default_sort_order().order_id, 1);
+  const std::vector<DataFile> files = reopened.data_files();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].sort_order_id, 1);
+  const QueryResult rows = con.query("SELECT person_id FROM read_parquet(" +
+                                     sql_quote(reopened.local_path(files[0].path).string()) + ")");
+  std::string order;
+  for (uint64_t r = 0; r < rows.row_count(); ++r) order += rows.str(r, 0) + " ";
+  EXPECT_EQ(order, "8 7 9 5 6 ");  // Ann (8 before 7: descending), Dan, Eve, then null
+
+  const std::string threads = con.query("SELECT current_setting('threads')").str(0, 0);
+  // Many rows in a scrambled order, over several partitions and in one unpartitioned file:
+  // every file comes out sorted, whatever DuckDB's threads do.
+  for (const bool partitioned : {true, false}) {
+    const fs::path big_dir = temp_dir("sorted-big") / "t";
+    TableDefinition big = people_definition();
+    if (!partitioned) big.partition.clear();
+    big.sort = {{"person_id", Transform{}, false, true}};
+    IcebergTable big_table = IcebergTable::create(big_dir, big);
+    big_table.append(
+        con,
+        "(SELECT (i * 7919) % 200003 AS person_id, 'p' || i AS name,"
+        " DATE '1970-01-01' + ((i * 31) % 3650)::INTEGER AS birth_date,"
+        " NULL::TIMESTAMP AS seen_at, NULL::DOUBLE AS weight FROM range(200003) r(i))");
+    const std::vector<DataFile> big_files = IcebergTable::open(big_dir).data_files();
+    ASSERT_EQ(big_files.size(), partitioned ? 10u : 1u);  // years 1970-1979
+    for (const DataFile& f : big_files) {
+      EXPECT_EQ(f.sort_order_id, 1);
+      EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM (SELECT person_id < lag(person_id) OVER "
+                                 "(ORDER BY file_row_number) AS back FROM read_parquet(" +
+                                 sql_quote(big_table.local_path(f.path).string()) +
+                                 ", file_row_number = true)) WHERE back"),
+                0)
+          << f.path;
+    }
+    fs::remove_all(big_dir.parent_path());
+  }
+  EXPECT_EQ(con.query("SELECT current_setting('threads')").str(0, 0), threads);
+
+  // An order with a transform fos does not apply is kept as written and not used.
+  TableMetadata m = reopened.metadata();
+  m.sort_orders.push_back({2, {{"truncate[4]", 2, false, true}}});
+  m.default_sort_order_id = 2;
+  const TableMetadata back = TableMetadata::parse(m.to_json(), "v9.metadata.json");
+  EXPECT_EQ(back.sort_orders, m.sort_orders);
+  EXPECT_EQ(back.default_sort_order().fields[0].transform, "truncate[4]");
+  EXPECT_THROW(TableMetadata::parse(
+                   [&] {
+                     std::string bad = m.to_json();
+                     bad.replace(bad.find(R"("default-sort-order-id":2)"), 25,
+                                 R"("default-sort-order-id":7)");
+                     return bad;
+                   }(),
+                   "v9.metadata.json"),
+               Error);
+
+  TableDefinition wrong = people_definition();
+  wrong.sort = {{"nope", Transform{}, false, true}};
+  EXPECT_THROW(IcebergTable::create(temp_dir("sorted-bad") / "t", wrong), Error);
+  wrong.sort = {{"name", Transform{TransformKind::kYear}, false, true}};
+  EXPECT_THROW(IcebergTable::create(temp_dir("sorted-bad2") / "t", wrong), Error);
+  fs::remove_all(dir.parent_path());
+}
+
 // Statistics come from the Parquet footers DuckDB writes: exact bounds per type, strings
 // longer than DuckDB's 256-byte footer bound truncated to 16 characters, all-null columns
 // without bounds, and the partition tuple from the source column's bound.

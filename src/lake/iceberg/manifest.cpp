@@ -299,8 +299,12 @@ void put_entry(AvroEncoder& e, const std::vector<IcebergType>& types, const Mani
   e.put_union(0);  // key_metadata
   e.put_union(0);  // split_offsets
   e.put_union(0);  // equality_ids
-  e.put_union(1);  // sort_order_id: unsorted
-  e.put_int(0);
+  if (f.sort_order_id) {
+    e.put_union(1);
+    e.put_int(*f.sort_order_id);
+  } else {
+    e.put_union(0);
+  }
   e.put_union(0);  // referenced_data_file
 }
 
@@ -548,6 +552,9 @@ std::vector<ManifestEntry> read_manifest(std::string_view bytes, const std::stri
     }
     e.file.record_count = get_long(*f, "record_count", what);
     e.file.file_size = get_long(*f, "file_size_in_bytes", what);
+    const auto sort_order = get_optional_long(*f, "sort_order_id");
+    e.file.sort_order_id =
+        sort_order ? std::optional<int>(static_cast<int>(*sort_order)) : std::nullopt;
     auto& stats = e.file.stats;
     read_stats_map(f->get("value_counts"),
                    [&](int id, const AvroDatum& v) { stats[id].value_count = v.number; });

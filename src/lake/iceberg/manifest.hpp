@@ -30,7 +30,8 @@ struct DataFile {
   std::vector<Value> partition;  ///< one value per partition-spec field
   int64_t record_count = 0;
   int64_t file_size = 0;
-  std::map<int, ColumnStats> stats;  ///< by field id
+  std::map<int, ColumnStats> stats;      ///< by field id
+  std::optional<int> sort_order_id = 0;  ///< 0: unsorted; null when a manifest left it out
   bool operator==(const DataFile&) const = default;
 };
 

@@ -91,6 +91,26 @@ class Parser {
     return s;
   }
 
+  SortOrder sort_order(element json) const {
+    SortOrder o;
+    o.order_id = int32(json, "order-id");
+    for (element f : array(json, "fields")) {
+      SortField field;
+      field.transform = string(f, "transform");
+      field.source_id = int32(f, "source-id");
+      const std::string direction = string(f, "direction");
+      if (direction != "asc" && direction != "desc") bad("direction", "must be asc or desc");
+      field.descending = direction == "desc";
+      const std::string nulls = string(f, "null-order");
+      if (nulls != "nulls-first" && nulls != "nulls-last") {
+        bad("null-order", "must be nulls-first or nulls-last");
+      }
+      field.nulls_first = nulls == "nulls-first";
+      o.fields.push_back(std::move(field));
+    }
+    return o;
+  }
+
   Snapshot snapshot(element json) const {
     Snapshot s;
     s.snapshot_id = int64(json, "snapshot-id");
@@ -137,6 +157,13 @@ const IcebergSchema& TableMetadata::current_schema() const {
   const IcebergSchema* s = schema(current_schema_id);
   if (s == nullptr) fail(ErrorKind::kInvalidInput, "table metadata: current schema missing");
   return *s;
+}
+
+const SortOrder& TableMetadata::default_sort_order() const {
+  for (const SortOrder& o : sort_orders) {
+    if (o.order_id == default_sort_order_id) return o;
+  }
+  fail(ErrorKind::kInvalidInput, "table metadata: default sort order missing");
 }
 
 const PartitionSpec& TableMetadata::default_spec() const {
@@ -192,9 +219,11 @@ std::string TableMetadata::to_json() const {
   for (const PartitionSpec& s : specs) json.raw(s.to_json());
   json.end_array();
   json.field("last-partition-id", last_partition_id);
-  json.field("default-sort-order-id", 0);
+  json.field("default-sort-order-id", default_sort_order_id);
   json.key("sort-orders");
-  json.raw(R"([{"order-id":0,"fields":[]}])");
+  json.begin_array();
+  for (const SortOrder& o : sort_orders) json.raw(o.to_json());
+  json.end_array();
   json.key("properties");
   json.begin_object();
   for (const auto& [k, v] : properties) json.field(k, v);
@@ -274,6 +303,11 @@ TableMetadata TableMetadata::parse(std::string_view json, const std::string& wha
     for (element s : p.array(root, "partition-specs")) m.specs.push_back(p.spec(s));
     m.default_spec_id = p.int32(root, "default-spec-id");
     m.last_partition_id = p.int32(root, "last-partition-id");
+    if (p.maybe(root, "sort-orders")) {
+      m.sort_orders.clear();
+      for (element o : p.array(root, "sort-orders")) m.sort_orders.push_back(p.sort_order(o));
+      m.default_sort_order_id = p.int32(root, "default-sort-order-id");
+    }
     if (auto props = p.maybe(root, "properties")) {
       simdjson::dom::object object;
       if (props->get_object().get(object) == simdjson::SUCCESS) {
@@ -304,6 +338,7 @@ TableMetadata TableMetadata::parse(std::string_view json, const std::string& wha
     }
     m.current_schema();
     m.default_spec();
+    m.default_sort_order();
     if (m.current_snapshot_id && m.current_snapshot() == nullptr) {
       p.bad("current-snapshot-id", "names no snapshot in the file");
     }

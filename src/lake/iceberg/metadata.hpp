@@ -51,6 +51,8 @@ struct TableMetadata {
   std::vector<PartitionSpec> specs;
   int default_spec_id = 0;
   int last_partition_id = kFirstPartitionFieldId - 1;
+  std::vector<SortOrder> sort_orders = {SortOrder{}};
+  int default_sort_order_id = 0;
   std::map<std::string, std::string> properties;
   std::optional<int64_t> current_snapshot_id;
   std::vector<Snapshot> snapshots;
@@ -60,6 +62,8 @@ struct TableMetadata {
   /// Throws Error{kInvalidInput} when the current schema or default spec is missing.
   const IcebergSchema& current_schema() const;
   const PartitionSpec& default_spec() const;
+  /// Throws Error{kInvalidInput} when the default sort order is missing.
+  const SortOrder& default_sort_order() const;
   /// The spec with id `id`; nullptr when absent.
   const PartitionSpec* spec(int id) const;
   /// The schema with id `id`; nullptr when absent.

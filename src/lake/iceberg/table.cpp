@@ -264,6 +264,53 @@ std::string transform_sql(const Transform& t, const std::string& column, Iceberg
        "partition transform " + t.str() + " is not supported when writing through DuckDB");
 }
 
+// While alive (and `active`), the connection's database runs queries on one thread; the
+// previous setting is restored after.
+class OneDuckdbThread {
+ public:
+  OneDuckdbThread(Connection& con, bool active) : con_(con) {
+    if (!active) return;
+    threads_ = con.query("SELECT current_setting('threads')").str(0, 0);
+    con.execute("SET threads = 1");
+  }
+  OneDuckdbThread(const OneDuckdbThread&) = delete;
+  OneDuckdbThread& operator=(const OneDuckdbThread&) = delete;
+  ~OneDuckdbThread() {
+    if (!threads_) return;
+    try {
+      con_.execute("SET threads = " + *threads_);
+    } catch (const Error&) {  // nothing to do in a destructor; the next append sets its own
+    }
+  }
+
+ private:
+  Connection& con_;
+  std::optional<std::string> threads_;
+};
+
+// The ORDER BY list of a sort order over the columns of `schema`; nullopt when the order is
+// unsorted or names a transform or column fos cannot apply (the files are then written
+// unsorted and say so with sort order id 0).
+std::optional<std::string> sort_sql(const SortOrder& order, const IcebergSchema& schema) {
+  if (order.fields.empty()) return std::nullopt;
+  std::string out;
+  for (const SortField& k : order.fields) {
+    const auto transform = Transform::parse(k.transform);
+    const IcebergField* field = schema.find(k.source_id);
+    if (!transform || field == nullptr || !transform_applies(*transform, field->type)) {
+      return std::nullopt;
+    }
+    const std::string column = sql_identifier(field->name);
+    out += out.empty() ? "" : ", ";
+    out += transform->kind == TransformKind::kIdentity
+               ? column
+               : transform_sql(*transform, column, field->type);
+    out += k.descending ? " DESC" : " ASC";
+    out += k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  }
+  return out;
+}
+
 // Iceberg's bucket hash (Appendix B: Murmur3 x86 32-bit, seed 0, of the value as an 8-byte
 // little-endian long) as DuckDB macros: 32-bit arithmetic in BIGINT/HUGEINT, the result
 // unsigned in [0, 2^32).
@@ -582,6 +629,17 @@ void TableDefinition::validate() const {
       fail(ErrorKind::kInvalidInput, "partition: duplicate field name '" + partition_name(p) + "'");
     }
   }
+  for (const SortDefinition& k : sort) {
+    auto it = std::find_if(columns.begin(), columns.end(),
+                           [&](const ColumnDefinition& c) { return c.name == k.column; });
+    if (it == columns.end())
+      fail(ErrorKind::kInvalidInput, "sort: unknown column '" + k.column + "'");
+    if (!transform_applies(k.transform, it->type)) {
+      fail(ErrorKind::kInvalidInput, "sort: transform " + k.transform.str() +
+                                         " does not apply to column '" + k.column + "' of type " +
+                                         std::string(to_string(it->type)));
+    }
+  }
 }
 
 IcebergTable::IcebergTable(fs::path dir, TableMetadata metadata, int version)
@@ -610,6 +668,15 @@ IcebergTable IcebergTable::create(const fs::path& dir, const TableDefinition& de
                            partition_name(p), p.transform});
   }
   m.last_partition_id = kFirstPartitionFieldId - 1 + static_cast<int>(spec.fields.size());
+  if (!definition.sort.empty()) {
+    SortOrder order{1, {}};
+    for (const SortDefinition& k : definition.sort) {
+      order.fields.push_back(
+          {k.transform.str(), schema.find(k.column)->id, k.descending, k.nulls_first});
+    }
+    m.sort_orders.push_back(std::move(order));
+    m.default_sort_order_id = 1;
+  }
   m.schemas.push_back(std::move(schema));
   m.specs.push_back(std::move(spec));
   m.properties = definition.properties;
@@ -869,6 +936,8 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     partition_by += (partition_by.empty() ? "" : ", ") + sql_identifier(keys[i]);
   }
   select += " FROM (" + columns + ")";
+  const std::optional<std::string> order_by = sort_sql(metadata_.default_sort_order(), schema);
+  if (order_by) select += " ORDER BY " + *order_by;
   std::string copy = "COPY (" + select + ") TO " + sql_quote(data.string()) +
                      " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {" + field_ids +
                      "}, FILENAME_PATTERN " + sql_quote(prefix + "-{i}") +
@@ -883,7 +952,13 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
   std::vector<DataFile> files;
   try {
     fs::create_directories(data);
-    if (std::any_of(spec.fields.begin(), spec.fields.end(), [](const PartitionField& p) {
+    const bool sorted_by_bucket =
+        order_by &&
+        std::any_of(metadata_.default_sort_order().fields.begin(),
+                    metadata_.default_sort_order().fields.end(),
+                    [](const SortField& k) { return k.transform.starts_with("bucket"); });
+    if (sorted_by_bucket ||
+        std::any_of(spec.fields.begin(), spec.fields.end(), [](const PartitionField& p) {
           return p.transform.kind == TransformKind::kBucket;
         })) {
       con.execute(kMurmur3Macros);
@@ -894,7 +969,13 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     // Counts, bounds, sizes and partition values of each file as DuckDB's writer reports them
     // (no second pass, no footer reads); files whose statistics lack something a scan would
     // give (a NaN, a missing bound) are scanned instead.
-    const std::vector<std::vector<Cell>> written = con.query_cells(copy);
+    // DuckDB's Parquet writer (with these options) keeps each thread's rows in order but
+    // interleaves threads within a file, so a sorted append runs on one DuckDB thread.
+    std::vector<std::vector<Cell>> written;
+    {
+      const OneDuckdbThread one_thread(con, order_by.has_value());
+      written = con.query_cells(copy);
+    }
     std::vector<std::string> to_scan;
     std::map<std::string, size_t> pending;  // path -> index in files
     for (const std::vector<Cell>& row : written) {
@@ -928,6 +1009,8 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     }
     std::sort(files.begin(), files.end(),
               [](const DataFile& a, const DataFile& b) { return a.path < b.path; });
+    for (DataFile& file : files)
+      file.sort_order_id = order_by ? metadata_.default_sort_order_id : 0;
   } catch (...) {
     remove_written(data, prefix);
     throw;

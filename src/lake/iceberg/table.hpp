@@ -41,13 +41,22 @@ struct PartitionDefinition {
   std::string name;  ///< empty: "<column>" for identity, else "<column>_<transform>"
 };
 
+/// One key of the table's sort order: appends write each data file sorted by the keys.
+struct SortDefinition {
+  std::string column;
+  Transform transform;  ///< identity unless the rows are ordered by a transform's value
+  bool descending = false;
+  bool nulls_first = true;
+};
+
 struct TableDefinition {
   std::vector<ColumnDefinition> columns;
   std::vector<PartitionDefinition> partition;
+  std::vector<SortDefinition> sort;  ///< empty: unsorted
   std::map<std::string, std::string> properties;
 
-  /// Throws Error{kInvalidInput}: empty or duplicate names, unknown partition columns,
-  /// transforms that do not apply to the column type.
+  /// Throws Error{kInvalidInput}: empty or duplicate names, unknown partition or sort
+  /// columns, transforms that do not apply to the column type.
   void validate() const;
 };
 

@@ -215,6 +215,26 @@ std::string PartitionSpec::to_json() const {
   return "{\"spec-id\":" + std::to_string(spec_id) + ",\"fields\":" + fields_json() + "}";
 }
 
+std::string SortOrder::to_json() const {
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object();
+  json.field("order-id", order_id);
+  json.key("fields");
+  json.begin_array();
+  for (const SortField& f : fields) {
+    json.begin_object();
+    json.field("transform", f.transform);
+    json.field("source-id", f.source_id);
+    json.field("direction", f.descending ? "desc" : "asc");
+    json.field("null-order", f.nulls_first ? "nulls-first" : "nulls-last");
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return out;
+}
+
 // ---- Appendix D ----
 
 std::string encode_single_value(IcebergType type, const Value& value) {

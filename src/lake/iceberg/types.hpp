@@ -95,6 +95,26 @@ struct PartitionSpec {
   bool operator==(const PartitionSpec&) const = default;
 };
 
+/// One field of a sort order. The transform is kept as written ("identity", "bucket[16]",
+/// "truncate[4]", ...), so an order fos cannot apply survives a rewrite of the metadata.
+struct SortField {
+  std::string transform = "identity";
+  int source_id = 0;
+  bool descending = false;
+  bool nulls_first = true;
+  bool operator==(const SortField&) const = default;
+};
+
+/// A table sort order; order id 0 with no fields is the unsorted order every table has.
+struct SortOrder {
+  int order_id = 0;
+  std::vector<SortField> fields;
+
+  /// {"order-id":..,"fields":[{"transform","source-id","direction","null-order"}...]}.
+  std::string to_json() const;
+  bool operator==(const SortOrder&) const = default;
+};
+
 /// One typed value: null, boolean, 32/64-bit integer (dates are days, timestamps micros),
 /// double, or string/binary bytes.
 using Value = std::variant<std::monostate, bool, int32_t, int64_t, double, std::string>;
