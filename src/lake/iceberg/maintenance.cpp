@@ -166,6 +166,7 @@ ExpireResult expire_snapshots(IcebergTable& table, const ExpireOptions& options)
       const bool young = options.older_than_ms && s.timestamp_ms >= *options.older_than_ms;
       if (recent || young || base.current_snapshot_id == s.snapshot_id) keep.insert(s.snapshot_id);
     }
+    for (const auto& [name, ref] : base.refs) keep.insert(ref.snapshot_id);  // tags, branches
     TableMetadata next = base;
     next.snapshots.clear();
     expired.clear();

@@ -265,6 +265,59 @@ TEST(Maintenance, ExpireKeepsTheCurrentSnapshotAndDeletesUnreachedFiles) {
   fs::remove_all(dir.parent_path());
 }
 
+// A tag another engine put on an old snapshot survives fos's commits and keeps its snapshot
+// from expiring.
+TEST(Maintenance, OtherEnginesRefsAreKeptAndProtectTheirSnapshots) {
+  const fs::path dir = temp_table("refs");
+  IcebergTable table = IcebergTable::create(dir, scores_definition());
+  Database db = Database::in_memory();
+  Connection con(db);
+  table.append(con, scores(0, 5));
+  const int64_t tagged = table.metadata().current_snapshot_id.value();
+  table.append(con, scores(5, 5));
+  // Another engine's commit: version 4 with a tag on the first snapshot.
+  TableMetadata m = table.metadata();
+  const std::string tag =
+      R"({"snapshot-id":)" + std::to_string(tagged) + R"(,"type":"tag","max-ref-age-ms":86400000})";
+  std::string json = m.to_json();
+  json.replace(json.find(R"("refs":{)") + 8, 0, R"("release-1":)" + tag + ",");
+  write_file_atomic(dir / "metadata" / "v4.metadata.json", json);
+  write_file_atomic(dir / "metadata" / "version-hint.text", "4");
+
+  table = IcebergTable::open(dir);
+  ASSERT_EQ(table.metadata().refs.count("release-1"), 1u);
+  EXPECT_EQ(table.metadata().refs.at("release-1").snapshot_id, tagged);
+  table.append(con, scores(10, 5));
+  ExpireOptions options;
+  options.retain_last = 1;
+  EXPECT_EQ(expire_snapshots(table, options).expired_snapshots, 1);  // the second, untagged
+  const IcebergTable after = IcebergTable::open(dir);
+  EXPECT_EQ(after.metadata().snapshots.size(), 2u);
+  EXPECT_NE(after.metadata().snapshot(tagged), nullptr);
+  EXPECT_NE(after.metadata().to_json().find(R"("release-1":)" + tag), std::string::npos)
+      << after.metadata().to_json();
+  // The tagged snapshot still reads: its 5 rows, every file present.
+  int64_t tagged_rows = 0;
+  for (const DataFile& f : after.data_files(tagged)) {
+    tagged_rows += f.record_count;
+    EXPECT_TRUE(fs::exists(after.local_path(f.path))) << f.path;
+  }
+  EXPECT_EQ(tagged_rows, 5);
+
+  // A ref to a snapshot the file does not have is an error naming it.
+  std::string broken = after.metadata().to_json();
+  broken.replace(broken.find(std::to_string(tagged), broken.find(R"("release-1")")),
+                 std::to_string(tagged).size(), "12345");
+  try {
+    TableMetadata::parse(broken, "v9.metadata.json");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'release-1' names no snapshot"), std::string::npos)
+        << e.what();
+  }
+  fs::remove_all(dir.parent_path());
+}
+
 TEST(Maintenance, OrphanFilesAreFoundAndRemoved) {
   const fs::path dir = temp_table("orphans");
   IcebergTable table = IcebergTable::create(dir, scores_definition());

@@ -238,6 +238,10 @@ std::string TableMetadata::to_json() const {
     json.field("type", "branch");
     json.end_object();
   }
+  for (const auto& [name, ref] : refs) {
+    json.key(name);
+    json.raw(ref.json);
+  }
   json.end_object();
   json.key("snapshots");
   json.begin_array();
@@ -325,6 +329,17 @@ TableMetadata TableMetadata::parse(std::string_view json, const std::string& wha
     }
     if (p.maybe(root, "snapshots")) {
       for (element s : p.array(root, "snapshots")) m.snapshots.push_back(p.snapshot(s));
+    }
+    if (auto refs = p.maybe(root, "refs")) {
+      simdjson::dom::object object;
+      if (refs->get_object().get(object) != simdjson::SUCCESS) p.bad("refs", "not an object");
+      for (auto [name, ref] : object) {
+        if (name == "main") continue;  // current-snapshot-id
+        m.refs[std::string(name)] = {p.int64(ref, "snapshot-id"), simdjson::minify(ref)};
+        if (m.snapshot(m.refs[std::string(name)].snapshot_id) == nullptr) {
+          p.bad("refs", "'" + std::string(name) + "' names no snapshot in the file");
+        }
+      }
     }
     if (p.maybe(root, "snapshot-log")) {
       for (element e : p.array(root, "snapshot-log")) {

@@ -40,6 +40,14 @@ struct MetadataLogEntry {
   std::string metadata_file;
 };
 
+/// A named reference other than `main` (a tag or another branch, usually another engine's),
+/// kept as read so that rewriting the metadata does not drop it.
+struct SnapshotRef {
+  int64_t snapshot_id = 0;
+  std::string json;  ///< the ref's object as read (type, retention settings)
+  bool operator==(const SnapshotRef&) const = default;
+};
+
 struct TableMetadata {
   std::string table_uuid;
   std::string location;  ///< "file:/abs/path"
@@ -54,7 +62,8 @@ struct TableMetadata {
   std::vector<SortOrder> sort_orders = {SortOrder{}};
   int default_sort_order_id = 0;
   std::map<std::string, std::string> properties;
-  std::optional<int64_t> current_snapshot_id;
+  std::optional<int64_t> current_snapshot_id;  ///< also the `main` ref
+  std::map<std::string, SnapshotRef> refs;     ///< every ref but `main`
   std::vector<Snapshot> snapshots;
   std::vector<SnapshotLogEntry> snapshot_log;
   std::vector<MetadataLogEntry> metadata_log;
