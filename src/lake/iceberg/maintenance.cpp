@@ -546,6 +546,11 @@ std::vector<OrphanFile> find_orphan_files(const IcebergTable& table,
     metadata_files.insert(entry.path().lexically_normal().string());
     const TableMetadata m = TableMetadata::parse(read_file(entry.path()), entry.path().string());
     for (const Snapshot& s : m.snapshots) add_reach(table, s, reach, true);
+    for (const auto* files : {&m.statistics, &m.partition_statistics}) {
+      for (const StatisticsFile& f : *files) {
+        metadata_files.insert(table.local_path(f.path).lexically_normal().string());
+      }
+    }
   }
   std::vector<OrphanFile> out;
   for (const fs::path& root : {table.dir() / "data", metadata_dir}) {

@@ -275,17 +275,30 @@ TEST(Maintenance, OtherEnginesRefsAreKeptAndProtectTheirSnapshots) {
   table.append(con, scores(0, 5));
   const int64_t tagged = table.metadata().current_snapshot_id.value();
   table.append(con, scores(5, 5));
-  // Another engine's commit: version 4 with a tag on the first snapshot.
+  const int64_t second = table.metadata().current_snapshot_id.value();
+  // Another engine's commit: version 4 with a tag on the first snapshot and a Puffin
+  // statistics file for each snapshot.
   TableMetadata m = table.metadata();
   const std::string tag =
       R"({"snapshot-id":)" + std::to_string(tagged) + R"(,"type":"tag","max-ref-age-ms":86400000})";
   std::string json = m.to_json();
   json.replace(json.find(R"("refs":{)") + 8, 0, R"("release-1":)" + tag + ",");
+  std::string statistics;
+  for (const int64_t id : {tagged, second}) {
+    const fs::path puffin = dir / "metadata" / ("stats-" + std::to_string(id) + ".puffin");
+    write_file_atomic(puffin, "PFA1");
+    statistics += std::string(statistics.empty() ? "" : ",") + R"({"snapshot-id":)" +
+                  std::to_string(id) + R"(,"statistics-path":"file:)" + puffin.string() +
+                  R"(","file-size-in-bytes":4,"file-footer-size-in-bytes":4,"blob-metadata":[]})";
+  }
+  json.replace(json.find(R"("statistics":[])"), 15, R"("statistics":[)" + statistics + "]");
   write_file_atomic(dir / "metadata" / "v4.metadata.json", json);
   write_file_atomic(dir / "metadata" / "version-hint.text", "4");
 
   table = IcebergTable::open(dir);
   ASSERT_EQ(table.metadata().refs.count("release-1"), 1u);
+  ASSERT_EQ(table.metadata().statistics.size(), 2u);
+  EXPECT_TRUE(find_orphan_files(table).empty());  // the Puffin files are referenced
   EXPECT_EQ(table.metadata().refs.at("release-1").snapshot_id, tagged);
   table.append(con, scores(10, 5));
   ExpireOptions options;
@@ -303,6 +316,11 @@ TEST(Maintenance, OtherEnginesRefsAreKeptAndProtectTheirSnapshots) {
     EXPECT_TRUE(fs::exists(after.local_path(f.path))) << f.path;
   }
   EXPECT_EQ(tagged_rows, 5);
+  // The expired snapshot's statistics entry is gone from the new metadata (its Puffin file
+  // stays referenced by the older metadata versions, as their manifests do).
+  ASSERT_EQ(after.metadata().statistics.size(), 1u);
+  EXPECT_EQ(after.metadata().statistics[0].snapshot_id, tagged);
+  EXPECT_TRUE(find_orphan_files(after).empty());
 
   // A ref to a snapshot the file does not have is an error naming it.
   std::string broken = after.metadata().to_json();

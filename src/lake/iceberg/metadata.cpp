@@ -260,9 +260,17 @@ std::string TableMetadata::to_json() const {
     json.end_object();
   }
   json.end_array();
-  json.key("statistics");
-  json.begin_array();
-  json.end_array();
+  const auto write_statistics = [&](std::string_view key,
+                                    const std::vector<StatisticsFile>& files) {
+    json.key(key);
+    json.begin_array();
+    for (const StatisticsFile& f : files) {
+      if (snapshot(f.snapshot_id) != nullptr) json.raw(f.json);
+    }
+    json.end_array();
+  };
+  write_statistics("statistics", statistics);
+  if (!partition_statistics.empty()) write_statistics("partition-statistics", partition_statistics);
   json.key("snapshot-log");
   json.begin_array();
   for (const SnapshotLogEntry& e : snapshot_log) {
@@ -329,6 +337,14 @@ TableMetadata TableMetadata::parse(std::string_view json, const std::string& wha
     }
     if (p.maybe(root, "snapshots")) {
       for (element s : p.array(root, "snapshots")) m.snapshots.push_back(p.snapshot(s));
+    }
+    for (const auto& [key, files] : {std::pair{"statistics", &m.statistics},
+                                     std::pair{"partition-statistics", &m.partition_statistics}}) {
+      if (!p.maybe(root, key)) continue;
+      for (element f : p.array(root, key)) {
+        files->push_back(
+            {p.int64(f, "snapshot-id"), p.string(f, "statistics-path"), simdjson::minify(f)});
+      }
     }
     if (auto refs = p.maybe(root, "refs")) {
       simdjson::dom::object object;

@@ -48,6 +48,15 @@ struct SnapshotRef {
   bool operator==(const SnapshotRef&) const = default;
 };
 
+/// A table or partition statistics file (Puffin) another engine registered for a snapshot,
+/// kept as read; written back only while its snapshot exists.
+struct StatisticsFile {
+  int64_t snapshot_id = 0;
+  std::string path;  ///< statistics-path
+  std::string json;  ///< the entry's object as read
+  bool operator==(const StatisticsFile&) const = default;
+};
+
 struct TableMetadata {
   std::string table_uuid;
   std::string location;  ///< "file:/abs/path"
@@ -62,8 +71,10 @@ struct TableMetadata {
   std::vector<SortOrder> sort_orders = {SortOrder{}};
   int default_sort_order_id = 0;
   std::map<std::string, std::string> properties;
-  std::optional<int64_t> current_snapshot_id;  ///< also the `main` ref
-  std::map<std::string, SnapshotRef> refs;     ///< every ref but `main`
+  std::optional<int64_t> current_snapshot_id;        ///< also the `main` ref
+  std::map<std::string, SnapshotRef> refs;           ///< every ref but `main`
+  std::vector<StatisticsFile> statistics;            ///< "statistics"
+  std::vector<StatisticsFile> partition_statistics;  ///< "partition-statistics"
   std::vector<Snapshot> snapshots;
   std::vector<SnapshotLogEntry> snapshot_log;
   std::vector<MetadataLogEntry> metadata_log;
