@@ -160,21 +160,30 @@ else
 fi
 
 # ---- orphans left by a killed writer ----
-# Kill a writer at random points until one leaves orphans behind (a kill before the first
-# file or after the last commit leaves none); the tables stay readable, the orphans are
-# listed, and --remove deletes them without touching any table's rows.
+# Kill a writer at points spread over the time a whole run takes on this machine (timed
+# first, so a slow or busy machine is no different) until one leaves orphans behind (a kill
+# before the first data file or after the last commit leaves none); the tables stay
+# readable, the orphans are listed, and --remove deletes them without touching any table's
+# rows.
+rm -rf "$WORK/wk" && cp -R "$WORK/wh" "$WORK/wk"
+t0=$(date +%s%N)
+"$FOS" generate -q --reference-date 2024-03-01 --fhir none --omop csv -p 30 -s 40 \
+  --out "$WORK/k0" --warehouse "$WORK/wk"
+run_ms=$((($(date +%s%N) - t0) / 1000000))
 found=0
-for attempt in 1 2 3 4 5 6; do
+for attempt in 1 2 3 4 5 6 7 8 9 10 11 12; do
   rm -rf "$WORK/wk" && cp -R "$WORK/wh" "$WORK/wk"
   # fos itself in the background (not through a function, whose subshell $! would name).
   "$FOS" generate -q --reference-date 2024-03-01 --fhir none --omop csv -p 30 -s $((40 + attempt)) \
     --out "$WORK/k$attempt" --warehouse "$WORK/wk" &
-  sleep "0.$((RANDOM % 9 + 1))"
+  delay_ms=$((run_ms * (attempt + 2) / 15))  # from 20% to 93% of a run
+  sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
   kill -9 $! 2>/dev/null || true
   wait || true
   "$FOS" lake orphans --warehouse "$WORK/wk" >"$WORK/wk-orphans.log" || break
   if [[ $(tail -1 "$WORK/wk-orphans.log") =~ ^([0-9]+)\ orphan\ files$ && ${BASH_REMATCH[1]} -gt 0 ]]; then
     found=${BASH_REMATCH[1]}
+    echo "killed writer left $found orphan files (attempt $attempt, at $delay_ms of $run_ms ms)"
     break
   fi
 done
