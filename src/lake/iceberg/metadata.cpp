@@ -7,48 +7,16 @@
 
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
+#include "lake/iceberg/json_fields.hpp"
 
 namespace fos::lake {
 namespace {
 
 using simdjson::dom::element;
 
-class Parser {
+class Parser : public JsonFields {
  public:
-  explicit Parser(const std::string& what) : what_(what) {}
-
-  [[noreturn]] void bad(std::string_view key, std::string_view problem) const {
-    fail(ErrorKind::kInvalidInput,
-         what_ + ": key '" + std::string(key) + "': " + std::string(problem));
-  }
-  element need(element object, std::string_view key) const {
-    element out;
-    if (object[key].get(out) != simdjson::SUCCESS) bad(key, "missing");
-    return out;
-  }
-  std::optional<element> maybe(element object, std::string_view key) const {
-    element out;
-    if (object[key].get(out) != simdjson::SUCCESS || out.is_null()) return std::nullopt;
-    return out;
-  }
-  int64_t int64(element object, std::string_view key) const {
-    int64_t v = 0;
-    if (need(object, key).get_int64().get(v) != simdjson::SUCCESS) bad(key, "not an integer");
-    return v;
-  }
-  int int32(element object, std::string_view key) const {
-    return static_cast<int>(int64(object, key));
-  }
-  std::string string(element object, std::string_view key) const {
-    std::string_view v;
-    if (need(object, key).get_string().get(v) != simdjson::SUCCESS) bad(key, "not a string");
-    return std::string(v);
-  }
-  simdjson::dom::array array(element object, std::string_view key) const {
-    simdjson::dom::array v;
-    if (need(object, key).get_array().get(v) != simdjson::SUCCESS) bad(key, "not an array");
-    return v;
-  }
+  using JsonFields::JsonFields;
 
   IcebergSchema schema(element json) const {
     IcebergSchema s;
@@ -131,9 +99,6 @@ class Parser {
     s.schema_id = maybe(json, "schema-id") ? int32(json, "schema-id") : 0;
     return s;
   }
-
- private:
-  const std::string& what_;
 };
 
 }  // namespace

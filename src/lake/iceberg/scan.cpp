@@ -11,6 +11,7 @@
 #include "core/output.hpp"
 #include "lake/duckdb/db.hpp"
 #include "lake/iceberg/avro.hpp"
+#include "lake/iceberg/json_fields.hpp"
 
 namespace fos::lake {
 namespace fs = std::filesystem;
@@ -47,45 +48,8 @@ std::optional<int64_t> version_of(const std::string& name, bool hadoop) {
   return parse_number(stem.substr(0, dash));
 }
 
-class Json {
- public:
-  explicit Json(std::string what) : what_(std::move(what)) {}
-  [[noreturn]] void bad(std::string_view key, std::string_view problem) const {
-    fail(ErrorKind::kInvalidInput,
-         what_ + ": key '" + std::string(key) + "': " + std::string(problem));
-  }
-  std::optional<element> maybe(element object, std::string_view key) const {
-    element out;
-    if (object[key].get(out) != simdjson::SUCCESS || out.is_null()) return std::nullopt;
-    return out;
-  }
-  element need(element object, std::string_view key) const {
-    auto v = maybe(object, key);
-    if (!v) bad(key, "missing");
-    return *v;
-  }
-  int64_t int64(element object, std::string_view key) const {
-    int64_t v = 0;
-    if (need(object, key).get_int64().get(v) != simdjson::SUCCESS) bad(key, "not an integer");
-    return v;
-  }
-  std::string string(element object, std::string_view key) const {
-    std::string_view v;
-    if (need(object, key).get_string().get(v) != simdjson::SUCCESS) bad(key, "not a string");
-    return std::string(v);
-  }
-  simdjson::dom::array array(element object, std::string_view key) const {
-    simdjson::dom::array v;
-    if (need(object, key).get_array().get(v) != simdjson::SUCCESS) bad(key, "not an array");
-    return v;
-  }
-
- private:
-  std::string what_;
-};
-
 // The columns of one schema; `error` says why it cannot be read (nested types), else "".
-std::vector<ScanColumn> parse_columns(const Json& p, element schema, std::string& error) {
+std::vector<ScanColumn> parse_columns(const JsonFields& p, element schema, std::string& error) {
   std::vector<ScanColumn> out;
   for (element f : p.array(schema, "fields")) {
     ScanColumn c;
@@ -226,7 +190,7 @@ ReadableTable ReadableTable::open_file(const fs::path& dir, const fs::path& file
   if (parser.parse(text).get(root) != simdjson::SUCCESS || !root.is_object()) {
     fail(ErrorKind::kInvalidInput, what + ": not a JSON object (corrupt metadata file?)");
   }
-  const Json p(what);
+  const JsonFields p(what);
   try {
     t.format_version_ = static_cast<int>(p.int64(root, "format-version"));
     if (t.format_version_ < 1 || t.format_version_ > 2) {
