@@ -936,7 +936,8 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     partition_by += (partition_by.empty() ? "" : ", ") + sql_identifier(keys[i]);
   }
   select += " FROM (" + columns + ")";
-  const std::optional<std::string> order_by = sort_sql(metadata_.default_sort_order(), schema);
+  const SortOrder& order = metadata_.default_sort_order();
+  const std::optional<std::string> order_by = sort_sql(order, schema);
   if (order_by) select += " ORDER BY " + *order_by;
   std::string copy = "COPY (" + select + ") TO " + sql_quote(data.string()) +
                      " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {" + field_ids +
@@ -953,10 +954,9 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
   try {
     fs::create_directories(data);
     const bool sorted_by_bucket =
-        order_by &&
-        std::any_of(metadata_.default_sort_order().fields.begin(),
-                    metadata_.default_sort_order().fields.end(),
-                    [](const SortField& k) { return k.transform.starts_with("bucket"); });
+        order_by && std::any_of(order.fields.begin(), order.fields.end(), [](const SortField& k) {
+          return k.transform.starts_with("bucket");
+        });
     if (sorted_by_bucket ||
         std::any_of(spec.fields.begin(), spec.fields.end(), [](const PartitionField& p) {
           return p.transform.kind == TransformKind::kBucket;
@@ -1009,8 +1009,7 @@ std::vector<DataFile> IcebergTable::write_data_files(Connection& con, std::strin
     }
     std::sort(files.begin(), files.end(),
               [](const DataFile& a, const DataFile& b) { return a.path < b.path; });
-    for (DataFile& file : files)
-      file.sort_order_id = order_by ? metadata_.default_sort_order_id : 0;
+    for (DataFile& file : files) file.sort_order_id = order_by ? order.order_id : 0;
   } catch (...) {
     remove_written(data, prefix);
     throw;
