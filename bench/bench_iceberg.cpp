@@ -79,22 +79,29 @@ Loaded& loaded() {
   return data;
 }
 
-// state.range(0): 1 = partitioned by year(measurement_date) as the warehouse does, 0 = not.
-void BM_IcebergAppendMeasurement(benchmark::State& state) {
-  Loaded& l = loaded();
+// Times `write(table)` on a new measurement table per iteration (created and removed outside
+// the timing); state.range(0): 1 = partitioned by year(measurement_date) as the warehouse
+// does, 0 = not.
+template <class Write>
+void time_on_new_tables(benchmark::State& state, const std::string& prefix, Write write) {
   auto definition = fos::pipeline::iceberg_definition(fos::omop::cdm_table("measurement"));
   if (state.range(0) == 0) definition.partition.clear();
   int i = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    const fs::path dir = bench_root() / ("append-" + std::to_string(i++));
+    const fs::path dir = bench_root() / (prefix + std::to_string(i++));
     IcebergTable table = IcebergTable::create(dir, definition);
     state.ResumeTiming();
-    table.append(l.con, "m");
+    write(table);
     state.PauseTiming();
     fs::remove_all(dir);
     state.ResumeTiming();
   }
+}
+
+void BM_IcebergAppendMeasurement(benchmark::State& state) {
+  Loaded& l = loaded();
+  time_on_new_tables(state, "append-", [&](IcebergTable& table) { table.append(l.con, "m"); });
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
                                                 benchmark::Counter::kIsIterationInvariantRate);
   state.counters["rows"] = static_cast<double>(l.rows);
@@ -269,23 +276,12 @@ void BM_CopyVariant(benchmark::State& state) {
   state.counters["cpu_ms"] = variant.cpu / static_cast<double>(state.iterations()) * 1e3;
 }
 
-// The append's data-file step alone (COPY, statistics, moves into partition folders), no
-// commit.
+// The append's data-file step alone (COPY with its statistics), no commit.
 void BM_IcebergWriteDataFiles(benchmark::State& state) {
   Loaded& l = loaded();
-  auto definition = fos::pipeline::iceberg_definition(fos::omop::cdm_table("measurement"));
-  if (state.range(0) == 0) definition.partition.clear();
-  int i = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    const fs::path dir = bench_root() / ("files-" + std::to_string(i++));
-    IcebergTable table = IcebergTable::create(dir, definition);
-    state.ResumeTiming();
+  time_on_new_tables(state, "files-", [&](IcebergTable& table) {
     benchmark::DoNotOptimize(table.write_data_files(l.con, "m"));
-    state.PauseTiming();
-    fs::remove_all(dir);
-    state.ResumeTiming();
-  }
+  });
   state.counters["rows/s"] = benchmark::Counter(static_cast<double>(l.rows),
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
