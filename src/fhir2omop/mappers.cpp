@@ -75,6 +75,7 @@ std::optional<record::Code> MapContext::medication_code(const fhir::Json& resour
         if (c.find_string("resourceType") == "Medication" &&
             c.find_string("id") == text.substr(1)) {
           medication = &c;
+          break;
         }
       }
     }
