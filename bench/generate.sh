@@ -3,7 +3,7 @@
 # resources/s, MB/s of FHIR and peak memory. Usage: bench/generate.sh [POPULATION...]
 # (default: 10000). Environment: FOS (binary), THREADS, OMOP (default parquet), MODULES (a
 # folder of GMF modules passed as --modules, e.g. ../shared/oracles/synthea/modules; default
-# none), YEARS (--years-of-history, default 10). Peak MB is the maximum resident set size;
+# none), FHIR (--fhir, default ndjson; none for OMOP alone), YEARS (--years-of-history, default 10). Peak MB is the maximum resident set size;
 # CPU s is user + system time, steadier than wall time on a shared machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,7 +23,7 @@ for n in "${populations[@]}"; do
 import json, os, resource, subprocess, sys, time
 fos, n, out, omop, threads, modules, years = sys.argv[1:]
 cmd = [fos, "generate", "-q", "-p", n, "-s", "1", "--reference-date", "2025-01-01",
-       "--omop", omop, "--threads", threads, "--years-of-history", years, "--out", out]
+       "--omop", omop, "--fhir", os.environ.get("FHIR","ndjson"), "--threads", threads, "--years-of-history", years, "--out", out]
 if modules:
     cmd += ["--modules", modules]
 t0 = time.monotonic()
@@ -32,9 +32,12 @@ secs = time.monotonic() - t0
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 peak_mb = usage.ru_maxrss / 1024
 cpu = usage.ru_utime + usage.ru_stime
-manifest = json.load(open(os.path.join(out, "fhir", "manifest.json")))
-resources = sum(o["count"] for o in manifest["output"])
-fhir_bytes = sum(os.path.getsize(os.path.join(out, "fhir", f)) for f in os.listdir(os.path.join(out, "fhir")))
+fhir_dir = os.path.join(out, "fhir")
+resources = fhir_bytes = 0
+if os.path.isdir(fhir_dir):  # FHIR=none writes no fhir folder
+    manifest = json.load(open(os.path.join(fhir_dir, "manifest.json")))
+    resources = sum(o["count"] for o in manifest["output"])
+    fhir_bytes = sum(os.path.getsize(os.path.join(fhir_dir, f)) for f in os.listdir(fhir_dir))
 all_bytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
 print(f"{int(n):<10d} {secs:8.2f} {int(n)/secs:10.0f} {resources/secs:12.0f} "
       f"{fhir_bytes/1e6/secs:10.1f} {fhir_bytes/1e6:10.1f} {all_bytes/1e6/secs:10.1f} {peak_mb:10.1f} {cpu:8.1f}")
