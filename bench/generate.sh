@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end generation benchmark: times `fos generate` and reports patients/s,
 # resources/s, MB/s of FHIR and peak memory. Usage: bench/generate.sh [POPULATION...]
-# (default: 10000). Environment: FOS (binary), THREADS, OMOP (default parquet), MODULES (a
-# folder of GMF modules passed as --modules, e.g. ../shared/oracles/synthea/modules; default
-# none), FHIR (--fhir, default ndjson; none for OMOP alone), YEARS (--years-of-history, default 10). Peak MB is the maximum resident set size;
-# CPU s is user + system time, steadier than wall time on a shared machine.
+# (default: 10000). Environment: FOS (binary), THREADS, OMOP (default parquet), FHIR (default
+# ndjson; none measures OMOP alone), MODULES (a folder of GMF modules passed as --modules, e.g.
+# ../shared/oracles/synthea/modules; default none), YEARS (--years-of-history, default 10).
+# Peak MB is the maximum resident set size; CPU s is user + system time, steadier than wall
+# time on a shared machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 FOS=${FOS:-$root/build/src/cli/fos}
