@@ -237,10 +237,51 @@ TEST(JsonWriter, EscapesEverySpecialByteAtEveryOffset) {
           std::string got = "prefix";
           append_json_string(got, text);
           ASSERT_EQ(got, "prefix" + reference(text)) << "len " << len << " at " << at;
+          // The writer copies and checks in one pass; the same text as a value and as a key.
+          const std::string json = write_json([&](JsonWriter& w) {
+            w.begin_object();
+            w.field(text, text);
+            w.end_object();
+          });
+          ASSERT_EQ(json, "{" + reference(text) + ":" + reference(text) + "}") << "len " << len;
         }
       }
     }
   }
+}
+
+// The writer gathers text in a buffer of its own: documents, strings and raw texts larger
+// than that buffer, escapes at its edges, and the string being up to date after every
+// complete top-level value.
+TEST(JsonWriter, BuffersLargeDocumentsAndFlushesCompleteValues) {
+  std::string expected = "[";
+  std::string out;
+  {
+    JsonWriter w(out);
+    w.begin_array();
+    for (size_t len : {0, 1, 3, 4, 7, 8, 9, 255, 256, 257, 4095, 4096, 4097, 9000}) {
+      std::string text(len, 'x');
+      for (size_t i = 0; i < len; i += 97) text[i] = (i % 2 == 0) ? '"' : '\n';
+      std::string quoted;
+      append_json_string(quoted, text);
+      if (expected.size() > 1) expected += ',';
+      expected += quoted + ",{\"k\":" + quoted + "}," + "[" + std::string(len, '1') + "]";
+      w.value(text);
+      w.begin_object();
+      w.field("k", text);
+      w.end_object();
+      w.raw("[" + std::string(len, '1') + "]");
+      EXPECT_FALSE(w.complete());
+    }
+    w.end_array();
+    EXPECT_EQ(out, expected + "]");  // complete: flushed without waiting for the destructor
+    out += '\n';
+    w.value(int64_t{7});  // a top-level scalar is flushed at once too
+    EXPECT_EQ(out, expected + "]\n7");
+    w.begin_object();
+    w.field("a", 1);
+  }  // the destructor appends what is still buffered
+  EXPECT_EQ(out, expected + "]\n7{\"a\":1");
 }
 
 TEST(JsonWriter, NumbersRoundTripAndKeepFixedPrecision) {

@@ -21,61 +21,136 @@ void check_finite(double number) {
   if (!std::isfinite(number)) fail(ErrorKind::kInternal, "JSON cannot hold a non-finite number");
 }
 
-}  // namespace
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHigh = 0x8080808080808080ULL;
 
-namespace {
+// Whether some byte of `word` needs escaping: a byte below 0x20, '"' or '\\' (the usual
+// "has zero byte" trick on the word and on its xors with those). Exact as a yes/no answer
+// for bytes below 0x80; bytes with the high bit set are masked out by ~word.
+inline bool word_needs_escape(uint64_t word) {
+  const uint64_t quote = word ^ (kOnes * '"');
+  const uint64_t slash = word ^ (kOnes * '\\');
+  return (((word - kOnes * 0x20) | (quote - kOnes) | (slash - kOnes)) & ~word & kHigh) != 0;
+}
 
-// Index of the first byte of `text` at or after `from` that needs escaping, or text.size().
-// Eight bytes at a time: a word has such a byte when some byte is below 0x20, or equals
-// '"' or '\\' (the usual "has zero byte" trick on the word and on its xors with those).
-size_t first_escape(std::string_view text, size_t from) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  size_t i = from;
-  for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, 8);
-    const uint64_t quote = word ^ (kOnes * '"');
-    const uint64_t slash = word ^ (kOnes * '\\');
-    // Exact for bytes below 0x80: bytes with the high bit set are masked out by ~word.
-    const uint64_t hits =
-        ((word - kOnes * 0x20) | (quote - kOnes) | (slash - kOnes)) & ~word & kHigh;
-    if (hits != 0) break;
-  }
-  for (; i < text.size(); ++i) {
+inline uint64_t load_word(const char* p) {
+  uint64_t word = 0;
+  std::memcpy(&word, p, 8);
+  return word;
+}
+
+// Four bytes widened to a word whose other bytes are 'a' (which needs no escaping).
+inline uint64_t load_half(const char* p) {
+  uint32_t half = 0;
+  std::memcpy(&half, p, 4);
+  return (kOnes * 'a' & ~uint64_t{0xFFFFFFFF}) | half;
+}
+
+size_t first_escape_bytewise(std::string_view text, size_t from) {
+  for (size_t i = from; i < text.size(); ++i) {
     if (needs_escape(static_cast<unsigned char>(text[i]))) return i;
   }
-  return i;
+  return text.size();
+}
+
+// Index of the first byte of `text` at or after `from` that needs escaping, or text.size().
+// Eight bytes at a time; the last partial word is checked by re-reading the text's final
+// eight (or four) bytes, which may overlap bytes already found clean.
+size_t first_escape(std::string_view text, size_t from) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  size_t i = from;
+  if (n - i < 4) return first_escape_bytewise(text, i);
+  if (n - i < 8) {
+    if (!word_needs_escape(load_half(p + i)) && !word_needs_escape(load_half(p + n - 4))) return n;
+    return first_escape_bytewise(text, i);
+  }
+  for (; i + 8 <= n; i += 8) {
+    if (word_needs_escape(load_word(p + i))) return first_escape_bytewise(text, i);
+  }
+  if (i < n && word_needs_escape(load_word(p + n - 8))) return first_escape_bytewise(text, i);
+  return n;
+}
+
+// Texts up to this long are copied and checked in one pass, before any escaping.
+constexpr size_t kShort = 256;
+
+inline void store_word(char* p, uint64_t word) {
+  std::memcpy(p, &word, 8);
+}
+
+// Copy `n` bytes from `src` to `dst` eight at a time while checking them; false when some
+// byte needs escaping (then `dst` holds part of the text). Writes only dst[0, n).
+bool copy_if_clean(const char* src, size_t n, char* dst) {
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const uint64_t word = load_word(src + i);
+      if (word_needs_escape(word)) return false;
+      store_word(dst + i, word);
+    }
+    if (i == n) return true;
+    const uint64_t last = load_word(src + n - 8);
+    if (word_needs_escape(last)) return false;
+    store_word(dst + n - 8, last);
+    return true;
+  }
+  if (n >= 4) {
+    const uint64_t first = load_half(src);
+    const uint64_t last = load_half(src + n - 4);
+    if (word_needs_escape(first) || word_needs_escape(last)) return false;
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+    std::memcpy(dst, src, 4);
+    return true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (needs_escape(static_cast<unsigned char>(src[i]))) return false;
+    dst[i] = src[i];
+  }
+  return true;
+}
+
+// The escape sequence of `c` at `out`; returns its length (at most 6).
+size_t put_escape(char* out, unsigned char c) {
+  char second = 0;
+  switch (c) {
+    case '"':
+      second = '"';
+      break;
+    case '\\':
+      second = '\\';
+      break;
+    case '\n':
+      second = 'n';
+      break;
+    case '\r':
+      second = 'r';
+      break;
+    case '\t':
+      second = 't';
+      break;
+    case '\b':
+      second = 'b';
+      break;
+    case '\f':
+      second = 'f';
+      break;
+    default:
+      break;
+  }
+  out[0] = '\\';
+  if (second != 0) {
+    out[1] = second;
+    return 2;
+  }
+  const char esc[5] = {'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+  std::memcpy(out + 1, esc, 5);
+  return 6;
 }
 
 void append_escape(std::string& out, unsigned char c) {
-  switch (c) {
-    case '"':
-      out.append("\\\"");
-      return;
-    case '\\':
-      out.append("\\\\");
-      return;
-    case '\n':
-      out.append("\\n");
-      return;
-    case '\r':
-      out.append("\\r");
-      return;
-    case '\t':
-      out.append("\\t");
-      return;
-    case '\b':
-      out.append("\\b");
-      return;
-    case '\f':
-      out.append("\\f");
-      return;
-    default: {
-      const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(esc, 6);
-    }
-  }
+  char buf[6];
+  out.append(buf, put_escape(buf, c));
 }
 
 }  // namespace
@@ -102,88 +177,104 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-void JsonWriter::separate() {
-  if (after_key_) {
-    after_key_ = false;
+JsonWriter::~JsonWriter() {
+  try {
+    flush();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while already failing
+  }
+}
+
+void JsonWriter::flush() {
+  if (pos_ == buf_) return;
+  out_.append(buf_, static_cast<size_t>(pos_ - buf_));
+  pos_ = buf_;
+}
+
+void JsonWriter::too_deep() {
+  fail(ErrorKind::kInternal, "JSON writer: more than 64 nested objects and arrays");
+}
+
+void JsonWriter::unbalanced() {
+  fail(ErrorKind::kInternal, "JSON writer: end of an object or array that is not open");
+}
+
+void JsonWriter::key_misplaced() {
+  fail(ErrorKind::kInternal, "JSON writer: a key where a value belongs");
+}
+
+void JsonWriter::put_bytes(std::string_view bytes) {
+  if (bytes.size() > kBufferSize) {
+    flush();
+    out_.append(bytes);
     return;
   }
-  if (depth_ == 0) return;
-  const uint64_t bit = uint64_t{1} << (depth_ - 1);
-  if (need_comma_ & bit) out_.push_back(',');
-  need_comma_ |= bit;
+  reserve(bytes.size());
+  std::memcpy(pos_, bytes.data(), bytes.size());
+  pos_ += bytes.size();
 }
 
-void JsonWriter::push(bool /*is_object*/) {
-  FOS_ASSERT(depth_ < 64);
-  ++depth_;
-  need_comma_ &= ~(uint64_t{1} << (depth_ - 1));
+void JsonWriter::put_string(bool comma, std::string_view text) {
+  const size_t n = text.size();
+  if (n <= kShort) {
+    reserve(n + 3);  // comma and quotes
+    char* p = pos_;
+    *p = ',';
+    p += comma ? 1 : 0;
+    *p++ = '"';
+    if (copy_if_clean(text.data(), n, p)) {
+      p[n] = '"';
+      pos_ = p + n + 1;
+      return;
+    }
+  }
+  if (comma) put_char(',');
+  put_char('"');
+  size_t run_start = 0;
+  size_t i = first_escape(text, 0);
+  while (i < n) {
+    put_bytes(text.substr(run_start, i - run_start));
+    reserve(6);
+    pos_ += put_escape(pos_, static_cast<unsigned char>(text[i]));
+    run_start = i + 1;
+    i = first_escape(text, run_start);
+  }
+  put_bytes(text.substr(run_start));
+  put_char('"');
 }
 
-void JsonWriter::pop() {
-  FOS_ASSERT(depth_ > 0 && !after_key_);
-  --depth_;
-}
-
-void JsonWriter::begin_object() {
-  separate();
-  out_.push_back('{');
-  push(true);
-}
-
-void JsonWriter::end_object() {
-  pop();
-  out_.push_back('}');
-}
-
-void JsonWriter::begin_array() {
-  separate();
-  out_.push_back('[');
-  push(false);
-}
-
-void JsonWriter::end_array() {
-  pop();
-  out_.push_back(']');
-}
-
-void JsonWriter::key(std::string_view name) {
-  FOS_ASSERT(!after_key_);
-  separate();
-  append_json_string(out_, name);
-  out_.push_back(':');
+void JsonWriter::key_text(std::string_view name) {
+  if (after_key_) key_misplaced();
+  put_string(take_comma(), name);
+  put_char(':');
   after_key_ = true;
 }
 
 void JsonWriter::value(std::string_view text) {
-  separate();
-  append_json_string(out_, text);
+  put_string(take_comma(), text);
+  end_value();
 }
 
 void JsonWriter::value(int64_t number) {
-  separate();
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, number);
-  out_.append(buf, res.ptr);
+  begin_value(24);
+  pos_ = std::to_chars(pos_, pos_ + 24, number).ptr;
+  end_value();
 }
 
 void JsonWriter::value(uint64_t number) {
-  separate();
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof buf, number);
-  out_.append(buf, res.ptr);
+  begin_value(24);
+  pos_ = std::to_chars(pos_, pos_ + 24, number).ptr;
+  end_value();
 }
 
 void JsonWriter::value(double number) {
   check_finite(number);
-  separate();
-  char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof buf, number);
-  out_.append(buf, res.ptr);
+  begin_value(32);
+  pos_ = std::to_chars(pos_, pos_ + 32, number).ptr;
+  end_value();
 }
 
 void JsonWriter::value_fixed(double number, int decimals) {
   check_finite(number);
-  separate();
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, number, std::chars_format::fixed, decimals);
   if (res.ec != std::errc()) fail(ErrorKind::kInternal, "number too large for JSON writer");
@@ -193,22 +284,30 @@ void JsonWriter::value_fixed(double number, int decimals) {
       text.find_first_not_of("-0.") == std::string_view::npos) {
     text.remove_prefix(1);
   }
-  out_.append(text);
+  begin_value(text.size());
+  std::memcpy(pos_, text.data(), text.size());
+  pos_ += text.size();
+  end_value();
 }
 
 void JsonWriter::value(bool flag) {
-  separate();
-  out_.append(flag ? "true" : "false");
+  raw(flag ? std::string_view("true") : std::string_view("false"));
 }
 
 void JsonWriter::null() {
-  separate();
-  out_.append("null");
+  raw("null");
 }
 
 void JsonWriter::raw(std::string_view json) {
-  separate();
-  out_.append(json);
+  if (json.size() < kBufferSize) {
+    begin_value(json.size());
+    std::memcpy(pos_, json.data(), json.size());
+    pos_ += json.size();
+  } else {
+    begin_value(0);
+    put_bytes(json);
+  }
+  end_value();
 }
 
 }  // namespace fos

@@ -5,24 +5,82 @@
 // to the same value, or a fixed number of decimals when the precision is part of
 // the data (FHIR decimals: 1.50 is not 1.5). Non-finite numbers throw: JSON has
 // none. The writer does not own the string; it must outlive the writer.
+//
+// Member names written as string literals become JsonKey values, checked for
+// characters that would need escaping when the program is compiled, so the
+// writer appends them as they are; names known only at run time are escaped.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace fos {
+
+/// A member name given as a string literal: it holds no quote, backslash or
+/// control character (a literal that does is a compile error), so it is written
+/// without an escaping pass.
+class JsonKey {
+ public:
+  template <size_t N>
+  // NOLINTNEXTLINE(google-explicit-constructor): literals convert implicitly by design.
+  consteval JsonKey(const char (&name)[N]) : data_(name), size_(N - 1) {
+    if (name[N - 1] != '\0') throw "JsonKey: not a string literal";
+    if (N > kMaxSize + 1) throw "JsonKey: longer than kMaxSize";
+    for (size_t i = 0; i + 1 < N; ++i) {
+      const auto c = static_cast<unsigned char>(name[i]);
+      if (c < 0x20 || c == '"' || c == '\\') throw "JsonKey: the name would need escaping";
+    }
+  }
+
+  static constexpr size_t kMaxSize = 256;
+
+  std::string_view view() const { return {data_, size_}; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  const char* data_;
+  size_t size_;
+};
+
+template <typename S>
+concept JsonKeyText = std::is_convertible_v<const S&, std::string_view> && !std::is_array_v<S>;
 
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(out) {}
+  /// Appends what is still buffered (see flush()).
+  ~JsonWriter();
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
-  void begin_object();
-  void end_object();
-  void begin_array();
-  void end_array();
-  /// Write an object key. REQUIRES: inside an object, no pending key.
-  void key(std::string_view name);
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  /// Write an object key given as a literal. REQUIRES: inside an object, no pending key.
+  void key(JsonKey name) {
+    if (after_key_) [[unlikely]]
+      key_misplaced();
+    const size_t n = name.size();
+    reserve(n + 4);
+    if (take_comma()) *pos_++ = ',';
+    *pos_++ = '"';
+    std::memcpy(pos_, name.view().data(), n);
+    pos_ += n;
+    *pos_++ = '"';
+    *pos_++ = ':';
+    after_key_ = true;
+  }
+  /// Write an object key known at run time (escaped). REQUIRES: inside an object, no pending key.
+  template <JsonKeyText S>
+  void key(const S& name) {
+    key_text(std::string_view(name));
+  }
 
   void value(std::string_view text);
   void value(const char* text) { value(std::string_view(text)); }
@@ -39,24 +97,88 @@ class JsonWriter {
   void raw(std::string_view json);
 
   template <typename T>
-  void field(std::string_view name, const T& v) {
+  void field(JsonKey name, const T& v) {
+    key(name);
+    value(v);
+  }
+  template <JsonKeyText S, typename T>
+  void field(const S& name, const T& v) {
     key(name);
     value(v);
   }
 
   /// True when every object and array opened has been closed.
   bool complete() const { return depth_ == 0; }
+  /// Append the buffered text to the string now. The writer collects text in a small
+  /// buffer of its own and appends it whenever the buffer fills, whenever a top-level
+  /// value is complete, and when the writer is destroyed; so the string is up to date
+  /// whenever complete() is true.
+  void flush();
 
  private:
-  void separate();
-  void push(bool is_object);
-  void pop();
+  static constexpr size_t kBufferSize = 4096;
+
+  // Room for `n` more bytes in the buffer. REQUIRES: n <= kBufferSize.
+  void reserve(size_t n) {
+    if (static_cast<size_t>(buf_ + kBufferSize - pos_) < n) [[unlikely]]
+      flush();
+  }
+  // Whether the next element needs a leading comma; records that it was written.
+  bool take_comma() {
+    if (after_key_) {
+      after_key_ = false;
+      return false;
+    }
+    if (depth_ == 0) return false;
+    const uint64_t bit = uint64_t{1} << (depth_ - 1);
+    const bool comma = (need_comma_ & bit) != 0;
+    need_comma_ |= bit;
+    return comma;
+  }
+  // Reserve room for a value of up to `n` bytes and write its leading comma, if any.
+  void begin_value(size_t n) {
+    reserve(n + 1);
+    if (take_comma()) *pos_++ = ',';
+  }
+  // After a value: a complete top-level value goes to the string.
+  void end_value() {
+    if (depth_ == 0) flush();
+  }
+  void open(char bracket) {
+    if (depth_ >= 64) [[unlikely]]
+      too_deep();
+    begin_value(1);
+    *pos_++ = bracket;
+    ++depth_;
+    need_comma_ &= ~(uint64_t{1} << (depth_ - 1));
+  }
+  void close(char bracket) {
+    if (depth_ <= 0 || after_key_) [[unlikely]]
+      unbalanced();
+    reserve(1);
+    *pos_++ = bracket;
+    --depth_;
+    end_value();
+  }
+  void key_text(std::string_view name);
+  // `text` as a JSON string, after a comma when `comma`.
+  void put_string(bool comma, std::string_view text);
+  void put_bytes(std::string_view bytes);
+  void put_char(char c) {
+    reserve(1);
+    *pos_++ = c;
+  }
+  [[noreturn]] static void too_deep();
+  [[noreturn]] static void unbalanced();
+  [[noreturn]] static void key_misplaced();
 
   std::string& out_;
   // One bit per nesting level: whether the next element needs a leading comma.
   uint64_t need_comma_ = 0;
   int depth_ = 0;
   bool after_key_ = false;
+  char* pos_ = buf_;
+  char buf_[kBufferSize];
 };
 
 /// Append `text` as a JSON string literal, quotes included.

@@ -164,14 +164,25 @@ Sha1Digest sha1(std::string_view bytes) {
 }
 
 Uuid Uuid::name_based(const Uuid& ns, std::string_view name) {
-  // Ids are short: hash them from a stack buffer; long names take a heap copy.
-  constexpr size_t kStack = 112;
   Sha1Digest digest{};
-  if (name.size() + 16 <= kStack) {
-    char input[kStack];
-    std::memcpy(input, ns.bytes_.data(), 16);
-    std::memcpy(input + 16, name.data(), name.size());
-    digest = sha1(std::string_view(input, name.size() + 16));
+  if (16 + name.size() + 9 <= 64) {
+    // The common case, a short name: namespace, name, padding and length fill one block,
+    // put together in place and compressed once.
+    static const BlockFn kBlock = block_function();
+    uint8_t block[64] = {};
+    std::memcpy(block, ns.bytes_.data(), 16);
+    std::memcpy(block + 16, name.data(), name.size());
+    block[16 + name.size()] = 0x80;
+    const uint64_t bits = static_cast<uint64_t>(16 + name.size()) * 8;
+    for (int i = 0; i < 8; ++i) block[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
+    uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+    kBlock(h, block);
+    for (size_t i = 0; i < 4; ++i) {
+      digest[4 * i] = static_cast<uint8_t>(h[i] >> 24);
+      digest[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
+      digest[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);
+      digest[4 * i + 3] = static_cast<uint8_t>(h[i]);
+    }
   } else {
     std::string input(reinterpret_cast<const char*>(ns.bytes_.data()), 16);
     input.append(name);

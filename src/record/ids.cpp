@@ -1,6 +1,9 @@
 // Deterministic ids.
 #include "record/ids.hpp"
 
+#include <charconv>
+#include <cstring>
+
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
@@ -22,14 +25,18 @@ int64_t event_id(uint64_t person_index, uint64_t ordinal) {
 }
 
 Uuid resource_uuid(std::string_view kind, uint64_t person_index, uint64_t ordinal) {
-  std::string name;
-  name.reserve(kind.size() + 24);
-  name.append(kind);
-  name.push_back('/');
-  name.append(std::to_string(person_index));
-  name.push_back('/');
-  name.append(std::to_string(ordinal));
-  return Uuid::name_based(fos_namespace(), name);
+  // "<kind>/<index>/<ordinal>" on the stack: two numbers of at most 20 digits each.
+  char name[128];
+  if (kind.size() + 42 > sizeof name) {
+    fail(ErrorKind::kInternal, "resource kind too long for an id: " + std::string(kind));
+  }
+  std::memcpy(name, kind.data(), kind.size());
+  char* pos = name + kind.size();
+  *pos++ = '/';
+  pos = std::to_chars(pos, name + sizeof name, person_index).ptr;
+  *pos++ = '/';
+  pos = std::to_chars(pos, name + sizeof name, ordinal).ptr;
+  return Uuid::name_based(fos_namespace(), std::string_view(name, static_cast<size_t>(pos - name)));
 }
 
 Uuid shared_uuid(std::string_view kind, uint64_t id) {

@@ -32,7 +32,7 @@ void render_care_plan(const detail::PatientContext& ctx, size_t i, const detail:
   detail::write_instant(w, "start", plan.start);
   if (plan.stop) detail::write_instant(w, "end", std::max(plan.start, *plan.stop));
   w.end_object();
-  write_reason(ctx, w, plan.reason, plan.start, "addresses", {});
+  write_reason(ctx, w, plan.reason, plan.start, "addresses", "");
   if (!plan.activities.empty()) {
     w.key("activity");
     w.begin_array();

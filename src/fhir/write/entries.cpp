@@ -50,8 +50,8 @@ const std::array<EntryKind, detail::kPatientTypeCount - 1>& entry_kinds() {
 }
 
 void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
-                  const std::optional<record::Code>& reason, Instant at,
-                  std::string_view reference_key, std::string_view code_key) {
+                  const std::optional<record::Code>& reason, Instant at, JsonKey reference_key,
+                  JsonKey code_key) {
   if (!reason) return;
   if (const auto condition = ctx.condition_for(*reason, at)) {
     w.key(reference_key);

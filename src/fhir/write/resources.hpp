@@ -59,8 +59,8 @@ const std::array<EntryKind, detail::kPatientTypeCount - 1>& entry_kinds();
 /// with this code (PatientContext::condition_for), else `"<code_key>":[<concept>]`
 /// when `code_key` is not empty; nothing when `reason` is nullopt.
 void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
-                  const std::optional<record::Code>& reason, Instant at,
-                  std::string_view reference_key, std::string_view code_key);
+                  const std::optional<record::Code>& reason, Instant at, JsonKey reference_key,
+                  JsonKey code_key);
 
 /// DICOM UID "2.25.<decimal>" of a UUID (ITU-T X.667 / DICOM PS3.5 B.2): at most 44 characters.
 std::string uuid_oid(const Uuid& id);

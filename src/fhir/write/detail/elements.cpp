@@ -72,11 +72,11 @@ IsoText::IsoText(Instant instant) : len_(put_date(buf_, instant.date().civil()))
   len_ = 20;
 }
 
-void write_date(JsonWriter& w, std::string_view key, Date date) {
+void write_date(JsonWriter& w, JsonKey key, Date date) {
   w.field(key, IsoText(date).view());
 }
 
-void write_instant(JsonWriter& w, std::string_view key, Instant instant) {
+void write_instant(JsonWriter& w, JsonKey key, Instant instant) {
   w.field(key, IsoText(instant).view());
 }
 
@@ -116,12 +116,12 @@ void write_concept(JsonWriter& w, const record::Code& code) {
   write_concept(w, system_uri(code.system), code.code, code.display);
 }
 
-void write_concept_list(JsonWriter& w, std::string_view key, const record::Code& code) {
+void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code) {
   write_concept_list(w, key, system_uri(code.system), code.code, code.display);
 }
 
-void write_concept_list(JsonWriter& w, std::string_view key, std::string_view system,
-                        std::string_view code, std::string_view display) {
+void write_concept_list(JsonWriter& w, JsonKey key, std::string_view system, std::string_view code,
+                        std::string_view display) {
   w.key(key);
   w.begin_array();
   write_concept(w, system, code, display);
@@ -154,7 +154,7 @@ std::string meta_profiles(std::string_view first, std::string_view second) {
 
 namespace {
 
-void write_string_list(JsonWriter& w, std::string_view key, std::string_view text) {
+void write_string_list(JsonWriter& w, JsonKey key, std::string_view text) {
   if (text.empty()) return;
   w.key(key);
   w.begin_array();
@@ -174,7 +174,7 @@ void write_name(JsonWriter& w, std::string_view use, const record::HumanName& na
   w.end_object();
 }
 
-void write_coordinate(JsonWriter& w, std::string_view key, double degrees) {
+void write_coordinate(JsonWriter& w, JsonKey key, double degrees) {
   w.key(key);
   w.value_fixed(degrees, 6);
 }

@@ -32,8 +32,8 @@ class IsoText {
   size_t len_ = 0;
 };
 
-void write_date(JsonWriter& w, std::string_view key, Date date);
-void write_instant(JsonWriter& w, std::string_view key, Instant instant);
+void write_date(JsonWriter& w, JsonKey key, Date date);
+void write_instant(JsonWriter& w, JsonKey key, Instant instant);
 /// `"period":{"start":...,"end":...}`.
 void write_period(JsonWriter& w, Instant start, Instant end);
 
@@ -46,9 +46,9 @@ void write_concept(JsonWriter& w, std::string_view system, std::string_view code
                    std::string_view display);
 void write_concept(JsonWriter& w, const record::Code& code);
 /// `"<key>":[<CodeableConcept>]`.
-void write_concept_list(JsonWriter& w, std::string_view key, const record::Code& code);
-void write_concept_list(JsonWriter& w, std::string_view key, std::string_view system,
-                        std::string_view code, std::string_view display);
+void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code);
+void write_concept_list(JsonWriter& w, JsonKey key, std::string_view system, std::string_view code,
+                        std::string_view display);
 
 /// A Quantity object (no key): value with the record's decimals, UCUM unit and code.
 void write_quantity(JsonWriter& w, const record::Quantity& quantity);
@@ -88,6 +88,6 @@ void write_address(JsonWriter& w, const record::Address& address, std::string_vi
 /// `"telecom":[{"system":"phone","value":...,"use":...}]` when `phone` is not empty.
 void write_phone(JsonWriter& w, std::string_view phone, std::string_view use);
 /// A decimal with six places (latitude, longitude: about 0.1 m).
-void write_coordinate(JsonWriter& w, std::string_view key, double degrees);
+void write_coordinate(JsonWriter& w, JsonKey key, double degrees);
 
 }  // namespace fos::fhir::detail

@@ -45,8 +45,7 @@ ResourceRef::ResourceRef(ResourceType type, const Uuid& id, RefStyle style) : ty
   len_ = static_cast<uint8_t>(pos + 36);
 }
 
-void write_reference(JsonWriter& w, std::string_view key, const ResourceRef& ref,
-                     std::string_view display) {
+void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref, std::string_view display) {
   w.key(key);
   w.begin_object();
   w.field("reference", ref.reference());

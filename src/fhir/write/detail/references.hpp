@@ -63,7 +63,7 @@ class ResourceRef {
 };
 
 /// Write `"<key>":{"reference":"...","display":"..."}` (display only when not empty).
-void write_reference(JsonWriter& w, std::string_view key, const ResourceRef& ref,
+void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref,
                      std::string_view display = {});
 
 }  // namespace fos::fhir::detail
