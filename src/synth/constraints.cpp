@@ -2,6 +2,7 @@
 #include "synth/constraints.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -22,8 +23,7 @@ record::Sex parse_sex(const MapReader& map) {
 }
 
 // The code of a rule: a non-empty string, unique within its list.
-std::string rule_code(const MapReader& map, std::unordered_map<std::string, size_t>& index,
-                      size_t position) {
+std::string rule_code(const MapReader& map, CodeIndex& index, size_t position) {
   std::string code = map.text("code");
   if (code.empty()) map.fail("code", "'code' must not be empty");
   if (!index.emplace(code, position).second) map.fail("code", "duplicate code '" + code + "'");
@@ -122,7 +122,7 @@ Constraints Constraints::parse(std::string_view text, const std::string& file_na
 }
 
 const SexRule* Constraints::sex_rule(std::string_view code) const {
-  const auto it = sex_by_code_.find(std::string(code));
+  const auto it = sex_by_code_.find(code);
   return it == sex_by_code_.end() ? nullptr : &sex_[it->second];
 }
 
@@ -132,12 +132,12 @@ const SexRule* Constraints::sex_rule_by_concept(int64_t concept_id) const {
 }
 
 const AgeRule* Constraints::age_rule(std::string_view code) const {
-  const auto it = age_by_code_.find(std::string(code));
+  const auto it = age_by_code_.find(code);
   return it == age_by_code_.end() ? nullptr : &age_[it->second];
 }
 
 const ValueRule* Constraints::value_rule(std::string_view code, std::string_view unit) const {
-  const auto it = value_by_code_.find(std::string(code));
+  const auto it = value_by_code_.find(code);
   if (it == value_by_code_.end() || value_[it->second].unit != unit) return nullptr;
   return &value_[it->second];
 }
@@ -164,10 +164,22 @@ std::optional<std::string> Constraints::system_for_url(std::string_view url) con
 
 namespace {
 
-// Why a dated, coded entry of `kind` must go, counted in `counts`; false when it may stay.
+// By code system: whether entries of one kind may use it (Constraints::system_allowed).
+using AllowedSystems = std::array<bool, static_cast<size_t>(record::CodeSystem::kOther) + 1>;
+
+AllowedSystems systems_of(const Constraints& c, std::string_view kind) {
+  AllowedSystems allowed{};
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    allowed[i] = c.system_allowed(kind, system_name(static_cast<record::CodeSystem>(i)));
+  }
+  return allowed;
+}
+
+// Why a dated, coded entry must go (its kind allows `systems`), counted in `counts`;
+// false when it may stay.
 bool breaks_rule(const Constraints& c, const record::Person& person, const record::Code& code,
-                 Instant start, std::string_view kind, ConstraintCounts& counts) {
-  if (!c.system_allowed(kind, system_name(code.system))) {
+                 Instant start, const AllowedSystems& systems, ConstraintCounts& counts) {
+  if (!systems[static_cast<size_t>(code.system)]) {
     ++counts.dropped_system;
     return true;
   }
@@ -223,20 +235,25 @@ void remove_observations(record::PatientRecord& rec, Drop drop) {
 ConstraintCounts Constraints::apply(record::PatientRecord& rec) const {
   ConstraintCounts counts;
   const record::Person& person = rec.person;
+  const AllowedSystems condition = systems_of(*this, "Condition");
+  const AllowedSystems procedure = systems_of(*this, "Procedure");
+  const AllowedSystems medication = systems_of(*this, "MedicationRequest");
+  const AllowedSystems immunization = systems_of(*this, "Immunization");
+  const AllowedSystems observation = systems_of(*this, "Observation");
   std::erase_if(rec.conditions, [&](const record::Condition& e) {
-    return breaks_rule(*this, person, e.code, e.onset, "Condition", counts);
+    return breaks_rule(*this, person, e.code, e.onset, condition, counts);
   });
   std::erase_if(rec.procedures, [&](const record::Procedure& e) {
-    return breaks_rule(*this, person, e.code, e.start, "Procedure", counts);
+    return breaks_rule(*this, person, e.code, e.start, procedure, counts);
   });
   std::erase_if(rec.medications, [&](const record::Medication& e) {
-    return breaks_rule(*this, person, e.code, e.start, "MedicationRequest", counts);
+    return breaks_rule(*this, person, e.code, e.start, medication, counts);
   });
   std::erase_if(rec.immunizations, [&](const record::Immunization& e) {
-    return breaks_rule(*this, person, e.code, e.date, "Immunization", counts);
+    return breaks_rule(*this, person, e.code, e.date, immunization, counts);
   });
   remove_observations(rec, [&](const record::Observation& o) {
-    return breaks_rule(*this, person, o.code, o.effective, "Observation", counts);
+    return breaks_rule(*this, person, o.code, o.effective, observation, counts);
   });
   for (auto& o : rec.observations) {
     clamp(*this, o.code, o.quantity, counts);

@@ -53,6 +53,13 @@ struct ConstraintCounts {
   ConstraintCounts& operator+=(const ConstraintCounts& o);
 };
 
+/// Hash of strings that also takes string_views (lookups without a copy).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using CodeIndex = std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>;
+
 class Constraints {
  public:
   /// The rules built into fos (config/constraints.yaml).
@@ -82,10 +89,10 @@ class Constraints {
   std::vector<SexRule> sex_;
   std::vector<AgeRule> age_;
   std::vector<ValueRule> value_;
-  std::unordered_map<std::string, size_t> sex_by_code_;
+  CodeIndex sex_by_code_;
   std::unordered_map<int64_t, size_t> sex_by_concept_;
-  std::unordered_map<std::string, size_t> age_by_code_;
-  std::unordered_map<std::string, size_t> value_by_code_;
+  CodeIndex age_by_code_;
+  CodeIndex value_by_code_;
   std::map<std::string, std::vector<std::string>, std::less<>> allowed_;
   std::map<std::string, std::string, std::less<>> system_by_url_;
 };

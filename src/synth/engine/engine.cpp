@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 
 #include "core/error.hpp"
@@ -47,7 +49,7 @@ record::EncounterClass record_class(ModuleEncounterClass c) {
   return record::EncounterClass::kAmbulatory;
 }
 
-record::ObservationCategory category(const std::string& c) {
+record::ObservationCategory category(std::string_view c) {
   using record::ObservationCategory;
   if (c == "laboratory") return ObservationCategory::kLaboratory;
   if (c == "survey") return ObservationCategory::kSurvey;
@@ -58,7 +60,7 @@ record::ObservationCategory category(const std::string& c) {
   return ObservationCategory::kExam;  // exam, therapy, unset
 }
 
-record::AllergyCategory allergy_category(const std::string& c) {
+record::AllergyCategory allergy_category(std::string_view c) {
   if (c == "food") return record::AllergyCategory::kFood;
   if (c == "medication") return record::AllergyCategory::kMedication;
   if (c == "biologic") return record::AllergyCategory::kBiologic;
@@ -93,8 +95,14 @@ double draw(const Distribution& d, Rng& rng) {
   return d.round ? std::round(v) : v;
 }
 
+// Powers of ten that pow(10, n) gives exactly (every 10^n up to 10^22 is a double).
+constexpr std::array<double, 16> kPowersOfTen = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 double round_to(double v, int decimals) {
-  const double scale = std::pow(10.0, decimals);
+  const double scale = decimals >= 0 && static_cast<size_t>(decimals) < kPowersOfTen.size()
+                           ? kPowersOfTen[static_cast<size_t>(decimals)]
+                           : std::pow(10.0, decimals);
   return std::round(v * scale) / scale;
 }
 
@@ -123,6 +131,11 @@ bool same_code(const Code& a, const Code& b) {
 
 bool any_code(const std::vector<Code>& codes, const Code& c) {
   return std::any_of(codes.begin(), codes.end(), [&](const Code& x) { return same_code(x, c); });
+}
+
+// any_code on library code ids (ModuleLibrary::code_ids).
+bool any_id(const std::vector<uint32_t>& ids, uint32_t id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
 // Hash of a lookup-table row's key ids (FNV-1a over the ids).
@@ -187,8 +200,28 @@ std::vector<bool> module_written_attributes(const ModuleLibrary& lib) {
   return written;
 }
 
-void note_private_states(const ModuleLibrary& lib,
-                         std::unordered_map<const Module*, std::vector<uint8_t>>& out) {
+// Whether a state may change what guards read (attributes, entries, observations, symptoms).
+bool may_change_state(StateType type) {
+  switch (type) {
+    case StateType::kInitial:
+    case StateType::kSimple:
+    case StateType::kPhysiology:
+    case StateType::kTerminal:
+    case StateType::kGuard:
+    case StateType::kDelay:
+    case StateType::kCallSubmodule:
+    case StateType::kEncounterEnd:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Per module, by state: whether the state is a Delay or Simple state whose transition
+// depends only on the module's own random draws and on attributes no module writes
+// (direct, or distributed with fixed or such attribute-valued weights).
+std::unordered_map<const Module*, std::vector<uint8_t>> private_states(const ModuleLibrary& lib) {
+  std::unordered_map<const Module*, std::vector<uint8_t>> out;
   const std::vector<bool> written = module_written_attributes(lib);
   auto fixed = [&](const std::vector<WeightedTarget>& weights) {
     return std::none_of(weights.begin(), weights.end(), [&](const WeightedTarget& w) {
@@ -218,6 +251,7 @@ void note_private_states(const ModuleLibrary& lib,
   };
   for (const auto& m : lib.modules()) note(*m);
   for (const auto& m : lib.submodules()) note(*m);
+  return out;
 }
 
 void note_prior_names(const Module& m, std::vector<uint8_t>& names) {
@@ -228,6 +262,24 @@ void note_prior_names(const Module& m, std::vector<uint8_t>& names) {
     }
   }
 }
+
+/// What the engine reads of a state on every visit, packed densely: a library has
+/// thousands of large ModuleStates, and reading each visit's type, name and direct
+/// target from them costs a cache miss per visit.
+struct HotState {
+  enum Flag : uint8_t {
+    kRemember = 1,  ///< some PriorState names this state: entries go to the history
+    kPrivate = 2,   ///< in a run-ahead chain (Engine::Tables::hot)
+  };
+  enum Touch : uint8_t { kNoTouch, kTouchAny, kTouchAttribute };
+  StateType type = StateType::kSimple;
+  TransitionKind transition = TransitionKind::kNone;
+  uint8_t flags = 0;
+  Touch touch = kNoTouch;  ///< what entering the state may change for guards
+  int32_t target = kNone;  ///< direct transition target
+  uint32_t name_id = 0;
+  uint32_t attribute = 0;  ///< kTouchAttribute: the attribute written
+};
 
 }  // namespace
 
@@ -243,6 +295,14 @@ struct Engine::Tables {
   uint32_t mi_risk = 0, ihd_risk = 0, stroke_risk = 0, afib_risk = 0, income = 0, education = 0;
   uint32_t poverty_ratio = 0, marital = 0;
   uint32_t diabetes = 0, prediabetes = 0;  ///< move the HbA1c estimate ("Blood Glucose")
+  /// String ids of the lifecycle values (interned by the constructor).
+  uint32_t medicare = 0, medicaid = 0, private_insurance = 0, married = 0, single = 0;
+  uint32_t english = 0, spanish = 0;
+  std::array<uint32_t, 3> orientations{};  ///< heterosexual, homosexual, bisexual
+  std::array<uint32_t, 4> educations{};    ///< less_than_hs .. bs_degree
+  /// Strings that are the "%g" text of a number, by that number: lookup-table keys read
+  /// from numeric attributes without formatting them.
+  std::unordered_map<double, uint32_t> numbers;
   /// Per lookup table: each row's key values as string ids, and the rows grouped by
   /// the hash of their key ids (in file order), so a transition scans only its group.
   struct TableIndex {
@@ -256,17 +316,20 @@ struct Engine::Tables {
   std::unordered_map<const LookupTable*, TableIndex> keys;
   /// By state name id: whether some PriorState condition names it (name or since).
   std::vector<uint8_t> prior_names;
-  /// Per module, by state: 1 when the state is a Delay or Simple state whose transition
-  /// depends only on the module's own random draws and on attributes no module writes
-  /// (direct, or distributed with fixed or such attribute-valued weights). A run of these
-  /// states touches nothing shared, so the engine may play it ahead (Life::run_ahead).
-  std::unordered_map<const Module*, std::vector<uint8_t>> private_states;
+  /// Per top-level module and per submodule (library order), by state: the hot fields.
+  /// kPrivate marks a Delay or Simple state whose transition depends only on the
+  /// module's own random draws and on attributes no module writes (direct, or
+  /// distributed with fixed or such attribute-valued weights). A run of these states
+  /// touches nothing shared, so the engine may play it ahead (Life::run_ahead).
+  std::vector<std::vector<HotState>> module_hot;
+  std::vector<std::vector<HotState>> submodule_hot;
 };
 
 namespace {
 
 struct Frame {
   const Module* module = nullptr;
+  const HotState* hot = nullptr;  ///< the module's hot states
   int32_t state = 0;
   bool fresh = true;     ///< just entered: run the state's entry actions
   int64_t until = 0;     ///< Delay / Procedure expiry
@@ -321,13 +384,17 @@ class Life {
     attributes_.resize(lib.attributes().size() + 1);
     wellness_count_ = rec.encounters.size();
     symptoms_.assign(lib.symptoms().size(), 0.0);
+    note_code_ids(rec.conditions, condition_ids_);
+    note_code_ids(rec.medications, medication_ids_);
+    note_code_ids(rec.care_plans, care_plan_ids_);
+    note_code_ids(rec.allergies, allergy_ids_);
     const Rng modules = patient.derive("modules");
     for (size_t i = 0; i < lib.modules().size(); ++i) {
       Run r;
       r.module = lib.modules()[i].get();
       r.index = i;
       r.rng = modules.derive(r.module->key);
-      r.stack.push_back({r.module, 0, true, 0});
+      r.stack.push_back({r.module, tables.module_hot[i].data(), 0, true, 0});
       r.wake = rec.person.birth_time.seconds();
       due_.push_back(r.wake);
       runs_.push_back(std::move(r));
@@ -403,6 +470,15 @@ class Life {
     return std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
   }
 
+  // Code ids of entries the record had before the engine ran (none from the generator);
+  // a code the library does not know matches no condition.
+  void note_code_ids(const auto& entries, std::vector<uint32_t>& ids) const {
+    for (const auto& e : entries) {
+      const auto id = lib_.code_ids().find(ModuleLibrary::code_key(e.code));
+      ids.push_back(id ? *id : std::numeric_limits<uint32_t>::max());
+    }
+  }
+
   // ---- lifecycle service -------------------------------------------------------------
   void set_string(uint32_t attr, uint32_t id) {
     attributes_[attr] = Value{ValueKind::kString, {}, 0, id, nullptr};
@@ -425,21 +501,11 @@ class Life {
     set_string(t_.ses, t_.ses_values[ses_]);
     attributes_[t_.income] = Value::of_number(std::round(15000 + 120000 * income * income));
     attributes_[t_.poverty_ratio] = Value::of_number(0.5 + 4 * income);
-    static constexpr std::array<std::string_view, 4> kEducation = {"less_than_hs", "hs_degree",
-                                                                   "some_college", "bs_degree"};
-    if (auto e = t_.strings.find(kEducation[std::min<size_t>(3, size_t(education * 4))])) {
-      set_string(t_.education, *e);
-    }
-    if (auto l = t_.strings.find(p.language == "es" ? "spanish" : "english")) {
-      set_string(t_.first_language, *l);
-    }
+    set_string(t_.education, t_.educations[std::min<size_t>(3, size_t(education * 4))]);
+    set_string(t_.first_language, p.language == "es" ? t_.spanish : t_.english);
     attributes_[t_.rh_neg] = Value::of_bool(rng.bernoulli(0.15));
     const double so = rng.uniform();
-    if (auto s = t_.strings.find(so < 0.88   ? "heterosexual"
-                                 : so < 0.94 ? "homosexual"
-                                             : "bisexual")) {
-      set_string(t_.sexual_orientation, *s);
-    }
+    set_string(t_.sexual_orientation, t_.orientations[so < 0.88 ? 0 : so < 0.94 ? 1 : 2]);
     smoker_draw_ = rng.uniform();
   }
 
@@ -449,13 +515,13 @@ class Life {
     const double age = (when.date().days() - rec_.person.birth_date.days()) / kDaysPerYear;
     const bool male = rec_.person.sex == record::Sex::kMale;
     attributes_[t_.smoker] = Value::of_bool(age >= 16 && smoker_draw_ < (male ? 0.16 : 0.12));
-    const char* insurance = age >= 65 ? "medicare" : ses_ == 0 ? "medicaid" : "private";
-    if (auto s = t_.strings.find(insurance)) set_string(t_.insurance, *s);
-    if (auto s = t_.strings.find(
-            age >= 25 && rec_.person.marital_status == record::MaritalStatus::kMarried ? "M"
-                                                                                       : "S")) {
-      set_string(t_.marital, *s);
-    }
+    set_string(t_.insurance, age >= 65   ? t_.medicare
+                             : ses_ == 0 ? t_.medicaid
+                                         : t_.private_insurance);
+    set_string(t_.marital,
+               age >= 25 && rec_.person.marital_status == record::MaritalStatus::kMarried
+                   ? t_.married
+                   : t_.single);
     // Ten-year risks by age (rough US incidence), as per-step probabilities.
     auto per_step = [](double ten_year) { return 1 - std::pow(1 - ten_year, 7.0 / 3652.5); };
     const double band = std::clamp((age - 35) / 10, 0.0, 5.0);
@@ -564,47 +630,64 @@ class Life {
 
   // Age in whole years and months on the date of `t`, cached for the last date asked (as
   // age_in_years/age_in_months, with the birth date's calendar date computed once).
+  // Both ages hold from day `from` to the day before `until`: within a calendar month
+  // they can change only on the birth day of the month.
   struct Ages {
-    int32_t day = std::numeric_limits<int32_t>::min();
+    int32_t from = 0;
+    int32_t until = 0;
     double years = 0;
     double months = 0;
+    int year = 0;  ///< the calendar month of those days
+    int month = 0;
   };
   const Ages& ages(int64_t t) const {
-    const Date on = Instant(t).date();
-    if (on.days() != ages_.day) {
-      ages_.day = on.days();
-      const CivilDate o = on.civil();
-      const CivilDate& b = birth_civil_;
-      const bool before_birthday = o.month < b.month || (o.month == b.month && o.day < b.day);
-      ages_.years = o.year - b.year - (before_birthday ? 1 : 0);
-      ages_.months = ((o.year - b.year) * 12) + (o.month - b.month) - (o.day < b.day ? 1 : 0);
+    const int32_t day = Instant(t).date().days();
+    if (day >= ages_.from && day < ages_.until) return ages_;
+    const CivilDate o = Date(day).civil();
+    ages_.year = o.year;
+    ages_.month = o.month;
+    const CivilDate& b = birth_civil_;
+    const bool before_birthday = o.month < b.month || (o.month == b.month && o.day < b.day);
+    ages_.years = o.year - b.year - (before_birthday ? 1 : 0);
+    ages_.months = ((o.year - b.year) * 12) + (o.month - b.month) - (o.day < b.day ? 1 : 0);
+    const int32_t first = day - (o.day - 1);  // the first of the month
+    const int32_t next_month = first + days_in_month(o.year, o.month);
+    const int32_t flip = first + (b.day - 1);  // the birth day of this month (may not exist)
+    if (o.day < b.day) {
+      ages_.from = first;
+      ages_.until = std::min(flip, next_month);
+    } else {
+      ages_.from = flip;
+      ages_.until = next_month;
     }
     return ages_;
   }
 
   bool active_entry(LogicKind kind, const Logic& l) const {
     const Value* ref = l.by_attribute ? &attributes_[l.attribute] : nullptr;
-    auto check = [&](const auto& entries, EntryKind ek, const auto& is_active) {
+    auto check = [&](const auto& entries, const std::vector<uint32_t>& ids, EntryKind ek,
+                     const auto& is_active) {
       if (ref) {
         return ref->kind == ValueKind::kEntry && ref->entry == ek && ref->id < entries.size() &&
                is_active(entries[ref->id]);
       }
-      for (const auto& e : entries) {
-        if (is_active(e) && any_code(l.codes, e.code)) return true;
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (any_id(l.code_ids, ids[i]) && is_active(entries[i])) return true;
       }
       return false;
     };
     switch (kind) {
       case LogicKind::kActiveCondition:
-        return check(rec_.conditions, EntryKind::kCondition,
+        return check(rec_.conditions, condition_ids_, EntryKind::kCondition,
                      [](const auto& e) { return !e.abatement; });
       case LogicKind::kActiveMedication:
-        return check(rec_.medications, EntryKind::kMedication,
+        return check(rec_.medications, medication_ids_, EntryKind::kMedication,
                      [](const auto& e) { return !e.stop; });
       case LogicKind::kActiveCarePlan:
-        return check(rec_.care_plans, EntryKind::kCarePlan, [](const auto& e) { return !e.stop; });
+        return check(rec_.care_plans, care_plan_ids_, EntryKind::kCarePlan,
+                     [](const auto& e) { return !e.stop; });
       default:
-        return check(rec_.allergies, EntryKind::kAllergy,
+        return check(rec_.allergies, allergy_ids_, EntryKind::kAllergy,
                      [](const auto& e) { return !e.resolved; });
     }
   }
@@ -617,9 +700,8 @@ class Life {
         found = &rec_.observations[v.id];
     } else {
       for (size_t k = module_observations_.size(); k-- > 0;) {
-        const uint32_t i = module_observations_[k];
-        if (any_code(l.codes, rec_.observations[i].code)) {
-          found = &rec_.observations[i];
+        if (any_id(l.code_ids, module_observation_ids_[k])) {
+          found = &rec_.observations[module_observations_[k]];
           break;
         }
       }
@@ -656,12 +738,10 @@ class Life {
         const Ages& a = ages(t);
         return compare(l.months ? a.months : a.years, l.op, l.quantity);
       }
-      case LogicKind::kDate: {
-        const CivilDate c = Instant(t).date().civil();
-        if (l.year) return compare(c.year, l.op, l.year);
-        if (l.month) return compare(c.month, l.op, l.month);
+      case LogicKind::kDate:
+        if (l.year) return compare(ages(t).year, l.op, l.year);
+        if (l.month) return compare(ages(t).month, l.op, l.month);
         return compare(static_cast<double>(t), l.op, static_cast<double>(l.instant));
-      }
       case LogicKind::kSes:
         return text(l.name) == text(t_.ses_values[ses_]);
       case LogicKind::kRace:
@@ -870,6 +950,12 @@ class Life {
       if (v.kind == ValueKind::kString) {
         ids.push_back(v.id);
       } else if (v.kind == ValueKind::kNumber || v.kind == ValueKind::kBool) {
+        // A string whose number is exactly this one is this number's "%g" text.
+        const auto n = std::signbit(v.number) ? t_.numbers.end() : t_.numbers.find(v.number);
+        if (n != t_.numbers.end()) {
+          ids.push_back(n->second);
+          continue;
+        }
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g", v.number);
         const auto id = t_.strings.find(buf);
@@ -958,7 +1044,9 @@ class Life {
   }
 
   // The entry a *End state refers to: by state name, attribute, or code.
+  // `ids`: the entries' code ids when the engine keeps them (else codes are compared).
   std::optional<uint32_t> find_entry(const ModuleState& s, EntryKind kind, const auto& entries,
+                                     const std::vector<uint32_t>* ids,
                                      const auto& is_active) const {
     if (s.target_state) {
       for (size_t k = named_.size(); k-- > 0;) {
@@ -973,8 +1061,8 @@ class Life {
       return std::nullopt;
     }
     for (size_t i = entries.size(); i-- > 0;) {
-      if (is_active(entries[i]) && any_code(s.codes, entries[i].code))
-        return static_cast<uint32_t>(i);
+      const bool same = ids ? any_id(s.code_ids, (*ids)[i]) : any_code(s.codes, entries[i].code);
+      if (same && is_active(entries[i])) return static_cast<uint32_t>(i);
     }
     return std::nullopt;
   }
@@ -1000,6 +1088,7 @@ class Life {
   void diagnose(const ModuleState& s, Run& r, int64_t t) {
     const uint32_t enc = encounter_for(r, t);
     if (s.type == StateType::kAllergyOnset) {
+      allergy_ids_.push_back(s.code_ids[0]);
       record::Allergy& a = rec_.allergies.emplace_back();
       a.encounter = enc;
       a.code = s.codes[0];
@@ -1009,13 +1098,14 @@ class Life {
       name_entry(s, EntryKind::kAllergy, static_cast<uint32_t>(rec_.allergies.size() - 1));
       return;
     }
-    for (const auto& c : rec_.conditions) {
-      if (!c.abatement && same_code(c.code, s.codes[0])) {
+    for (size_t i = 0; i < rec_.conditions.size(); ++i) {
+      if (condition_ids_[i] == s.code_ids[0] && !rec_.conditions[i].abatement) {
         // Already active: Synthea keeps one entry; refer to it again.
-        name_entry(s, EntryKind::kCondition, static_cast<uint32_t>(&c - rec_.conditions.data()));
+        name_entry(s, EntryKind::kCondition, static_cast<uint32_t>(i));
         return;
       }
     }
+    condition_ids_.push_back(s.code_ids[0]);
     record::Condition& c = rec_.conditions.emplace_back();
     c.encounter = enc;
     c.code = s.codes[0];
@@ -1074,6 +1164,7 @@ class Life {
     observe(b, r, t, o);
     const auto index = static_cast<uint32_t>(rec_.observations.size() - 1);
     module_observations_.push_back(index);
+    module_observation_ids_.push_back(b.code_ids[0]);
     return index;
   }
 
@@ -1138,8 +1229,9 @@ class Life {
   // states entered ahead would be counted even if a later death cut them off.
   void run_ahead(Run& r, Frame& f) {
     if (stats_on_ || r.encounter != kNone || lock_ == &r) return;
-    const std::vector<uint8_t>& chain = t_.private_states.at(f.module);
-    if (!chain[static_cast<size_t>(f.state)]) return;
+    const HotState* hot = f.hot;
+    auto chain = [&](int32_t state) { return (hot[state].flags & HotState::kPrivate) != 0; };
+    if (!chain(f.state)) return;
     const Module& m = *f.module;
     const int64_t end = in_.end.seconds();
     int32_t delay = f.state;
@@ -1155,15 +1247,15 @@ class Life {
         // A chain that spins without time passing is left to process(), which reports it.
         if (++transitions > kMaxTransitionsPerStep) break;
         const int32_t next = next_state(m.states[static_cast<size_t>(state)].transition, r, until);
-        if (!chain[static_cast<size_t>(next)]) {
+        if (!chain(next)) {
           f.state = delay;
           f.until = until;
           f.next = next;
           return;
         }
         state = next;
-        remember(r, m.states[static_cast<size_t>(state)].name_id, until);
-      } while (m.states[static_cast<size_t>(state)].type != StateType::kDelay);
+        remember(r, hot[state], until);
+      } while (hot[state].type != StateType::kDelay);
       if (transitions > kMaxTransitionsPerStep) break;
       const ModuleState& d = m.states[static_cast<size_t>(state)];
       const int64_t length =
@@ -1175,41 +1267,29 @@ class Life {
     f.until = until;
   }
 
-  // Whether a state may change what guards read (attributes, entries, observations, symptoms).
-  static bool may_change_state(StateType type) {
-    switch (type) {
-      case StateType::kInitial:
-      case StateType::kSimple:
-      case StateType::kPhysiology:
-      case StateType::kTerminal:
-      case StateType::kGuard:
-      case StateType::kDelay:
-      case StateType::kCallSubmodule:
-      case StateType::kEncounterEnd:
-        return false;
-      default:
-        return true;
-    }
-  }
-
   // Runs the current state at time `t` (may move `t` forward for waits that end).
   Outcome run_state(Run& r, int64_t& t, int64_t step) {
     Frame& f = r.stack.back();
-    const ModuleState& s = f.module->states[static_cast<size_t>(f.state)];
+    const HotState& h = f.hot[f.state];
     const bool fresh = f.fresh;
     f.fresh = false;
-    if (s.type == StateType::kSetAttribute || s.type == StateType::kCounter) {
-      touch(s.attribute);
-    } else if (may_change_state(s.type)) {
-      touch(s.assign_to_attribute);  // the only attribute a clinical state writes
+    if (h.touch == HotState::kTouchAttribute) {
+      touch(h.attribute);
+    } else if (h.touch == HotState::kTouchAny) {
+      touch(std::nullopt);
     }
-    switch (s.type) {
+    switch (h.type) {
       case StateType::kInitial:
       case StateType::kSimple:
       case StateType::kPhysiology:
         return Outcome::kNext;
       case StateType::kTerminal:
         return Outcome::kTerminal;
+      default:
+        break;
+    }
+    const ModuleState& s = f.module->states[static_cast<size_t>(f.state)];
+    switch (s.type) {
       case StateType::kGuard:
         if (eval(*s.allow, r, t)) return Outcome::kNext;
         sleep_on_guard(*s.allow, r, t, step);
@@ -1244,7 +1324,8 @@ class Life {
       }
       case StateType::kCallSubmodule:
         if (!fresh) return Outcome::kNext;  // the submodule has finished
-        r.stack.push_back({lib_.submodules()[static_cast<size_t>(s.submodule)].get(), 0, true, 0});
+        r.stack.push_back({lib_.submodules()[static_cast<size_t>(s.submodule)].get(),
+                           t_.submodule_hot[static_cast<size_t>(s.submodule)].data(), 0, true, 0});
         return Outcome::kEnter;
       case StateType::kEncounter:
         return encounter(s, r, t, step);
@@ -1367,18 +1448,19 @@ class Life {
         }
         break;
       case StateType::kConditionEnd:
-        if (auto i = find_entry(s, EntryKind::kCondition, rec_.conditions,
+        if (auto i = find_entry(s, EntryKind::kCondition, rec_.conditions, &condition_ids_,
                                 [](const auto& e) { return !e.abatement; })) {
           if (!rec_.conditions[*i].abatement) rec_.conditions[*i].abatement = Instant(t);
         }
         break;
       case StateType::kAllergyEnd:
-        if (auto i = find_entry(s, EntryKind::kAllergy, rec_.allergies,
+        if (auto i = find_entry(s, EntryKind::kAllergy, rec_.allergies, &allergy_ids_,
                                 [](const auto& e) { return !e.resolved; })) {
           if (!rec_.allergies[*i].resolved) rec_.allergies[*i].resolved = Instant(t);
         }
         break;
       case StateType::kMedicationOrder: {
+        medication_ids_.push_back(s.code_ids[0]);
         record::Medication& m = rec_.medications.emplace_back();
         m.encounter = encounter_for(r, t);
         m.code = s.codes[0];
@@ -1394,12 +1476,13 @@ class Life {
         break;
       }
       case StateType::kMedicationEnd:
-        if (auto i = find_entry(s, EntryKind::kMedication, rec_.medications,
+        if (auto i = find_entry(s, EntryKind::kMedication, rec_.medications, &medication_ids_,
                                 [](const auto& e) { return !e.stop; })) {
           if (!rec_.medications[*i].stop) rec_.medications[*i].stop = Instant(t);
         }
         break;
       case StateType::kCarePlanStart: {
+        care_plan_ids_.push_back(s.code_ids[0]);
         record::CarePlan& c = rec_.care_plans.emplace_back();
         c.encounter = encounter_for(r, t);
         c.code = s.codes[0];
@@ -1410,7 +1493,7 @@ class Life {
         break;
       }
       case StateType::kCarePlanEnd:
-        if (auto i = find_entry(s, EntryKind::kCarePlan, rec_.care_plans,
+        if (auto i = find_entry(s, EntryKind::kCarePlan, rec_.care_plans, &care_plan_ids_,
                                 [](const auto& e) { return !e.stop; })) {
           if (!rec_.care_plans[*i].stop) rec_.care_plans[*i].stop = Instant(t);
         }
@@ -1429,10 +1512,12 @@ class Life {
         for (const ObservationBody& b : s.observations) {
           record::Observation part;
           observe(b, r, t, part);
-          panel.components.push_back({part.code, part.quantity, part.value_code});
+          panel.components.push_back(
+              {std::move(part.code), std::move(part.quantity), std::move(part.value_code)});
         }
         rec_.observations.push_back(std::move(panel));
         module_observations_.push_back(static_cast<uint32_t>(rec_.observations.size() - 1));
+        module_observation_ids_.push_back(s.code_ids[0]);
         break;
       }
       case StateType::kDiagnosticReport: {
@@ -1480,7 +1565,7 @@ class Life {
         break;
       }
       case StateType::kDeviceEnd:
-        if (auto i = find_entry(s, EntryKind::kDevice, rec_.devices,
+        if (auto i = find_entry(s, EntryKind::kDevice, rec_.devices, nullptr,
                                 [](const auto& e) { return !e.stop; })) {
           if (!rec_.devices[*i].stop) rec_.devices[*i].stop = Instant(t);
         }
@@ -1514,13 +1599,16 @@ class Life {
     Frame& f = r.stack.back();
     f.state = state;
     f.fresh = true;
-    remember(r, f.module->states[static_cast<size_t>(state)].name_id, t);
+    remember(r, f.hot[state], t);
     mark(r, f.module, state);
   }
 
   // History entries matter only to PriorState, which skips names it does not ask about.
   void remember(Run& r, uint32_t name, int64_t t) {
     if (name < t_.prior_names.size() && t_.prior_names[name]) r.history.emplace_back(name, t);
+  }
+  static void remember(Run& r, const HotState& h, int64_t t) {
+    if (h.flags & HotState::kRemember) r.history.emplace_back(h.name_id, t);
   }
 
   void mark(Run& r, const Module* m, int32_t state) {
@@ -1533,7 +1621,7 @@ class Life {
     int64_t t = r.resume_at_wake ? r.wake : step;
     if (!r.started) {
       r.started = true;
-      remember(r, r.module->states[0].name_id, t);
+      remember(r, r.stack.front().hot[0], t);
       mark(r, r.module, 0);
     }
     for (int n = 0; n < kMaxTransitionsPerStep; ++n) {
@@ -1545,9 +1633,9 @@ class Life {
           finish(r);
           return;
         case Outcome::kEnter: {
-          const Module* sub = r.stack.back().module;
-          remember(r, sub->states[0].name_id, t);
-          mark(r, sub, 0);
+          const Frame& sub = r.stack.back();
+          remember(r, sub.hot[0], t);
+          mark(r, sub.module, 0);
           continue;
         }
         case Outcome::kTerminal:
@@ -1564,10 +1652,14 @@ class Life {
           return;
         case Outcome::kNext: {
           Frame& f = r.stack.back();
-          const int32_t next =
-              f.next != kNone
-                  ? f.next
-                  : next_state(f.module->states[static_cast<size_t>(f.state)].transition, r, t);
+          const HotState& h = f.hot[f.state];
+          int32_t next = f.next;
+          if (next == kNone) {
+            next =
+                h.transition == TransitionKind::kDirect
+                    ? h.target
+                    : next_state(f.module->states[static_cast<size_t>(f.state)].transition, r, t);
+          }
           f.next = kNone;
           enter(r, next, t);
           break;
@@ -1607,6 +1699,10 @@ class Life {
   std::vector<double> symptoms_;
   std::vector<Named> named_;
   std::vector<uint32_t> module_observations_;
+  /// Library code ids (ModuleLibrary::code_ids) parallel to module_observations_ and to
+  /// the record's conditions, medications, care plans and allergies (all made here).
+  std::vector<uint32_t> module_observation_ids_;
+  std::vector<uint32_t> condition_ids_, medication_ids_, care_plan_ids_, allergy_ids_;
   const Run* lock_ = nullptr;
   int32_t latest_module_ = kNone;
   std::optional<Instant> death_;
@@ -1719,11 +1815,18 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   t.hispanic = t.strings.intern("hispanic");
   t.nonhispanic = t.strings.intern("nonhispanic");
   t.ses_values = {t.strings.intern("Low"), t.strings.intern("Middle"), t.strings.intern("High")};
-  for (std::string_view s :
-       {"medicare", "medicaid", "private", "none", "M", "S", "english", "spanish", "heterosexual",
-        "homosexual", "bisexual", "less_than_hs", "hs_degree", "some_college", "bs_degree"}) {
-    t.strings.intern(s);
-  }
+  t.medicare = t.strings.intern("medicare");
+  t.medicaid = t.strings.intern("medicaid");
+  t.private_insurance = t.strings.intern("private");
+  t.strings.intern("none");
+  t.married = t.strings.intern("M");
+  t.single = t.strings.intern("S");
+  t.english = t.strings.intern("english");
+  t.spanish = t.strings.intern("spanish");
+  t.orientations = {t.strings.intern("heterosexual"), t.strings.intern("homosexual"),
+                    t.strings.intern("bisexual")};
+  t.educations = {t.strings.intern("less_than_hs"), t.strings.intern("hs_degree"),
+                  t.strings.intern("some_college"), t.strings.intern("bs_degree")};
   auto collect = [&](const Module& m) {
     for (const ModuleState& s : m.states) {
       const LookupTable* table = s.transition.table;
@@ -1750,9 +1853,45 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   };
   for (const auto& m : lib.modules()) collect(*m);
   for (const auto& m : lib.submodules()) collect(*m);
+  for (uint32_t id = 0; id < t.strings.size(); ++id) {
+    const std::string& text = t.strings.name(id);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size()) continue;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    if (text == buf) t.numbers.emplace(v, id);
+  }
   for (const auto& m : lib.modules()) note_prior_names(*m, t.prior_names);
   for (const auto& m : lib.submodules()) note_prior_names(*m, t.prior_names);
-  note_private_states(lib, t.private_states);
+  const auto chains = private_states(lib);
+  auto hot = [&](const Module& m) {
+    const std::vector<uint8_t>& chain = chains.at(&m);
+    std::vector<HotState> out;
+    out.reserve(m.states.size());
+    for (size_t i = 0; i < m.states.size(); ++i) {
+      const ModuleState& s = m.states[i];
+      HotState& h = out.emplace_back();
+      h.type = s.type;
+      h.transition = s.transition.kind;
+      h.target = s.transition.target;
+      h.name_id = s.name_id;
+      if (s.name_id < t.prior_names.size() && t.prior_names[s.name_id])
+        h.flags |= HotState::kRemember;
+      if (chain[i]) h.flags |= HotState::kPrivate;
+      if (s.type == StateType::kSetAttribute || s.type == StateType::kCounter) {
+        h.touch = HotState::kTouchAttribute;
+        h.attribute = s.attribute;
+      } else if (may_change_state(s.type)) {
+        // The only attribute a clinical state writes.
+        h.touch = s.assign_to_attribute ? HotState::kTouchAttribute : HotState::kTouchAny;
+        h.attribute = s.assign_to_attribute.value_or(0);
+      }
+    }
+    return out;
+  };
+  for (const auto& m : lib.modules()) t.module_hot.push_back(hot(*m));
+  for (const auto& m : lib.submodules()) t.submodule_hot.push_back(hot(*m));
 }
 
 Engine::~Engine() = default;

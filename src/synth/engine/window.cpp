@@ -51,6 +51,7 @@ void finalize_record(record::PatientRecord& rec, Instant end, int years) {
   });
   std::vector<uint32_t> to(n, kDropped);
   std::vector<record::Encounter> encounters;
+  encounters.reserve(n);
   for (uint32_t old : order) {
     if (!keep[old]) continue;
     to[old] = static_cast<uint32_t>(encounters.size());
@@ -60,17 +61,19 @@ void finalize_record(record::PatientRecord& rec, Instant end, int years) {
 
   // Point entries at new encounters; drop entries of dropped encounters or past the end.
   // Observations are referenced by reports: renumber them with the reports.
+  // Kept observations move down in place, in order.
   std::vector<uint32_t> obs_to(rec.observations.size(), kDropped);
-  std::vector<record::Observation> observations;
+  size_t kept = 0;
   for (size_t i = 0; i < rec.observations.size(); ++i) {
     auto& o = rec.observations[i];
     const bool old_only = o.effective < window_start;
     if (to[o.encounter] == kDropped || old_only || o.effective > end) continue;
-    obs_to[i] = static_cast<uint32_t>(observations.size());
+    obs_to[i] = static_cast<uint32_t>(kept);
     o.encounter = to[o.encounter];
-    observations.push_back(std::move(o));
+    if (kept != i) rec.observations[kept] = std::move(o);
+    ++kept;
   }
-  rec.observations = std::move(observations);
+  rec.observations.resize(kept);
   std::erase_if(rec.reports, [&](const auto& r) {
     return to[r.encounter] == kDropped || r.effective < window_start || r.effective > end;
   });

@@ -37,6 +37,7 @@ std::shared_ptr<const ModuleLibrary> ModuleLibrary::load(const LoadOptions& opti
   ModuleLoader loader(*library, tables, options.check_graph);
   for (const auto& [key, path] : files) loader.add(key, path.string(), read_file(path));
   loader.finish(options.filter);
+  library->intern_codes();
   return library;
 }
 
@@ -56,7 +57,39 @@ std::shared_ptr<const ModuleLibrary> ModuleLibrary::load_texts(
   ModuleLoader loader(*library, table_text, options.check_graph);
   for (const auto& [key, text] : sorted) loader.add(key, "modules/" + key + ".json", text);
   loader.finish(options.filter);
+  library->intern_codes();
   return library;
+}
+
+std::string ModuleLibrary::code_key(const record::Code& code) {
+  std::string key(1, static_cast<char>(code.system));
+  key += code.code;
+  return key;
+}
+
+void ModuleLibrary::intern_codes() {
+  auto ids = [&](const std::vector<record::Code>& codes, std::vector<uint32_t>& out) {
+    out.clear();
+    for (const record::Code& c : codes) out.push_back(code_ids_.intern(code_key(c)));
+  };
+  auto logic = [&](auto& self, Logic& l) -> void {
+    ids(l.codes, l.code_ids);
+    for (Logic& child : l.children) self(self, child);
+  };
+  auto body = [&](ObservationBody& b) { ids(b.codes, b.code_ids); };
+  auto module = [&](Module& m) {
+    for (ModuleState& s : m.states) {
+      ids(s.codes, s.code_ids);
+      if (s.allow) logic(logic, *s.allow);
+      for (TransitionOption& o : s.transition.options) {
+        if (o.condition) logic(logic, *o.condition);
+      }
+      body(s.observation);
+      for (ObservationBody& b : s.observations) body(b);
+    }
+  };
+  for (const auto& m : modules_) module(*m);
+  for (const auto& m : submodules_) module(*m);
 }
 
 }  // namespace fos::synth

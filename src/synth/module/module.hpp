@@ -156,6 +156,7 @@ struct Logic {
   std::optional<int64_t> within;  ///< PriorState within, seconds
   Vital vital = Vital::kHeight;
   std::vector<record::Code> codes;  ///< Active*/Observation
+  std::vector<uint32_t> code_ids;   ///< `codes` as ModuleLibrary::code_ids
 };
 
 enum class TransitionKind : uint8_t {
@@ -277,7 +278,8 @@ enum class ObsSource : uint8_t {
 
 struct ObservationBody {
   std::vector<record::Code> codes;
-  std::string category;  ///< FHIR observation-category code ("laboratory", ...)
+  std::vector<uint32_t> code_ids;  ///< `codes` as ModuleLibrary::code_ids
+  std::string category;            ///< FHIR observation-category code ("laboratory", ...)
   std::string unit;
   ObsSource source = ObsSource::kNone;
   Distribution distribution;
@@ -300,19 +302,22 @@ struct Supply {
   int quantity = 1;
 };
 
+/// The fields the engine reads on most visits come first, so that a visit touches few
+/// cache lines of this large struct.
 struct ModuleState {
-  std::string name;
   uint32_t name_id = 0;  ///< library state-name table
   StateType type = StateType::kSimple;
+  int decimals = -1;        ///< SetAttribute range decimals (-1 = unset)
+  double unit_seconds = 0;  ///< time unit of `distribution` for Delay/Procedure/Death
+  std::optional<Distribution> distribution;  ///< Delay, Procedure, SetAttribute, Symptom, ...
   Transition transition;
+  uint32_t attribute = 0;  ///< SetAttribute, Counter
+  std::string name;
 
   std::vector<record::Code> codes;
-  std::optional<Logic> allow;                ///< Guard
-  std::optional<Distribution> distribution;  ///< Delay, Procedure, SetAttribute, Symptom, ...
-  double unit_seconds = 0;  ///< time unit of `distribution` for Delay/Procedure/Death
-  int decimals = -1;        ///< SetAttribute range decimals (-1 = unset)
+  std::vector<uint32_t> code_ids;  ///< `codes` as ModuleLibrary::code_ids
+  std::optional<Logic> allow;      ///< Guard
 
-  uint32_t attribute = 0;  ///< SetAttribute, Counter
   std::optional<Value> value;
   std::optional<uint32_t> value_attribute;
   double amount = 1;  ///< Counter (negative for decrement)
@@ -396,6 +401,10 @@ class ModuleLibrary {
   const NameTable& symptoms() const { return symptoms_; }
   const NameTable& state_names() const { return state_names_; }
   const NameTable& strings() const { return strings_; }
+  /// The library's codes by system and code (display ignored): two codes have the same
+  /// id exactly when they have the same system and code. Keys are code_key(code).
+  const NameTable& code_ids() const { return code_ids_; }
+  static std::string code_key(const record::Code& code);
 
   // Build-time API used by the loader.
   NameTable& mutable_attributes() { return attributes_; }
@@ -405,6 +414,8 @@ class ModuleLibrary {
 
  private:
   friend class ModuleLoader;
+  /// Fill the code_ids of every state, logic condition and observation body.
+  void intern_codes();
   std::vector<std::unique_ptr<Module>> modules_;
   std::vector<std::unique_ptr<Module>> submodules_;
   std::vector<std::unique_ptr<LookupTable>> tables_;
@@ -413,6 +424,7 @@ class ModuleLibrary {
   NameTable symptoms_;
   NameTable state_names_;
   NameTable strings_;
+  NameTable code_ids_;
 };
 
 /// Seconds in one time unit as GMF writes it ("years", "days", ...); nullopt if unknown.
