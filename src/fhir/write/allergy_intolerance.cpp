@@ -73,8 +73,9 @@ void render_allergy_intolerance(const detail::PatientContext& ctx, size_t i,
   detail::write_concept(w, a.code);
   detail::write_reference(w, "patient", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(a.encounter, "allergy", i));
-  detail::write_instant(w, "onsetDateTime", a.onset);
-  detail::write_instant(w, "recordedDate", a.onset);
+  const detail::IsoText onset(a.onset);
+  w.field("onsetDateTime", onset.view());
+  w.field("recordedDate", onset.view());
   write_reactions(w, a);
   w.end_object();
 }

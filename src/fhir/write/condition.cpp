@@ -46,9 +46,10 @@ void render_condition(const detail::PatientContext& ctx, size_t i, const detail:
   detail::write_concept(w, c.code);
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(c.encounter, "condition", i));
-  detail::write_instant(w, "onsetDateTime", c.onset);
+  const detail::IsoText onset(c.onset);
+  w.field("onsetDateTime", onset.view());
   if (c.abatement) detail::write_instant(w, "abatementDateTime", *c.abatement);
-  detail::write_instant(w, "recordedDate", c.onset);
+  w.field("recordedDate", onset.view());
   w.end_object();
 }
 

@@ -28,8 +28,9 @@ void render_diagnostic_report(const detail::PatientContext& ctx, size_t i,
   detail::write_concept(w, report.code);
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(report.encounter, "report", i));
-  detail::write_instant(w, "effectiveDateTime", report.effective);
-  detail::write_instant(w, "issued", report.effective);
+  const detail::IsoText effective(report.effective);
+  w.field("effectiveDateTime", effective.view());
+  w.field("issued", effective.view());
   if (!report.results.empty()) {
     w.key("result");
     w.begin_array();

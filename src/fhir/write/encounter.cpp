@@ -46,7 +46,7 @@ void append_name(std::string& out, const record::HumanName& name) {
   }
 }
 
-void write_participant(JsonWriter& w, const record::Encounter& enc,
+void write_participant(JsonWriter& w, const detail::IsoText& start, const detail::IsoText& end,
                        const detail::ProviderEntry& provider) {
   w.key("participant");
   w.begin_array();
@@ -58,7 +58,7 @@ void write_participant(JsonWriter& w, const record::Encounter& enc,
   });
   w.key("type");
   w.raw(kType);
-  detail::write_period(w, enc.start, enc.end);
+  detail::write_period(w, start, end);
   std::string display;
   append_name(display, provider.provider->name);
   detail::write_reference(w, "individual", provider.ref, display);
@@ -87,8 +87,10 @@ void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w
                                   }));
   detail::write_concept_list(w, "type", enc.type);
   detail::write_reference(w, "subject", ctx.patient());
-  if (parties.provider != nullptr) write_participant(w, enc, *parties.provider);
-  detail::write_period(w, enc.start, enc.end);
+  const detail::IsoText start(enc.start);
+  const detail::IsoText end(enc.end);
+  if (parties.provider != nullptr) write_participant(w, start, end, *parties.provider);
+  detail::write_period(w, start, end);
   if (enc.reason) detail::write_concept_list(w, "reasonCode", *enc.reason);
   if (parties.organization != nullptr) {
     const std::string_view name = parties.organization->organization->name;

@@ -6,6 +6,8 @@
 // written patients used, sorted by FHIR id.
 #include <algorithm>
 #include <array>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -28,7 +30,18 @@ struct NdjsonBlock final : record::RenderedBlock {
   std::array<std::string, kPatientTypes> text;
   std::array<uint64_t, kPatientTypes> count{};
   SharedIds shared;
+
+  // Empty again, keeping the buffers' capacity.
+  void clear() {
+    for (std::string& t : text) t.clear();
+    count.fill(0);
+    shared.organizations.clear();
+    shared.providers.clear();
+  }
 };
+
+// Written blocks kept for reuse: at most this many (a few more than the blocks in flight).
+constexpr size_t kMaxSpareBlocks = 16;
 
 class NdjsonSink final : public record::RecordSink {
  public:
@@ -39,7 +52,7 @@ class NdjsonSink final : public record::RecordSink {
 
   std::unique_ptr<record::RenderedBlock> render(
       std::span<const record::PatientRecord> block) const override {
-    auto out = std::make_unique<NdjsonBlock>();
+    std::unique_ptr<NdjsonBlock> out = take_spare();
     reserve(block, *out);
     detail::PatientContext ctx(shared_);
     for (const auto& record : block) {
@@ -58,6 +71,8 @@ class NdjsonSink final : public record::RecordSink {
     }
     shared_ids_.organizations.merge(b.shared.organizations);
     shared_ids_.providers.merge(b.shared.providers);
+    // The block is an NdjsonBlock (checked above): keep it, as one, for the next render.
+    keep_spare(std::unique_ptr<NdjsonBlock>(static_cast<NdjsonBlock*>(block.release())));
   }
 
   void finish() override {
@@ -84,6 +99,26 @@ class NdjsonSink final : public record::RecordSink {
   }
 
  private:
+  // A written block's buffers, or new ones. Reused buffers keep their pages, so rendering
+  // does not fault fresh memory in (and zero it) for every block.
+  std::unique_ptr<NdjsonBlock> take_spare() const {
+    {
+      std::lock_guard lock(spare_mutex_);
+      if (!spare_.empty()) {
+        std::unique_ptr<NdjsonBlock> out = std::move(spare_.back());
+        spare_.pop_back();
+        return out;
+      }
+    }
+    return std::make_unique<NdjsonBlock>();
+  }
+
+  void keep_spare(std::unique_ptr<NdjsonBlock> block) {
+    block->clear();
+    std::lock_guard lock(spare_mutex_);
+    if (spare_.size() < kMaxSpareBlocks) spare_.push_back(std::move(block));
+  }
+
   // Room for the block's text at typical resource sizes, so buffers grow at most rarely.
   static void reserve(std::span<const record::PatientRecord> block, NdjsonBlock& out) {
     out.text[0].reserve(block.size() * 2600);
@@ -166,6 +201,8 @@ class NdjsonSink final : public record::RecordSink {
   std::array<uint64_t, detail::kResourceTypeCount> counts_{};
   SharedIds shared_ids_;
   bool finished_ = false;
+  mutable std::mutex spare_mutex_;
+  mutable std::vector<std::unique_ptr<NdjsonBlock>> spare_;
 };
 
 }  // namespace

@@ -146,8 +146,9 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   detail::write_concept(w, obs.code);
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(obs.encounter, "observation", i));
-  detail::write_instant(w, "effectiveDateTime", obs.effective);
-  detail::write_instant(w, "issued", obs.effective);
+  const detail::IsoText effective(obs.effective);
+  w.field("effectiveDateTime", effective.view());
+  w.field("issued", effective.view());
   write_value(w, obs);
   if (obs.value_text && !obs.value_text->empty()) w.field("valueString", *obs.value_text);
   write_components(w, record, i);

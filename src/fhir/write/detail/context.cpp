@@ -73,6 +73,11 @@ void PatientContext::load(const record::PatientRecord& record) {
     }
     parties_.push_back(parties);
   }
+  observations_.clear();
+  for (size_t i = 0; i < record.observations.size(); ++i) {
+    observations_.emplace_back(ResourceType::kObservation,
+                               record::resource_uuid("Observation", index, i), style());
+  }
 }
 
 const ResourceRef& PatientContext::encounter(uint32_t index, std::string_view kind,
@@ -96,6 +101,7 @@ ResourceRef PatientContext::immunization(size_t i) const {
 
 ResourceRef PatientContext::entry(ResourceType type, size_t i) const {
   if (type == ResourceType::kEncounter && i < encounters_.size()) return encounters_[i];
+  if (type == ResourceType::kObservation && i < observations_.size()) return observations_[i];
   return ResourceRef(type, record::resource_uuid(type_name(type), record_->person.index, i),
                      style());
 }

@@ -54,7 +54,8 @@ class PatientContext {
  public:
   explicit PatientContext(const SharedIndex& shared) : shared_(shared) {}
 
-  /// Point at `record` and compute its Patient and Encounter ids. Throws
+  /// Point at `record` and compute its Patient, Encounter and Observation ids (observations
+  /// are also named by DiagnosticReport results, so each is hashed once). Throws
   /// Error{kMapping} when an encounter names an unknown provider or organization.
   void load(const record::PatientRecord& record);
 
@@ -81,6 +82,7 @@ class PatientContext {
   const record::PatientRecord* record_ = nullptr;
   ResourceRef patient_;
   std::vector<ResourceRef> encounters_;
+  std::vector<ResourceRef> observations_;
   std::vector<EncounterParties> parties_;
 };
 

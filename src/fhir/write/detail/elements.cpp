@@ -1,6 +1,8 @@
 // FHIR data types shared by the resource renderers.
 #include "fhir/write/detail/elements.hpp"
 
+#include <cstring>
+
 #include "core/error.hpp"
 
 namespace fos::fhir::detail {
@@ -10,23 +12,33 @@ using record::CodeSystem;
 
 constexpr std::string_view kGeolocation = "http://hl7.org/fhir/StructureDefinition/geolocation";
 
-// Write `value` as exactly `width` digits at `out`.
-void put_digits(char* out, int value, int width) {
-  for (int i = width - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
+// "00" .. "99".
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> pairs{};
+  for (size_t i = 0; i < 100; ++i) {
+    pairs[2 * i] = static_cast<char>('0' + i / 10);
+    pairs[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
+  return pairs;
+}();
+
+// Write `value` (0..99) as two digits at `out`.
+void put_two(char* out, int value) {
+  const auto at = 2 * static_cast<size_t>(value);
+  out[0] = kDigitPairs[at];
+  out[1] = kDigitPairs[at + 1];
 }
 
 size_t put_date(char* out, const CivilDate& c) {
   if (c.year < 1 || c.year > 9999) {
     fail(ErrorKind::kMapping, "year " + std::to_string(c.year) + " cannot be written in FHIR");
   }
-  put_digits(out, c.year, 4);
+  put_two(out, c.year / 100);
+  put_two(out + 2, c.year % 100);
   out[4] = '-';
-  put_digits(out + 5, c.month, 2);
+  put_two(out + 5, c.month);
   out[7] = '-';
-  put_digits(out + 8, c.day, 2);
+  put_two(out + 8, c.day);
   return 10;
 }
 
@@ -60,14 +72,41 @@ std::string_view system_uri(CodeSystem system) {
 
 IsoText::IsoText(Date date) : len_(put_date(buf_, date.civil())) {}
 
-IsoText::IsoText(Instant instant) : len_(put_date(buf_, instant.date().civil())) {
+namespace {
+
+// The last instant a thread formatted: entries of one encounter mostly share its start, so
+// consecutive resources often write the same instant.
+struct LastInstant {
+  int64_t seconds = 0;
+  bool set = false;
+  char text[20] = {};
+};
+thread_local LastInstant last_instant;
+
+}  // namespace
+
+IsoText::IsoText(Instant instant) {
+  LastInstant& last = last_instant;
+  if (last.set && last.seconds == instant.seconds()) {
+    std::memcpy(buf_, last.text, 20);
+    len_ = 20;
+    return;
+  }
+  format(instant);
+  std::memcpy(last.text, buf_, 20);
+  last.seconds = instant.seconds();
+  last.set = true;
+}
+
+void IsoText::format(Instant instant) {
+  len_ = put_date(buf_, instant.date().civil());
   const int sod = instant.seconds_of_day();
   buf_[10] = 'T';
-  put_digits(buf_ + 11, sod / 3600, 2);
+  put_two(buf_ + 11, sod / 3600);
   buf_[13] = ':';
-  put_digits(buf_ + 14, sod / 60 % 60, 2);
+  put_two(buf_ + 14, sod / 60 % 60);
   buf_[16] = ':';
-  put_digits(buf_ + 17, sod % 60, 2);
+  put_two(buf_ + 17, sod % 60);
   buf_[19] = 'Z';
   len_ = 20;
 }
@@ -81,10 +120,14 @@ void write_instant(JsonWriter& w, JsonKey key, Instant instant) {
 }
 
 void write_period(JsonWriter& w, Instant start, Instant end) {
+  write_period(w, IsoText(start), IsoText(end));
+}
+
+void write_period(JsonWriter& w, const IsoText& start, const IsoText& end) {
   w.key("period");
   w.begin_object();
-  write_instant(w, "start", start);
-  write_instant(w, "end", end);
+  w.field("start", start.view());
+  w.field("end", end.view());
   w.end_object();
 }
 
@@ -97,8 +140,36 @@ void write_coding(JsonWriter& w, std::string_view system, std::string_view code,
   w.end_object();
 }
 
+namespace {
+
+constexpr size_t kCodeSystemCount = static_cast<size_t>(CodeSystem::kOther) + 1;
+
+// `"system":"<uri>"` per code system, made once (empty for kOther, which has no URI).
+const std::string& system_member(CodeSystem system) {
+  static const std::array<std::string, kCodeSystemCount> kTexts = [] {
+    std::array<std::string, kCodeSystemCount> texts;
+    for (size_t i = 0; i < kCodeSystemCount; ++i) {
+      const std::string_view uri = system_uri(static_cast<CodeSystem>(i));
+      if (uri.empty()) continue;
+      texts[i] = json_text([&](JsonWriter& w) { w.value(uri); });
+    }
+    return texts;
+  }();
+  return kTexts[static_cast<size_t>(system)];
+}
+
+}  // namespace
+
 void write_coding(JsonWriter& w, const record::Code& code) {
-  write_coding(w, system_uri(code.system), code.code, code.display);
+  w.begin_object();
+  const std::string& system = system_member(code.system);
+  if (!system.empty()) {
+    w.key("system");
+    w.raw(system);
+  }
+  if (!code.code.empty()) w.field("code", code.code);
+  if (!code.display.empty()) w.field("display", code.display);
+  w.end_object();
 }
 
 void write_concept(JsonWriter& w, std::string_view system, std::string_view code,
@@ -113,11 +184,20 @@ void write_concept(JsonWriter& w, std::string_view system, std::string_view code
 }
 
 void write_concept(JsonWriter& w, const record::Code& code) {
-  write_concept(w, system_uri(code.system), code.code, code.display);
+  w.begin_object();
+  w.key("coding");
+  w.begin_array();
+  write_coding(w, code);
+  w.end_array();
+  if (!code.display.empty()) w.field("text", code.display);
+  w.end_object();
 }
 
 void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code) {
-  write_concept_list(w, key, system_uri(code.system), code.code, code.display);
+  w.key(key);
+  w.begin_array();
+  write_concept(w, code);
+  w.end_array();
 }
 
 void write_concept_list(JsonWriter& w, JsonKey key, std::string_view system, std::string_view code,

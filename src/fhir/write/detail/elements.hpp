@@ -28,6 +28,8 @@ class IsoText {
   std::string_view view() const { return {buf_, len_}; }
 
  private:
+  void format(Instant instant);
+
   char buf_[24] = {};
   size_t len_ = 0;
 };
@@ -36,6 +38,8 @@ void write_date(JsonWriter& w, JsonKey key, Date date);
 void write_instant(JsonWriter& w, JsonKey key, Instant instant);
 /// `"period":{"start":...,"end":...}`.
 void write_period(JsonWriter& w, Instant start, Instant end);
+/// The same with both texts made already (a resource that writes one period twice).
+void write_period(JsonWriter& w, const IsoText& start, const IsoText& end);
 
 /// A Coding object (no key): system (when known), code, display (when not empty).
 void write_coding(JsonWriter& w, std::string_view system, std::string_view code,

@@ -17,15 +17,25 @@ constexpr std::array<std::string_view, kResourceTypeCount> kTypeNames = {
 
 constexpr std::string_view kUrnPrefix = "urn:uuid:";
 
+// Two lower-case hex digits per byte value.
+constexpr std::array<char, 512> kHexPairs = [] {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::array<char, 512> pairs{};
+  for (size_t i = 0; i < 256; ++i) {
+    pairs[2 * i] = kHex[i >> 4];
+    pairs[2 * i + 1] = kHex[i & 0xF];
+  }
+  return pairs;
+}();
+
 // Lower-case 8-4-4-4-12 text of `id` into `out` (36 characters).
 void format_uuid(const Uuid& id, char* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const auto& bytes = id.bytes();
   int pos = 0;
-  for (int i = 0; i < 16; ++i) {
+  for (size_t i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out[pos++] = '-';
-    out[pos++] = kHex[bytes[i] >> 4];
-    out[pos++] = kHex[bytes[i] & 0xF];
+    std::memcpy(out + pos, &kHexPairs[2 * size_t{bytes[i]}], 2);
+    pos += 2;
   }
 }
 
