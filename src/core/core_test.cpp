@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -296,6 +297,36 @@ TEST(JsonWriter, NumbersRoundTripAndKeepFixedPrecision) {
     w.end_array();
   });
   EXPECT_EQ(json, "[0.1,-9007199254740993,18446744073709551615,1.50,0.0,72]");
+}
+
+// value_fixed formats most numbers without std::to_chars; it must agree with it everywhere,
+// including exact and near halves, negative zero and large magnitudes.
+TEST(JsonWriter, FixedDecimalsAgreeWithToChars) {
+  auto reference = [](double number, int decimals) {
+    char buf[400];
+    auto res = std::to_chars(buf, buf + sizeof buf, number, std::chars_format::fixed, decimals);
+    std::string text(buf, res.ptr);
+    if (text.size() > 1 && text[0] == '-' && text.find_first_not_of("-0.") == std::string::npos)
+      text.erase(0, 1);
+    return text;
+  };
+  std::vector<double> numbers = {0.0,   -0.0,   0.5,   1.5,    2.5,     0.125, 0.005,  -0.005,
+                                 72.45, 1e-7,   -1e-7, 1e14,   9.99e14, 1e15,  1.5e15, 1e20,
+                                 -2.5,  0.0449, 98.6,  120.35, 0.1,     0.7,   1.005,  -72.4};
+  Rng rng(7, 1);
+  for (int i = 0; i < 20000; ++i) {
+    const double magnitude = std::pow(10.0, rng.uniform(-8.0, 16.0));
+    numbers.push_back((rng.uniform(0.0, 1.0) < 0.5 ? -1 : 1) * rng.uniform(0.0, 1.0) * magnitude);
+    // Numbers a few units from a half at some number of decimals.
+    numbers.push_back(std::nextafter(std::round(rng.uniform(0.0, 1e6)) / 1000 + 0.0005,
+                                     rng.uniform(0.0, 1.0) < 0.5 ? 0.0 : 1e9));
+  }
+  for (const double number : numbers) {
+    for (int decimals = 0; decimals <= 10; ++decimals) {
+      const std::string json = write_json([&](JsonWriter& w) { w.value_fixed(number, decimals); });
+      ASSERT_EQ(json, reference(number, decimals)) << number << " with " << decimals;
+    }
+  }
 }
 
 TEST(JsonWriter, RejectsNonFiniteNumbers) {

@@ -273,8 +273,48 @@ void JsonWriter::value(double number) {
   end_value();
 }
 
+namespace {
+
+constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+constexpr uint64_t kPow10Int[] = {1,      10,      100,      1000,      10000,
+                                  100000, 1000000, 10000000, 100000000, 1000000000};
+
+// `number` with `decimals` (0..9) digits after the point, as std::to_chars would write it
+// (correctly rounded from the exact binary value, "-" only before a non-zero result), into
+// `out`; returns the end, or nullptr when the quick way cannot be sure of the rounding.
+// |number| * 10^decimals is computed with one rounding (10^decimals is exact), so its
+// error is below one part in 2^52; only a product that close to a half needs the slow way.
+char* put_fixed_quick(char* out, double number, int decimals) {
+  if (decimals < 0 || decimals > 9) return nullptr;
+  const double scaled = std::fabs(number) * kPow10[decimals];
+  if (!(scaled < 1e15)) return nullptr;
+  const double whole = std::floor(scaled);
+  const double frac = scaled - whole;
+  if (std::fabs(frac - 0.5) <= scaled * 0x1p-50 + 0x1p-60) return nullptr;
+  const auto rounded = static_cast<uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+  if (rounded != 0 && number < 0) *out++ = '-';
+  const uint64_t unit = kPow10Int[decimals];
+  out = std::to_chars(out, out + 24, rounded / unit).ptr;
+  if (decimals == 0) return out;
+  *out++ = '.';
+  uint64_t fraction = rounded % unit;
+  for (int i = decimals - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + fraction % 10);
+    fraction /= 10;
+  }
+  return out + decimals;
+}
+
+}  // namespace
+
 void JsonWriter::value_fixed(double number, int decimals) {
   check_finite(number);
+  begin_value(40);
+  if (char* end = put_fixed_quick(pos_, number, decimals)) {
+    pos_ = end;
+    end_value();
+    return;
+  }
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, number, std::chars_format::fixed, decimals);
   if (res.ec != std::errc()) fail(ErrorKind::kInternal, "number too large for JSON writer");
@@ -284,7 +324,7 @@ void JsonWriter::value_fixed(double number, int decimals) {
       text.find_first_not_of("-0.") == std::string_view::npos) {
     text.remove_prefix(1);
   }
-  begin_value(text.size());
+  reserve(text.size());
   std::memcpy(pos_, text.data(), text.size());
   pos_ += text.size();
   end_value();
