@@ -5,6 +5,7 @@
 #include <duckdb.h>
 
 #include "core/error.hpp"
+#include "lake/duckdb/handles.hpp"
 
 namespace fos::lake {
 namespace {
@@ -130,20 +131,6 @@ const Cell* Cell::find(std::string_view key) const {
   }
   return nullptr;
 }
-
-struct Database::Handle {
-  duckdb_database db = nullptr;
-  ~Handle() {
-    if (db != nullptr) duckdb_close(&db);
-  }
-};
-
-struct Connection::Handle {
-  duckdb_connection con = nullptr;
-  ~Handle() {
-    if (con != nullptr) duckdb_disconnect(&con);
-  }
-};
 
 struct QueryResult::Handle {
   duckdb_result result{};

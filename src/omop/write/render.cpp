@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "omop/write/csv_row.hpp"
 #include "omop/write/eras.hpp"
+#include "omop/write/table_rows.hpp"
 #include "record/ids.hpp"
 
 namespace fos::omop {
@@ -149,15 +149,8 @@ class PatientRenderer {
   }
 
  private:
-  CsvRow row(PatientTable table) {
-    const auto t = static_cast<size_t>(table);
-    ++out_.rows[t];
-    static const std::array<const TableLayout*, kPatientTableCount> kLayouts = [] {
-      std::array<const TableLayout*, kPatientTableCount> layouts{};
-      for (size_t i = 0; i < kPatientTableCount; ++i) layouts[i] = &table_layout(kTableNames[i]);
-      return layouts;
-    }();
-    return CsvRow(out_.text[t], *kLayouts[t], out_.concepts);
+  RowBuilder row(PatientTable table) {
+    return RowBuilder(out_.tables[static_cast<size_t>(table)], out_.concepts);
   }
 
   // The next id of a table: event_id(person index, running ordinal of the table).
@@ -329,7 +322,7 @@ class PatientRenderer {
 
   void condition(const Routing& r, const Event& e) {
     const int32_t concept_id = r.concept_id;
-    CsvRow row_out = row(PatientTable::kConditionOccurrence);
+    RowBuilder row_out = row(PatientTable::kConditionOccurrence);
     row_out.integer(next_id(PatientTable::kConditionOccurrence))
         .integer(person_id_)
         .concept_id(concept_id)
@@ -390,7 +383,7 @@ class PatientRenderer {
   }
 
   void procedure(const Routing& r, const Event& e) {
-    CsvRow row_out = row(PatientTable::kProcedureOccurrence);
+    RowBuilder row_out = row(PatientTable::kProcedureOccurrence);
     row_out.integer(next_id(PatientTable::kProcedureOccurrence))
         .integer(person_id_)
         .concept_id(r.concept_id)
@@ -410,7 +403,7 @@ class PatientRenderer {
   }
 
   void device(const Routing& r, const Event& e) {
-    CsvRow row_out = row(PatientTable::kDeviceExposure);
+    RowBuilder row_out = row(PatientTable::kDeviceExposure);
     row_out.integer(next_id(PatientTable::kDeviceExposure))
         .integer(person_id_)
         .concept_id(r.concept_id)
@@ -433,7 +426,7 @@ class PatientRenderer {
   }
 
   // "<end date>,<end datetime>" (never before the start), or two NULLs when there is no end.
-  static void end_date_time(CsvRow& r, const Event& e) {
+  static void end_date_time(RowBuilder& r, const Event& e) {
     if (!e.end) {
       r.null().null();
       return;
@@ -479,7 +472,7 @@ class PatientRenderer {
   void measurement(const Routing& routing, const Event& e) {
     const Value v = value_of(e, routing);
     const record::Quantity* quantity = quantity_of(e);
-    CsvRow r = row(PatientTable::kMeasurement);
+    RowBuilder r = row(PatientTable::kMeasurement);
     r.integer(next_id(PatientTable::kMeasurement))
         .integer(person_id_)
         .concept_id(routing.concept_id)
@@ -511,7 +504,7 @@ class PatientRenderer {
   void observation(const Routing& routing, const Event& e) {
     const Value v = value_of(e, routing);
     const record::Quantity* quantity = quantity_of(e);
-    CsvRow r = row(PatientTable::kObservation);
+    RowBuilder r = row(PatientTable::kObservation);
     r.integer(next_id(PatientTable::kObservation))
         .integer(person_id_)
         .concept_id(routing.concept_id)
@@ -545,14 +538,14 @@ class PatientRenderer {
         .end();
   }
 
-  static void concept_or_null(CsvRow& r, std::optional<int32_t> id) {
+  static void concept_or_null(RowBuilder& r, std::optional<int32_t> id) {
     if (id)
       r.concept_id(*id);
     else
       r.null();
   }
 
-  static void unit_source(CsvRow& r, const record::Quantity* quantity, const Value& v) {
+  static void unit_source(RowBuilder& r, const record::Quantity* quantity, const Value& v) {
     if (quantity != nullptr && !quantity->unit.empty())
       r.text(quantity->unit);
     else
@@ -603,7 +596,7 @@ class PatientRenderer {
   void location() {
     if (!has_address()) return;
     const record::Address& a = p_.person.address;
-    CsvRow r = row(PatientTable::kLocation);
+    RowBuilder r = row(PatientTable::kLocation);
     r.integer(person_id_)
         .text_or_null(a.line)
         .null()  // address_2
@@ -647,6 +640,12 @@ std::optional<PatientTable> table_of_domain(std::string_view domain) {
 
 std::string_view table_name(PatientTable table) {
   return kTableNames[static_cast<size_t>(table)];
+}
+
+PatientRows::PatientRows(TableRows::Form form) {
+  for (size_t t = 0; t < kPatientTableCount; ++t) {
+    tables[t] = TableRows(table_layout(kTableNames[t]), form);
+  }
 }
 
 std::string_view vocabulary_id(record::CodeSystem system) {

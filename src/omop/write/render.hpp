@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "omop/vocab/vocab.hpp"
+#include "omop/write/table_rows.hpp"
 #include "record/patient_record.hpp"
 #include "record/provider.hpp"
 
@@ -36,10 +37,12 @@ enum class PatientTable : uint8_t {
 inline constexpr size_t kPatientTableCount = 13;
 std::string_view table_name(PatientTable table);
 
-/// What a run of patients produced: CSV text per table and what it refers to.
+/// What a run of patients produced: rows per table (in PatientTable order) and what they
+/// refer to.
 struct PatientRows {
-  std::array<std::string, kPatientTableCount> text;
-  std::array<uint64_t, kPatientTableCount> rows{};
+  explicit PatientRows(TableRows::Form form = TableRows::Form::kColumns);
+
+  std::array<TableRows, kPatientTableCount> tables;
   std::set<int32_t> concepts;         ///< every concept id written
   std::set<uint64_t> providers;       ///< provider ids referenced
   std::set<uint64_t> organizations;   ///< organization (care site) ids referenced

@@ -1,16 +1,24 @@
 // OmopSink: the RecordSink that writes the CDM (render on workers, write in order, finish once).
+//
+// Rows are built in typed columns (TableRows). CSV text, when CSV or DuckDB output is asked
+// for, is formatted on the worker threads; Parquet files are written by one DuckDB statement
+// per table reading the typed rows as they are written (lake::FeedQuery), so no CSV text is
+// made or parsed for them.
 #include <algorithm>
 #include <array>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
+#include "lake/duckdb/db.hpp"
+#include "lake/duckdb/feed.hpp"
 #include "omop/vocab/vocab.hpp"
 #include "omop/write/convert.hpp"
-#include "omop/write/csv_row.hpp"
 #include "omop/write/omop_write.hpp"
 #include "omop/write/render.hpp"
+#include "omop/write/table_rows.hpp"
 #include "record/ids.hpp"
 
 #ifndef FOS_VERSION
@@ -69,13 +77,37 @@ std::string full_name(const record::HumanName& name) {
 }
 
 struct OmopBlock : record::RenderedBlock {
+  explicit OmopBlock(TableRows::Form form) : rows(form) {}
   PatientRows rows;
+  std::array<std::string, kPatientTableCount> csv;  ///< the rows as CSV, when CSV is written
 };
 
-// One CSV file being written: header first, then rows; committed by finish().
-struct TableFile {
-  const CdmTable* table;
-  AtomicFile file;
+// The Parquet file a statement writes until finish() renames it into place.
+fs::path parquet_partial(const fs::path& dir, std::string_view table) {
+  return dir / (std::string(table) + ".parquet.partial");
+}
+
+// A statement writing `table`'s fed rows to Parquet (zstd) with fixed engine settings: a
+// memory cap, spilling to a folder inside the staged output, keeps peak memory independent of
+// population size; one thread and insertion order keep the bytes independent of the machine.
+std::unique_ptr<lake::FeedQuery> parquet_writer(const fs::path& dir, const TableLayout& layout) {
+  const std::string name(layout.table->name);
+  const std::string setup =
+      "SET memory_limit = '128MB'; SET threads = 1; SET preserve_insertion_order = true; "
+      "SET temp_directory = " +
+      lake::sql_quote((dir / (".duckdb-spill-" + name)).string());
+  const std::string sql = "COPY (SELECT * FROM fos_feed()) TO " +
+                          lake::sql_quote(parquet_partial(dir, name).string()) +
+                          " (FORMAT parquet, COMPRESSION zstd)";
+  return std::make_unique<lake::FeedQuery>(layout.columns, setup, sql);
+}
+
+// One table being written: its CSV file (header first, committed by finish()) when CSV text
+// is needed, its Parquet statement when Parquet is.
+struct TableOutput {
+  const TableLayout* layout = nullptr;
+  std::optional<AtomicFile> csv;
+  std::unique_ptr<lake::FeedQuery> parquet;
   uint64_t rows = 0;
 };
 
@@ -89,24 +121,45 @@ class OmopSink : public record::RecordSink {
         options_(options),
         vocabulary_(options.vocabulary ? *options.vocabulary : Vocabulary::builtin()) {
     options_.validate();
+    csv_ = wants(OmopFormat::kCsv) || wants(OmopFormat::kDuckdb);
+    parquet_ = wants(OmopFormat::kParquet);
     fs::create_directories(dir_);
-    for (size_t t = 0; t < kPatientTableCount; ++t) open(table_name(static_cast<PatientTable>(t)));
-    for (std::string_view name : kSharedTables) open(name);
+    // Patient tables' Parquet statements start now and write while patients arrive; the
+    // shared tables' start in finish(), when their rows exist.
+    for (size_t t = 0; t < kPatientTableCount; ++t) {
+      open(table_name(static_cast<PatientTable>(t)), parquet_);
+    }
+    for (std::string_view name : kSharedTables) open(name, false);
     used_concepts_.insert(0);
   }
 
+  // Unfinished (abandoned, or finish() failed part way): remove everything this sink made.
   ~OmopSink() override {
     if (finished_) return;
-    files_.clear();  // removes the temporary files
+    outputs_.clear();  // removes the temporary CSV files, cancels the Parquet statements
     std::error_code ignored;
+    for (const CdmTable& table : cdm_tables()) {
+      const std::string name(table.name);
+      for (const fs::path& file :
+           {dir_ / (name + ".csv"), dir_ / (name + ".parquet"), parquet_partial(dir_, name)}) {
+        fs::remove(file, ignored);
+      }
+    }
+    if (wants(OmopFormat::kDuckdb)) {
+      fs::remove(root_ / "omop.duckdb", ignored);
+      fs::remove(root_ / "omop.duckdb.wal", ignored);
+    }
     fs::remove(dir_, ignored);  // only if empty
   }
 
   std::unique_ptr<record::RenderedBlock> render(
       std::span<const record::PatientRecord> block) const override {
-    auto out = std::make_unique<OmopBlock>();
+    auto out = std::make_unique<OmopBlock>(form());
     const RenderContext context{vocabulary_, directory_, options_.reference_date};
     for (const record::PatientRecord& patient : block) render_patient(patient, context, out->rows);
+    if (csv_) {
+      for (size_t t = 0; t < kPatientTableCount; ++t) out->csv[t] = out->rows.tables[t].take_csv();
+    }
     return out;
   }
 
@@ -116,9 +169,8 @@ class OmopSink : public record::RecordSink {
     FOS_ASSERT(omop != nullptr);
     PatientRows& rows = omop->rows;
     for (size_t t = 0; t < kPatientTableCount; ++t) {
-      TableFile& file = files_.at(std::string(table_name(static_cast<PatientTable>(t))));
-      file.file.write(rows.text[t]);
-      file.rows += rows.rows[t];
+      put(outputs_.at(std::string(table_name(static_cast<PatientTable>(t)))), rows.tables[t],
+          omop->csv[t]);
     }
     used_concepts_.merge(rows.concepts);
     providers_.merge(rows.providers);
@@ -134,14 +186,29 @@ class OmopSink : public record::RecordSink {
     write_care_sites();
     write_cdm_source();
     write_vocabulary();
+    for (auto& [name, rows] : finish_rows_) {
+      TableOutput& output = outputs_.at(name);
+      if (parquet_ && !output.parquet) output.parquet = parquet_writer(dir_, *output.layout);
+      const std::string text = output.csv ? rows.take_csv() : std::string();
+      put(output, rows, text);
+    }
+    for (std::string_view name : kSharedTables) {  // tables without rows get an empty file
+      TableOutput& output = outputs_.at(std::string(name));
+      if (parquet_ && !output.parquet) output.parquet = parquet_writer(dir_, *output.layout);
+    }
     std::vector<const CdmTable*> tables;
-    for (auto& [name, file] : files_) {
-      file.file.commit();
-      tables.push_back(file.table);
-      counts_[name] = file.rows;
+    for (auto& [name, output] : outputs_) {
+      if (output.csv) output.csv->commit();
+      tables.push_back(output.layout->table);
+      counts_[name] = output.rows;
+    }
+    for (auto& [name, output] : outputs_) {
+      if (!output.parquet) continue;
+      output.parquet->finish();
+      fs::rename(parquet_partial(dir_, name), dir_ / (name + ".parquet"));
     }
     counts_[std::string(kUnmappedCount)] = unmapped_;
-    files_.clear();
+    outputs_.clear();
     convert(tables);
     finished_ = true;
   }
@@ -149,26 +216,39 @@ class OmopSink : public record::RecordSink {
   record::OutputCounts counts() const override {
     if (finished_) return counts_;
     record::OutputCounts out;
-    for (const auto& [name, file] : files_) out[name] = file.rows;
+    for (const auto& [name, output] : outputs_) out[name] = output.rows;
     out[std::string(kUnmappedCount)] = unmapped_;
     return out;
   }
 
  private:
-  void open(std::string_view name) {
-    const CdmTable& table = cdm_table(name);
-    TableFile file{&table, AtomicFile(dir_ / (std::string(name) + ".csv")), 0};
-    file.file.write(csv_header(table));
-    files_.emplace(std::string(name), std::move(file));
+  void open(std::string_view name, bool start_parquet) {
+    TableOutput output;
+    output.layout = &table_layout(name);
+    if (csv_) {
+      output.csv.emplace(dir_ / (std::string(name) + ".csv"));
+      output.csv->write(csv_header(*output.layout->table));
+    }
+    if (start_parquet) output.parquet = parquet_writer(dir_, *output.layout);
+    outputs_.emplace(std::string(name), std::move(output));
   }
 
-  CsvRow row(std::string_view name) {
-    TableFile& file = files_.at(std::string(name));
-    ++file.rows;
-    scratch_.clear();
-    return CsvRow(scratch_, table_layout(name), used_concepts_);
+  // Append `rows` (and their CSV text `csv`) to a table's outputs.
+  static void put(TableOutput& output, TableRows& rows, std::string_view csv) {
+    output.rows += rows.size();
+    if (output.csv) output.csv->write(csv);
+    if (output.parquet && rows.size() > 0) output.parquet->push(rows.take_batch());
   }
-  void flush(std::string_view name) { files_.at(std::string(name)).file.write(scratch_); }
+
+  // The rows finish() makes for a table.
+  TableRows& finish_rows(std::string_view name) {
+    auto it = finish_rows_.find(name);
+    if (it == finish_rows_.end()) {
+      it = finish_rows_.emplace(std::string(name), TableRows(table_layout(name), form())).first;
+    }
+    return it->second;
+  }
+  RowBuilder row(std::string_view name) { return RowBuilder(finish_rows(name), used_concepts_); }
 
   int32_t standard_or_zero(const CodeMapping& m, std::string_view domain) {
     if (m.standard && m.standard->domain_id == domain) return m.standard->concept_id;
@@ -199,7 +279,6 @@ class OmopSink : public record::RecordSink {
           .text(male ? "M" : "F")
           .concept_id(0)
           .end();
-      flush("provider");
     }
   }
 
@@ -219,13 +298,12 @@ class OmopSink : public record::RecordSink {
           .text(o.fhir_id.empty() ? record::shared_uuid("Organization", id).str() : o.fhir_id)
           .text(organization_type(o.type))
           .end();
-      flush("care_site");
       write_location(location_id, o.address);
     }
   }
 
   void write_location(int64_t id, const record::Address& a) {
-    CsvRow r = row("location");
+    RowBuilder r = row("location");
     r.integer(id)
         .text_or_null(a.line)
         .null()
@@ -242,7 +320,6 @@ class OmopSink : public record::RecordSink {
       r.number(a.latitude, 6).number(a.longitude, 6);
     }
     r.end();
-    flush("location");
   }
 
   std::string vocabulary_version() const { return std::string("fos ") + FOS_VERSION; }
@@ -262,7 +339,6 @@ class OmopSink : public record::RecordSink {
         .concept_id(756265)
         .text(vocabulary_version())
         .end();
-    flush("cdm_source");
   }
 
   // Close the used concept set over the metadata concepts the vocabulary rows point to.
@@ -321,8 +397,7 @@ class OmopSink : public record::RecordSink {
       domains.insert(c.domain_id);
       classes.insert(c.concept_class_id);
       std::set<int32_t> ignored;  // concept ids here are rows, not references
-      scratch_.clear();
-      CsvRow(scratch_, table_layout("concept"), ignored)
+      RowBuilder(finish_rows("concept"), ignored)
           .integer(int64_t{c.concept_id})
           .text(c.concept_name)
           .text(c.domain_id)
@@ -334,8 +409,6 @@ class OmopSink : public record::RecordSink {
           .date(c.valid_end_date)
           .text_or_null(c.invalid_reason)
           .end();
-      ++files_.at("concept").rows;
-      flush("concept");
     }
     for (const std::string& id : vocabularies) {
       const VocabularyRow& v = *vocabulary_.vocabulary(id);
@@ -346,7 +419,6 @@ class OmopSink : public record::RecordSink {
           .text_or_null(v.vocabulary_id == "None" ? vocabulary_version() : v.vocabulary_version)
           .integer(int64_t{v.vocabulary_concept_id})
           .end();
-      flush("vocabulary");
     }
     for (const std::string& id : domains) {
       const DomainRow& d = *vocabulary_.domain(id);
@@ -355,7 +427,6 @@ class OmopSink : public record::RecordSink {
           .text(d.domain_name)
           .integer(int64_t{d.domain_concept_id})
           .end();
-      flush("domain");
     }
     for (const std::string& id : classes) {
       const ConceptClassRow& c = *vocabulary_.concept_class(id);
@@ -364,7 +435,6 @@ class OmopSink : public record::RecordSink {
           .text(c.concept_class_name)
           .integer(int64_t{c.concept_class_concept_id})
           .end();
-      flush("concept_class");
     }
     for (const ConceptRelationshipRow& r : relationships) {
       relationship_ids.insert(r.relationship_id);
@@ -376,7 +446,6 @@ class OmopSink : public record::RecordSink {
           .date(r.valid_end_date)
           .text_or_null(r.invalid_reason)
           .end();
-      flush("concept_relationship");
     }
     for (const std::string& id : relationship_ids) {
       const RelationshipRow& r = *vocabulary_.relationship(id);
@@ -388,7 +457,6 @@ class OmopSink : public record::RecordSink {
           .text(r.reverse_relationship_id)
           .integer(int64_t{r.relationship_concept_id})
           .end();
-      flush("relationship");
     }
     for (const SourceToConceptMapRow& m : vocabulary_.source_to_concept_maps()) {
       if (!used_concepts_.contains(m.target_concept_id)) continue;
@@ -403,8 +471,12 @@ class OmopSink : public record::RecordSink {
           .date(m.valid_end_date)
           .text_or_null(m.invalid_reason)
           .end();
-      flush("source_to_concept_map");
     }
+  }
+
+  // Rows only written as CSV are kept as CSV text from the start; Parquet needs columns.
+  TableRows::Form form() const {
+    return parquet_ ? TableRows::Form::kColumns : TableRows::Form::kCsv;
   }
 
   bool wants(OmopFormat format) const {
@@ -413,9 +485,8 @@ class OmopSink : public record::RecordSink {
   }
 
   void convert(const std::vector<const CdmTable*>& tables) {
-    if (wants(OmopFormat::kParquet)) write_parquet(dir_, tables);
     if (wants(OmopFormat::kDuckdb)) write_duckdb(root_ / "omop.duckdb", dir_, tables);
-    if (wants(OmopFormat::kCsv)) return;
+    if (wants(OmopFormat::kCsv) || !csv_) return;
     for (const CdmTable* table : tables) fs::remove(dir_ / (std::string(table->name) + ".csv"));
     std::error_code ignored;
     fs::remove(dir_, ignored);  // only if empty (no parquet requested)
@@ -426,8 +497,10 @@ class OmopSink : public record::RecordSink {
   const record::ProviderDirectory& directory_;
   OmopWriteOptions options_;
   const Vocabulary& vocabulary_;
-  std::map<std::string, TableFile> files_;
-  std::string scratch_;
+  bool csv_ = false;      // CSV text is written (CSV or DuckDB output)
+  bool parquet_ = false;  // Parquet files are written
+  std::map<std::string, TableOutput> outputs_;
+  std::map<std::string, TableRows, std::less<>> finish_rows_;  // rows made by finish()
   std::set<int32_t> used_concepts_;
   std::set<uint64_t> providers_;
   std::set<uint64_t> organizations_;

@@ -1,10 +1,10 @@
-// CSV rows for CDM tables.
-#include "omop/write/csv_row.hpp"
+// CDM rows in typed columns, and their CSV text.
+#include "omop/write/table_rows.hpp"
 
-#include <fmt/format.h>
-
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <span>
 
 #include "core/csv.hpp"
 #include "core/error.hpp"
@@ -12,14 +12,41 @@
 namespace fos::omop {
 namespace {
 
+using lake::BatchColumn;
+using lake::ColumnType;
+
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+
 std::vector<TableLayout> build_layouts() {
   std::vector<TableLayout> out;
   for (const CdmTable& table : cdm_tables()) {
-    TableLayout layout{&table, {}};
-    for (const CdmColumn& column : table.columns) layout.widths.push_back(varchar_length(column));
+    TableLayout layout{&table, {}, {}};
+    for (const CdmColumn& column : table.columns) {
+      layout.widths.push_back(varchar_length(column));
+      layout.columns.push_back({std::string(column.name), lake::column_type(sql_type(column))});
+    }
     out.push_back(std::move(layout));
   }
   return out;
+}
+
+// `value` with `decimals` digits after the point, without "-0.0", into `buf`.
+std::string_view number_text(std::span<char, 64> buf, double value, int decimals) {
+  if (!std::isfinite(value)) fail(ErrorKind::kMapping, "a measurement value is not finite");
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value,
+                                 std::chars_format::fixed, decimals < 0 ? 0 : decimals);
+  if (ec != std::errc()) fail(ErrorKind::kMapping, "a measurement value is too large");
+  std::string_view text(buf.data(), static_cast<size_t>(end - buf.data()));
+  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
+    text.remove_prefix(1);
+  }
+  return text;
+}
+
+void append_int(std::string& out, int64_t value) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, end);
 }
 
 }  // namespace
@@ -51,92 +78,194 @@ std::string_view truncate_utf8(std::string_view text, size_t max_chars) {
   return text;
 }
 
-namespace {
-
-// Append `value` with `decimals` digits after the point, without "-0.0".
-void append_number(std::string& out, double value, int decimals) {
-  if (!std::isfinite(value)) fail(ErrorKind::kMapping, "a measurement value is not finite");
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed,
-                                 decimals < 0 ? 0 : decimals);
-  if (ec != std::errc()) fail(ErrorKind::kMapping, "a measurement value is too large");
-  std::string_view text(buf, static_cast<size_t>(end - buf));
-  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
-    text.remove_prefix(1);
-  }
-  out.append(text);
+std::string format_number(double value, int decimals) {
+  std::array<char, 64> buf{};
+  return std::string(number_text(buf, value, decimals));
 }
 
-}  // namespace
+// ---- TableRows ----
 
-std::string format_number(double value, int decimals) {
+TableRows::TableRows(const TableLayout& layout, Form form)
+    : layout_(&layout), form_(form), batch_(layout.columns), decimals_(layout.columns.size()) {}
+
+std::string TableRows::take_csv() {
+  if (form_ == Form::kCsv) return std::move(csv_);
   std::string out;
-  append_number(out, value, decimals);
+  append_csv(out);
   return out;
 }
 
-void CsvRow::separate() {
-  if (fields_ > 0) out_ += ',';
-  ++fields_;
+void TableRows::append_csv(std::string& out) const {
+  if (form_ == Form::kCsv) {
+    out += csv_;
+    return;
+  }
+  const size_t columns = batch_.columns.size();
+  for (size_t row = 0; row < batch_.rows; ++row) {
+    for (size_t c = 0; c < columns; ++c) {
+      if (c > 0) out += ',';
+      const BatchColumn& column = batch_.columns[c];
+      if (column.is_null(row)) continue;
+      switch (column.type()) {
+        case ColumnType::kInteger:
+        case ColumnType::kBigint:
+          append_int(out, column.int_at(row));
+          break;
+        case ColumnType::kDouble: {
+          std::array<char, 64> buf{};
+          out.append(number_text(buf, column.double_at(row), decimals_[c][row]));
+          break;
+        }
+        case ColumnType::kDate:
+          Date(static_cast<int32_t>(column.int_at(row))).append_iso(out);
+          break;
+        case ColumnType::kTimestamp:
+          Instant(column.int_at(row) / kMicrosPerSecond).append_sql(out);
+          break;
+        case ColumnType::kVarchar:
+          append_csv_field(out, column.text_at(row));
+          break;
+      }
+    }
+    out += '\n';
+  }
 }
 
-CsvRow& CsvRow::integer(int64_t value) {
-  separate();
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  out_.append(buf, end);
-  return *this;
+lake::ColumnBatch TableRows::take_batch() {
+  FOS_ASSERT(form_ == Form::kColumns);
+  lake::ColumnBatch out = std::move(batch_);
+  batch_ = lake::ColumnBatch(layout_->columns);
+  for (std::vector<int8_t>& d : decimals_) d.clear();
+  return out;
 }
 
-CsvRow& CsvRow::integer(std::optional<int64_t> value) {
+// ---- RowBuilder ----
+
+BatchColumn& RowBuilder::next(std::string_view kind) {
+  if (fields_ >= rows_.batch_.columns.size()) {
+    fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) +
+                                   " gets a " + std::string(kind) + " field past its " +
+                                   std::to_string(rows_.batch_.columns.size()) + " columns");
+  }
+  return rows_.batch_.columns[fields_++];
+}
+
+void RowBuilder::wrong_type(std::string_view kind) const {
+  const TableLayout& layout = rows_.layout();
+  fail(ErrorKind::kInternal, "OMOP column " + std::string(layout.table->name) + "." +
+                                 layout.columns[fields_ - 1].name + " cannot hold a " +
+                                 std::string(kind) + " value");
+}
+
+RowBuilder& RowBuilder::integer(int64_t value) {
+  if (csv_ != nullptr) {
+    append_int(csv_field(), value);
+    return *this;
+  }
+  BatchColumn& column = next("integer");
+  switch (column.type()) {
+    case ColumnType::kInteger:
+    case ColumnType::kBigint:
+      column.push_int(value);
+      return *this;
+    case ColumnType::kVarchar: {
+      std::string text;
+      append_int(text, value);
+      column.push_text(text);
+      return *this;
+    }
+    default:
+      wrong_type("integer");
+  }
+}
+
+RowBuilder& RowBuilder::integer(std::optional<int64_t> value) {
   return value ? integer(*value) : null();
 }
 
-CsvRow& CsvRow::concept_id(int32_t id) {
+RowBuilder& RowBuilder::concept_id(int32_t id) {
   concepts_.insert(id);
   return integer(int64_t{id});
 }
 
-CsvRow& CsvRow::text(std::string_view value) {
-  const size_t column = fields_;
-  separate();
-  if (column < layout_.widths.size() && layout_.widths[column]) {
-    value = truncate_utf8(value, *layout_.widths[column]);
+RowBuilder& RowBuilder::text(std::string_view value) {
+  const size_t index = fields_;
+  const std::vector<std::optional<size_t>>& widths = rows_.layout().widths;
+  if (index < widths.size() && widths[index]) value = truncate_utf8(value, *widths[index]);
+  if (csv_ != nullptr) {
+    append_csv_field(csv_field(), value);
+    return *this;
   }
-  append_csv_field(out_, value);
+  BatchColumn& column = next("text");
+  if (column.type() != ColumnType::kVarchar) wrong_type("text");
+  column.push_text(value);
   return *this;
 }
 
-CsvRow& CsvRow::date(Date value) {
-  separate();
-  value.append_iso(out_);
+RowBuilder& RowBuilder::date(Date value) {
+  if (csv_ != nullptr) {
+    value.append_iso(csv_field());
+    return *this;
+  }
+  BatchColumn& column = next("date");
+  if (column.type() != ColumnType::kDate) wrong_type("date");
+  column.push_int(value.days());
   return *this;
 }
 
-CsvRow& CsvRow::datetime(Instant value) {
-  separate();
-  value.append_sql(out_);
+RowBuilder& RowBuilder::datetime(Instant value) {
+  if (csv_ != nullptr) {
+    value.append_sql(csv_field());
+    return *this;
+  }
+  BatchColumn& column = next("datetime");
+  if (column.type() != ColumnType::kTimestamp) wrong_type("datetime");
+  column.push_int(value.seconds() * kMicrosPerSecond);
   return *this;
 }
 
-CsvRow& CsvRow::number(double value, int decimals) {
-  separate();
-  append_number(out_, value, decimals);
+RowBuilder& RowBuilder::number(double value, int decimals) {
+  if (csv_ != nullptr) {
+    std::array<char, 64> buf{};
+    csv_field().append(number_text(buf, value, decimals));
+    return *this;
+  }
+  const size_t index = fields_;
+  BatchColumn& column = next("number");
+  if (column.type() != ColumnType::kDouble) wrong_type("number");
+  // Keep the value its CSV text reads back as, so CSV and Parquet agree exactly.
+  std::array<char, 64> buf{};
+  const std::string_view text = number_text(buf, value, decimals);
+  double rounded = 0;
+  std::from_chars(text.data(), text.data() + text.size(), rounded);
+  column.push_double(rounded);
+  rows_.decimals_[index].resize(column.size() - 1);
+  rows_.decimals_[index].push_back(static_cast<int8_t>(decimals < 0 ? 0 : decimals));
   return *this;
 }
 
-CsvRow& CsvRow::null() {
-  separate();
+RowBuilder& RowBuilder::null() {
+  if (csv_ != nullptr) {
+    csv_field();
+    return *this;
+  }
+  next("NULL").push_null();
   return *this;
 }
 
-void CsvRow::end() {
-  if (fields_ != layout_.table->columns.size()) {
-    fail(ErrorKind::kInternal, "OMOP row of " + std::string(layout_.table->name) + " has " +
+void RowBuilder::end() {
+  const size_t columns = rows_.layout().columns.size();
+  if (fields_ != columns) {
+    fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) + " has " +
                                    std::to_string(fields_) + " fields, the table " +
-                                   std::to_string(layout_.table->columns.size()));
+                                   std::to_string(columns));
   }
-  out_ += '\n';
+  if (csv_ != nullptr) {
+    *csv_ += '\n';
+    ++rows_.csv_rows_;
+    return;
+  }
+  ++rows_.batch_.rows;
 }
 
 }  // namespace fos::omop

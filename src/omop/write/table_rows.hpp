@@ -1,8 +1,12 @@
-// CsvRow: appends one CDM row as CSV, field by field in specification order.
+// TableRows and RowBuilder: CDM rows held in typed columns, appended field by field in
+// specification order.
 //
-// The row knows its table's layout, so it truncates text to the column's
-// varchar(n) width, records every concept id it writes, and checks at end()
-// that exactly one field per column was written.
+// A table's layout knows each column's SQL type and varchar(n) width, so the builder stores
+// integers, concept ids, dates, timestamps and numbers as values (not text), truncates text
+// to the column's width, records every concept id it writes, and checks at end() that exactly
+// one field per column was written. The same rows become CSV text (append_csv, byte for byte
+// what fos has always written) or a column batch DuckDB reads directly (Parquet). Rows only
+// ever written as CSV can be kept as CSV text from the start (Form::kCsv), which is cheaper.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "core/date.hpp"
+#include "lake/duckdb/feed.hpp"
 #include "omop/cdm/cdm.hpp"
 
 namespace fos::omop {
@@ -20,6 +25,7 @@ namespace fos::omop {
 struct TableLayout {
   const CdmTable* table = nullptr;
   std::vector<std::optional<size_t>> widths;  ///< varchar(n) per column
+  std::vector<lake::FeedColumn> columns;      ///< name and SQL type (sql_type) per column
 };
 
 /// The layout of a CDM table. REQUIRES: a CDM table name.
@@ -27,33 +33,75 @@ const TableLayout& table_layout(std::string_view table);
 /// The CSV header line of a table (column names, newline-terminated).
 std::string csv_header(const CdmTable& table);
 
-class CsvRow {
+/// Rows of one CDM table, column by column (kColumns) or as CSV text (kCsv).
+class TableRows {
  public:
-  CsvRow(std::string& out, const TableLayout& layout, std::set<int32_t>& concepts)
-      : out_(out), layout_(layout), concepts_(concepts) {}
+  enum class Form : uint8_t { kColumns, kCsv };
 
-  CsvRow& integer(int64_t value);
-  CsvRow& integer(std::optional<int64_t> value);
+  TableRows() = default;
+  explicit TableRows(const TableLayout& layout, Form form = Form::kColumns);
+
+  const TableLayout& layout() const { return *layout_; }
+  Form form() const { return form_; }
+  /// Rows appended so far (take_batch() starts again at 0; take_csv() does not).
+  size_t size() const { return form_ == Form::kCsv ? csv_rows_ : batch_.rows; }
+
+  /// Append the rows as CSV lines (no header): NULL is an empty field, text is quoted when
+  /// it is empty or holds a comma, quote or line break.
+  void append_csv(std::string& out) const;
+  /// The rows as CSV lines; a kCsv table hands its text over and keeps none.
+  std::string take_csv();
+  /// Move the rows out as a batch for DuckDB, leaving this empty. REQUIRES: kColumns.
+  lake::ColumnBatch take_batch();
+
+ private:
+  friend class RowBuilder;
+  const TableLayout* layout_ = nullptr;
+  Form form_ = Form::kColumns;
+  lake::ColumnBatch batch_;
+  std::vector<std::vector<int8_t>> decimals_;  ///< per DOUBLE column, digits after the point
+  std::string csv_;                            ///< kCsv: the rows' text
+  size_t csv_rows_ = 0;
+};
+
+/// Appends one row to a TableRows.
+class RowBuilder {
+ public:
+  RowBuilder(TableRows& rows, std::set<int32_t>& concepts)
+      : rows_(rows),
+        concepts_(concepts),
+        csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr) {}
+
+  RowBuilder& integer(int64_t value);
+  RowBuilder& integer(std::optional<int64_t> value);
   /// A concept id; recorded so the concept table can include it.
-  CsvRow& concept_id(int32_t id);
-  CsvRow& text(std::string_view value);
+  RowBuilder& concept_id(int32_t id);
+  RowBuilder& text(std::string_view value);
   /// text(), or NULL when `value` is empty.
-  CsvRow& text_or_null(std::string_view value) { return value.empty() ? null() : text(value); }
-  CsvRow& date(Date value);
+  RowBuilder& text_or_null(std::string_view value) { return value.empty() ? null() : text(value); }
+  RowBuilder& date(Date value);
   /// date(), or NULL when `value` is nullopt.
-  CsvRow& date_or_null(std::optional<Date> value) { return value ? date(*value) : null(); }
-  CsvRow& datetime(Instant value);
-  CsvRow& number(double value, int decimals);
-  CsvRow& null();
-  /// Finish the line. Throws Error{kInternal} unless every column got a field.
+  RowBuilder& date_or_null(std::optional<Date> value) { return value ? date(*value) : null(); }
+  RowBuilder& datetime(Instant value);
+  /// `value` rounded to `decimals` digits after the point (the value its text reads as).
+  RowBuilder& number(double value, int decimals);
+  RowBuilder& null();
+  /// Finish the row. Throws Error{kInternal} unless every column got a field.
   void end();
 
  private:
-  void separate();
+  // The column the next field goes to; throws Error{kInternal} past the last one.
+  lake::BatchColumn& next(std::string_view kind);
+  [[noreturn]] void wrong_type(std::string_view kind) const;
+  // kCsv: the text to append the next field to (after its separator).
+  std::string& csv_field() {
+    if (fields_++ > 0) *csv_ += ',';
+    return *csv_;
+  }
 
-  std::string& out_;
-  const TableLayout& layout_;
+  TableRows& rows_;
   std::set<int32_t>& concepts_;
+  std::string* csv_;  ///< kCsv rows' text; nullptr for kColumns
   size_t fields_ = 0;
 };
 

@@ -2,6 +2,7 @@
 // Parquet and DuckDB outputs with CDM types, abandoned sinks, options.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -10,8 +11,9 @@
 #include "core/output.hpp"
 #include "lake/duckdb/db.hpp"
 #include "omop/omop.hpp"
-#include "omop/write/csv_row.hpp"
+#include "omop/write/convert.hpp"
 #include "omop/write/render.hpp"
+#include "omop/write/table_rows.hpp"
 #include "omop/write/test_fixture.hpp"
 
 namespace fos::omop {
@@ -276,12 +278,12 @@ TEST_F(OmopWrite, ParquetAndDuckdbHaveCountsAndCdmTypes) {
 }
 
 TEST_F(OmopWrite, AbandonedSinkLeavesNothing) {
-  static const record::ProviderDirectory directory = testing::fixture_directory();
+  static const record::ProviderDirectory kDirectory = testing::fixture_directory();
   const auto patients = testing::fixture_patients();
   OmopWriteOptions options;
   options.formats = {OmopFormat::kCsv, OmopFormat::kDuckdb};
   {
-    auto sink = make_omop_sink(root_, directory, options);
+    auto sink = make_omop_sink(root_, kDirectory, options);
     sink->write(sink->render(patients));
     EXPECT_EQ(sink->counts().at("person"), 3u);
   }
@@ -307,18 +309,125 @@ TEST(OmopOptions, ValidateNamesTheProblem) {
   EXPECT_THROW(make_omop_sink(fs::temp_directory_path(), directory, options), Error);
 }
 
-TEST(OmopCsvRow, TruncatesAndFormats) {
+TEST(OmopTableRows, TruncatesAndFormats) {
   EXPECT_EQ(truncate_utf8("héllo", 2), "hé");
   EXPECT_EQ(truncate_utf8("abc", 5), "abc");
   EXPECT_EQ(format_number(1.25, 1), "1.2");
   EXPECT_EQ(format_number(-0.01, 1), "0.0");
   EXPECT_EQ(format_number(120, 0), "120");
-  std::string out;
+  TableRows rows(table_layout("death"));
   std::set<int32_t> concepts;
-  CsvRow row(out, table_layout("death"), concepts);
+  RowBuilder row(rows, concepts);
   row.integer(1).date(Date::from_civil(2020, 1, 2)).null().concept_id(32817);
   EXPECT_THROW(row.end(), Error);  // 4 of 7 fields
   EXPECT_TRUE(concepts.contains(32817));
+}
+
+// The typed rows give the CSV text fos has always written, and the batch holds the values
+// that text reads as (numbers rounded as printed, text cut to the column width, NULL vs "").
+TEST(OmopTableRows, CsvAndBatchAgree) {
+  std::set<int32_t> concepts;
+  auto add_row = [&concepts](TableRows& rows) {
+    RowBuilder(rows, concepts)
+        .integer(int64_t{7})
+        .text("1 Main St, \"A\"")
+        .text("")
+        .text("Springfield")
+        .text("MA")
+        .null()
+        .text("Prince George's Outer County")  // varchar(20)
+        .null()
+        .concept_id(0)
+        .text_or_null("")
+        .number(42.1234564, 6)
+        .number(-0.0000001, 6)
+        .end();
+  };
+  const std::string expected =
+      "7,\"1 Main St, \"\"A\"\"\",\"\",Springfield,MA,,Prince George's Oute,,0,,42.123456,"
+      "0.000000\n";
+  TableRows rows(table_layout("location"));
+  add_row(rows);
+  std::string csv;
+  rows.append_csv(csv);
+  EXPECT_EQ(csv, expected);
+  // Rows kept as CSV text from the start read the same.
+  TableRows text_rows(table_layout("location"), TableRows::Form::kCsv);
+  add_row(text_rows);
+  add_row(text_rows);
+  EXPECT_EQ(text_rows.size(), 2u);
+  EXPECT_EQ(text_rows.take_csv(), expected + expected);
+  EXPECT_EQ(text_rows.size(), 2u);
+  EXPECT_THROW(RowBuilder(text_rows, concepts).integer(int64_t{1}).end(), Error);
+  const lake::ColumnBatch batch = rows.take_batch();
+  EXPECT_EQ(rows.size(), 0u);
+  ASSERT_EQ(batch.rows, 1u);
+  EXPECT_EQ(batch.columns[0].int_at(0), 7);
+  EXPECT_FALSE(batch.columns[2].is_null(0));  // "" stays an empty string
+  EXPECT_EQ(batch.columns[2].text_at(0), "");
+  EXPECT_TRUE(batch.columns[5].is_null(0));
+  EXPECT_EQ(batch.columns[6].text_at(0), "Prince George's Oute");
+  EXPECT_TRUE(batch.columns[9].is_null(0));
+  EXPECT_EQ(batch.columns[10].double_at(0), 42.123456);
+  EXPECT_EQ(batch.columns[11].double_at(0), 0.0);
+  EXPECT_FALSE(std::signbit(batch.columns[11].double_at(0)));
+}
+
+TEST(OmopTableRows, AValueOfTheWrongTypeNamesTheColumn) {
+  TableRows rows(table_layout("death"));
+  std::set<int32_t> concepts;
+  try {
+    RowBuilder(rows, concepts).integer(int64_t{1}).text("2020-01-02");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+    EXPECT_STREQ(e.what(), "OMOP column death.death_date cannot hold a text value");
+  }
+}
+
+// Parquet is written from the typed rows: the same values as the CSV (read with the CDM
+// types), and the same bytes whatever the block size.
+TEST_F(OmopWrite, ParquetHoldsTheCsvValues) {
+  const fs::path a = root_ / "a", b = root_ / "b";
+  fs::create_directories(a);
+  fs::create_directories(b);
+  testing::write_fixture(a, {OmopFormat::kCsv, OmopFormat::kParquet}, 1);
+  testing::write_fixture(b, {OmopFormat::kParquet}, 3);
+  lake::Database db = lake::Database::in_memory();
+  lake::Connection con(db);
+  for (const CdmTable* table :
+       {&cdm_table("person"), &cdm_table("measurement"), &cdm_table("location"),
+        &cdm_table("concept"), &cdm_table("visit_occurrence"), &cdm_table("observation")}) {
+    const std::string name(table->name);
+    const std::string parquet = lake::sql_quote((a / "omop" / (name + ".parquet")).string());
+    const std::string csv = read_csv_sql(a / "omop" / (name + ".csv"), *table);
+    EXPECT_GT(con.scalar_int64("SELECT count(*) FROM " + parquet), 0) << name;
+    auto rows_only_in = [&con](const std::string& x, const std::string& y) {
+      std::string sql = "SELECT count(*) FROM (SELECT * FROM ";
+      sql.append(x).append(" EXCEPT ALL SELECT * FROM ").append(y).append(")");
+      return con.scalar_int64(sql);
+    };
+    EXPECT_EQ(rows_only_in(parquet, csv), 0) << name;
+    EXPECT_EQ(rows_only_in(csv, parquet), 0) << name;
+  }
+  for (const std::string& name : files(a / "omop")) {
+    if (!name.ends_with(".parquet")) continue;
+    EXPECT_EQ(read_file(a / "omop" / name), read_file(b / "omop" / name)) << name;
+  }
+  EXPECT_EQ(files(b / "omop").size(), 23u);  // no CSV, nothing partial
+}
+
+TEST_F(OmopWrite, AbandonedParquetSinkLeavesNothing) {
+  static const record::ProviderDirectory kDirectory = testing::fixture_directory();
+  const auto patients = testing::fixture_patients();
+  OmopWriteOptions options;
+  options.formats = {OmopFormat::kParquet};
+  {
+    auto sink = make_omop_sink(root_, kDirectory, options);
+    sink->write(sink->render(patients));
+    EXPECT_EQ(sink->counts().at("person"), 3u);
+  }
+  EXPECT_TRUE(files(root_).empty());
 }
 
 }  // namespace
