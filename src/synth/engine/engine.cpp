@@ -217,6 +217,117 @@ bool may_change_state(StateType type) {
   }
 }
 
+/// What the engine reads of a state on every visit, packed densely: a library has
+/// thousands of large ModuleStates, and reading each visit's type, name and direct
+/// target from them costs a cache miss per visit.
+struct HotState {
+  enum Flag : uint8_t {
+    kRemember = 1,  ///< some PriorState names this state: entries go to the history
+    kPrivate = 2,   ///< in a run-ahead chain (Engine::Tables::module_hot)
+  };
+  enum Touch : uint8_t { kNoTouch, kTouchAny, kTouchAttribute };
+  /// What guards read and states change (guard_reads, state_writes).
+  enum Part : uint8_t {
+    kConditions = 1,
+    kAllergies = 2,
+    kMedications = 4,
+    kCarePlans = 8,
+    kObservations = 16,
+    kSymptoms = 32,
+    kAttributes = 64,  ///< reads: some Attribute condition; writes: any attribute may change
+    kAnything = 128,   ///< reads: something not described by the other bits
+  };
+  StateType type = StateType::kSimple;
+  TransitionKind transition = TransitionKind::kNone;
+  uint8_t flags = 0;
+  Touch touch = kNoTouch;  ///< what entering the state may change for guards
+  uint8_t writes = 0;      ///< Part bits the state may change (besides `attribute`)
+  int32_t target = kNone;  ///< direct transition target
+  uint32_t name_id = 0;
+  uint32_t attribute = 0;  ///< kTouchAttribute: the attribute written
+};
+
+// The HotState::Part bits that the state-reading leaves of `l` read.
+uint8_t guard_reads(const Logic& l) {
+  using P = HotState;
+  switch (l.kind) {
+    case LogicKind::kAnd:
+    case LogicKind::kOr:
+    case LogicKind::kNot:
+    case LogicKind::kAtLeast:
+    case LogicKind::kAtMost: {
+      uint8_t bits = 0;
+      for (const Logic& c : l.children) bits |= guard_reads(c);
+      return bits;
+    }
+    case LogicKind::kTrue:
+    case LogicKind::kFalse:
+    case LogicKind::kGender:
+    case LogicKind::kRace:
+    case LogicKind::kSes:
+    case LogicKind::kAge:
+    case LogicKind::kDate:
+    case LogicKind::kPriorState:  // the module's own history
+      return 0;
+    case LogicKind::kAttribute:
+      return P::kAttributes;
+    case LogicKind::kSymptom:
+      return P::kSymptoms;
+    case LogicKind::kObservation:
+      return l.by_attribute ? P::kAnything : P::kObservations;
+    case LogicKind::kActiveCondition:
+      return l.by_attribute ? P::kAnything : P::kConditions;
+    case LogicKind::kActiveMedication:
+      return l.by_attribute ? P::kAnything : P::kMedications;
+    case LogicKind::kActiveCarePlan:
+      return l.by_attribute ? P::kAnything : P::kCarePlans;
+    case LogicKind::kActiveAllergy:
+      return l.by_attribute ? P::kAnything : P::kAllergies;
+    default:
+      return P::kAnything;
+  }
+}
+
+// The HotState::Part bits a state of `type` may change, besides the attribute that
+// run_state passes to touch (Encounter: diagnoses waiting for it, with their attributes).
+uint8_t state_writes(StateType type) {
+  using P = HotState;
+  switch (type) {
+    case StateType::kConditionOnset:
+    case StateType::kConditionEnd:
+      return P::kConditions;
+    case StateType::kAllergyOnset:
+    case StateType::kAllergyEnd:
+      return P::kAllergies;
+    case StateType::kMedicationOrder:
+    case StateType::kMedicationEnd:
+      return P::kMedications;
+    case StateType::kCarePlanStart:
+    case StateType::kCarePlanEnd:
+      return P::kCarePlans;
+    case StateType::kObservation:
+    case StateType::kMultiObservation:
+    case StateType::kDiagnosticReport:
+      return P::kObservations;
+    case StateType::kSymptom:
+      return P::kSymptoms;
+    case StateType::kEncounter:
+      return P::kConditions | P::kAllergies | P::kAttributes;
+    case StateType::kProcedure:
+    case StateType::kImagingStudy:
+    case StateType::kDevice:
+    case StateType::kDeviceEnd:
+    case StateType::kSupplyList:
+    case StateType::kVaccine:
+    case StateType::kDeath:
+    case StateType::kSetAttribute:
+    case StateType::kCounter:
+      return 0;
+    default:
+      return P::kAnything;
+  }
+}
+
 // Per module, by state: whether the state is a Delay or Simple state whose transition
 // depends only on the module's own random draws and on attributes no module writes
 // (direct, or distributed with fixed or such attribute-valued weights).
@@ -263,24 +374,6 @@ void note_prior_names(const Module& m, std::vector<uint8_t>& names) {
   }
 }
 
-/// What the engine reads of a state on every visit, packed densely: a library has
-/// thousands of large ModuleStates, and reading each visit's type, name and direct
-/// target from them costs a cache miss per visit.
-struct HotState {
-  enum Flag : uint8_t {
-    kRemember = 1,  ///< some PriorState names this state: entries go to the history
-    kPrivate = 2,   ///< in a run-ahead chain (Engine::Tables::hot)
-  };
-  enum Touch : uint8_t { kNoTouch, kTouchAny, kTouchAttribute };
-  StateType type = StateType::kSimple;
-  TransitionKind transition = TransitionKind::kNone;
-  uint8_t flags = 0;
-  Touch touch = kNoTouch;  ///< what entering the state may change for guards
-  int32_t target = kNone;  ///< direct transition target
-  uint32_t name_id = 0;
-  uint32_t attribute = 0;  ///< kTouchAttribute: the attribute written
-};
-
 }  // namespace
 
 // Lookup-table keys and person strings interned once per engine.
@@ -313,7 +406,7 @@ struct Engine::Tables {
     std::unordered_map<uint64_t, bool> time_sorted;
     int64_t first_time_ms = std::numeric_limits<int64_t>::max();  ///< earliest time_low
   };
-  std::unordered_map<const LookupTable*, TableIndex> keys;
+  std::vector<TableIndex> keys;  ///< by LookupTable::id (tables no transition uses: empty)
   /// By state name id: whether some PriorState condition names it (name or since).
   std::vector<uint8_t> prior_names;
   /// Per top-level module and per submodule (library order), by state: the hot fields.
@@ -352,8 +445,9 @@ struct Run {
   bool listed = false;      ///< in Life::state_waiters_
   /// The guard asleep reads, besides time, only these attributes (else any state).
   bool waits_on_attributes = false;
-  std::vector<uint32_t> wait_attributes;
-  int32_t encounter = kNone;  ///< encounter this module has open (or joined)
+  std::vector<uint32_t> wait_attributes;  ///< else: the Attribute conditions it reads
+  uint8_t wait_reads = 0;                 ///< else: HotState::Part bits it reads
+  int32_t encounter = kNone;              ///< encounter this module has open (or joined)
   uint32_t encounter_state = 0;
   size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
   Rng rng{0, 0};
@@ -640,27 +734,32 @@ class Life {
     int year = 0;  ///< the calendar month of those days
     int month = 0;
   };
+  // Two ranges are kept: evaluations at the current step and those a run-ahead makes
+  // at later times alternate.
   const Ages& ages(int64_t t) const {
     const int32_t day = Instant(t).date().days();
-    if (day >= ages_.from && day < ages_.until) return ages_;
+    if (day >= ages_[0].from && day < ages_[0].until) return ages_[0];
+    if (day >= ages_[1].from && day < ages_[1].until) return ages_[1];
+    Ages& a = ages_[ages_victim_];
+    ages_victim_ ^= 1;
     const CivilDate o = Date(day).civil();
-    ages_.year = o.year;
-    ages_.month = o.month;
+    a.year = o.year;
+    a.month = o.month;
     const CivilDate& b = birth_civil_;
     const bool before_birthday = o.month < b.month || (o.month == b.month && o.day < b.day);
-    ages_.years = o.year - b.year - (before_birthday ? 1 : 0);
-    ages_.months = ((o.year - b.year) * 12) + (o.month - b.month) - (o.day < b.day ? 1 : 0);
+    a.years = o.year - b.year - (before_birthday ? 1 : 0);
+    a.months = ((o.year - b.year) * 12) + (o.month - b.month) - (o.day < b.day ? 1 : 0);
     const int32_t first = day - (o.day - 1);  // the first of the month
     const int32_t next_month = first + days_in_month(o.year, o.month);
     const int32_t flip = first + (b.day - 1);  // the birth day of this month (may not exist)
     if (o.day < b.day) {
-      ages_.from = first;
-      ages_.until = std::min(flip, next_month);
+      a.from = first;
+      a.until = std::min(flip, next_month);
     } else {
-      ages_.from = flip;
-      ages_.until = next_month;
+      a.from = flip;
+      a.until = next_month;
     }
-    return ages_;
+    return a;
   }
 
   bool active_entry(LogicKind kind, const Logic& l) const {
@@ -805,6 +904,11 @@ class Life {
     r.state_wait = true;
     r.wait_attributes.clear();
     r.waits_on_attributes = attributes_read(allow, r.wait_attributes);
+    if (!r.waits_on_attributes) {
+      r.wait_attributes.clear();
+      attribute_leaves(allow, r.wait_attributes);
+      r.wait_reads = guard_reads(allow);
+    }
     if (!r.listed) state_waiters_.push_back(&r);
     r.listed = true;
   }
@@ -815,16 +919,19 @@ class Life {
   // observations, symptoms or vitals and at most the attribute given: a guard reading,
   // besides time, only other attributes cannot change its answer, so it sleeps on.
   static constexpr uint32_t kEverything = std::numeric_limits<uint32_t>::max();
-  void touch(std::optional<uint32_t> attribute) {
+  // `writes`: the HotState::Part bits the state may change besides `attribute`. A guard
+  // reading more than attributes sleeps on when none of what it reads changed (waking it
+  // would only find it false again).
+  void touch(std::optional<uint32_t> attribute, uint8_t writes = HotState::kAnything) {
     size_t kept = 0;
     for (Run* w : state_waiters_) {
       if (!w->state_wait) {
         w->listed = false;
         continue;
       }
-      if (attribute != kEverything && w->waits_on_attributes &&
-          (!attribute || std::find(w->wait_attributes.begin(), w->wait_attributes.end(),
-                                   *attribute) == w->wait_attributes.end())) {
+      if (attribute != kEverything &&
+          (w->waits_on_attributes ? !has_attribute(*w, attribute)
+                                  : !may_change_guard(*w, attribute, writes))) {
         state_waiters_[kept++] = w;
         continue;
       }
@@ -834,6 +941,26 @@ class Life {
       due_[w->index] = std::min(due_[w->index], w->wake);
     }
     state_waiters_.resize(kept);
+  }
+
+  static bool has_attribute(const Run& w, std::optional<uint32_t> attribute) {
+    return attribute && std::find(w.wait_attributes.begin(), w.wait_attributes.end(), *attribute) !=
+                            w.wait_attributes.end();
+  }
+
+  // Whether a change of `writes` and `attribute` may change the answer of the guard `w`
+  // sleeps in (which reads more than attributes).
+  static bool may_change_guard(const Run& w, std::optional<uint32_t> attribute, uint8_t writes) {
+    if ((w.wait_reads | writes) & HotState::kAnything) return true;
+    if (writes & w.wait_reads & ~HotState::kAttributes) return true;
+    if (!(w.wait_reads & HotState::kAttributes)) return false;
+    return (writes & HotState::kAttributes) || has_attribute(w, attribute);
+  }
+
+  // Collects the attribute ids of the Attribute conditions in `l`.
+  static void attribute_leaves(const Logic& l, std::vector<uint32_t>& ids) {
+    if (l.kind == LogicKind::kAttribute) ids.push_back(l.attribute);
+    for (const Logic& c : l.children) attribute_leaves(c, ids);
   }
 
   // Whether the state-reading leaves of `l` are all Attribute conditions; collects their
@@ -970,7 +1097,7 @@ class Life {
 
   // The first row (file order) whose keys equal `ids` and whose age/time ranges hold at `t`.
   const LookupTable::Row* lookup_row(const LookupTable& table, int64_t t) {
-    const Engine::Tables::TableIndex& index = t_.keys.at(&table);
+    const Engine::Tables::TableIndex& index = t_.keys[table.id];
     if (!lookup_key(table, key_scratch_)) return nullptr;
     const auto group = index.groups.find(key_hash(key_scratch_));
     if (group == index.groups.end()) return nullptr;
@@ -1198,7 +1325,7 @@ class Life {
       if (w.target == f.state && w.probability >= 1) break;
       if (w.probability != 0) return;
     }
-    const int64_t first = t_.keys.at(tr.table).first_time_ms;
+    const int64_t first = t_.keys[tr.table->id].first_time_ms;
     int64_t limit = std::min(in_.end.seconds(), death_ ? death_->seconds() : kNever);
     if (first != std::numeric_limits<int64_t>::max()) limit = std::min(limit, (first - 1) / 1000);
     int64_t rounds = 0;
@@ -1274,9 +1401,9 @@ class Life {
     const bool fresh = f.fresh;
     f.fresh = false;
     if (h.touch == HotState::kTouchAttribute) {
-      touch(h.attribute);
+      touch(h.attribute, h.writes);
     } else if (h.touch == HotState::kTouchAny) {
-      touch(std::nullopt);
+      touch(std::nullopt, h.writes);
     }
     switch (h.type) {
       case StateType::kInitial:
@@ -1712,7 +1839,8 @@ class Life {
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
   CivilDate birth_civil_;
-  mutable Ages ages_;  ///< cache of ages(t)
+  mutable std::array<Ages, 2> ages_;  ///< cache of ages(t)
+  mutable size_t ages_victim_ = 0;    ///< the entry a miss replaces
   std::vector<Run*> state_waiters_;
   int64_t step_ = 0;       ///< the step being processed
   int64_t next_year_ = 0;  ///< when the next yearly lifecycle update is due
@@ -1827,11 +1955,16 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
                     t.strings.intern("bisexual")};
   t.educations = {t.strings.intern("less_than_hs"), t.strings.intern("hs_degree"),
                   t.strings.intern("some_college"), t.strings.intern("bs_degree")};
+  std::vector<uint8_t> indexed;
   auto collect = [&](const Module& m) {
     for (const ModuleState& s : m.states) {
       const LookupTable* table = s.transition.table;
-      if (!table || t.keys.count(table)) continue;
-      auto& index = t.keys[table];
+      if (!table) continue;
+      if (indexed.size() <= table->id) indexed.resize(table->id + 1, 0);
+      if (t.keys.size() <= table->id) t.keys.resize(table->id + 1);
+      if (indexed[table->id]) continue;
+      indexed[table->id] = 1;
+      auto& index = t.keys[table->id];
       for (const auto& row : table->rows) {
         std::vector<uint32_t> ids;
         for (const std::string& k : row.keys) ids.push_back(t.strings.intern(k));
@@ -1876,6 +2009,7 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
       h.transition = s.transition.kind;
       h.target = s.transition.target;
       h.name_id = s.name_id;
+      h.writes = state_writes(s.type);
       if (s.name_id < t.prior_names.size() && t.prior_names[s.name_id])
         h.flags |= HotState::kRemember;
       if (chain[i]) h.flags |= HotState::kPrivate;

@@ -479,6 +479,7 @@ const LookupTable* ModuleLoader::table(const std::string& name, std::string_view
     }
     t->rows.push_back(std::move(row_out));
   }
+  t->id = static_cast<uint32_t>(lib_.tables_.size());
   const LookupTable* out = t.get();
   lib_.tables_.push_back(std::move(t));
   table_cache_[name] = out;

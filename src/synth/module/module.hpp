@@ -200,6 +200,7 @@ struct Transition {
 /// attributes, optional age range (years) and time range (epoch ms).
 struct LookupTable {
   std::string name;
+  uint32_t id = 0;                       ///< position among the library's tables (from 0)
   std::vector<uint32_t> key_attributes;  ///< attribute ids for the leading key columns
   bool has_age = false;
   bool has_time = false;
