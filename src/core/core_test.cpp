@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <vector>
 
 #include "core/core.hpp"
 
@@ -462,6 +463,25 @@ TEST(Uuid, NameBasedAgreesWithSha1ForShortAndLongNames) {
       if (i == 6) want = static_cast<uint8_t>((want & 0x0F) | 0x50);
       if (i == 8) want = static_cast<uint8_t>((want & 0x3F) | 0x80);
       ASSERT_EQ(bytes[i], want) << "length " << len << " byte " << i;
+    }
+  }
+}
+
+// The batch form hashes two names at a time; it must agree with one at a time for any count,
+// with long names (more than one block) mixed in.
+TEST(Uuid, NameBasedBatchAgreesWithOneAtATime) {
+  const Uuid ns = Uuid::parse("6ba7b811-9dad-11d1-80b4-00c04fd430c8");
+  std::vector<std::string> texts;
+  for (size_t i = 0; i < 9; ++i) texts.push_back("Observation/" + std::to_string(i * 7919));
+  texts.insert(texts.begin() + 3, std::string(39, 'a'));
+  texts.insert(texts.begin() + 5, std::string(40, 'b'));
+  texts.insert(texts.begin() + 6, std::string(300, 'c'));
+  for (size_t count = 0; count <= texts.size(); ++count) {
+    const std::vector<std::string_view> names(texts.begin(), texts.begin() + count);
+    std::vector<Uuid> ids(count);
+    Uuid::name_based(ns, names, ids);
+    for (size_t i = 0; i < count; ++i) {
+      ASSERT_EQ(ids[i], Uuid::name_based(ns, names[i])) << "count " << count << " name " << i;
     }
   }
 }

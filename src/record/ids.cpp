@@ -1,6 +1,7 @@
 // Deterministic ids.
 #include "record/ids.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -24,19 +25,43 @@ int64_t event_id(uint64_t person_index, uint64_t ordinal) {
   return person_id(person_index) * kIdsPerPerson + static_cast<int64_t>(ordinal);
 }
 
-Uuid resource_uuid(std::string_view kind, uint64_t person_index, uint64_t ordinal) {
-  // "<kind>/<index>/<ordinal>" on the stack: two numbers of at most 20 digits each.
-  char name[128];
-  if (kind.size() + 42 > sizeof name) {
+namespace {
+
+// Room for "<kind>/<index>/<ordinal>": two numbers of at most 20 digits each.
+constexpr size_t kNameRoom = 128;
+
+// "<kind>/<index>/<ordinal>" into `name`.
+std::string_view resource_name(char (&name)[kNameRoom], std::string_view kind,
+                               uint64_t person_index, uint64_t ordinal) {
+  if (kind.size() + 42 > kNameRoom) {
     fail(ErrorKind::kInternal, "resource kind too long for an id: " + std::string(kind));
   }
   std::memcpy(name, kind.data(), kind.size());
   char* pos = name + kind.size();
   *pos++ = '/';
-  pos = std::to_chars(pos, name + sizeof name, person_index).ptr;
+  pos = std::to_chars(pos, name + kNameRoom, person_index).ptr;
   *pos++ = '/';
-  pos = std::to_chars(pos, name + sizeof name, ordinal).ptr;
-  return Uuid::name_based(fos_namespace(), std::string_view(name, static_cast<size_t>(pos - name)));
+  pos = std::to_chars(pos, name + kNameRoom, ordinal).ptr;
+  return {name, static_cast<size_t>(pos - name)};
+}
+
+}  // namespace
+
+Uuid resource_uuid(std::string_view kind, uint64_t person_index, uint64_t ordinal) {
+  char name[kNameRoom];
+  return Uuid::name_based(fos_namespace(), resource_name(name, kind, person_index, ordinal));
+}
+
+void resource_uuids(std::string_view kind, uint64_t person_index, std::span<Uuid> out) {
+  constexpr size_t kChunk = 16;
+  char names[kChunk][kNameRoom];
+  std::string_view views[kChunk];
+  for (size_t first = 0; first < out.size(); first += kChunk) {
+    const size_t n = std::min(kChunk, out.size() - first);
+    for (size_t i = 0; i < n; ++i)
+      views[i] = resource_name(names[i], kind, person_index, first + i);
+    Uuid::name_based(fos_namespace(), std::span(views, n), out.subspan(first, n));
+  }
 }
 
 Uuid shared_uuid(std::string_view kind, uint64_t id) {

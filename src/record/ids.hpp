@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ int64_t event_id(uint64_t person_index, uint64_t ordinal);
 /// FHIR id of a patient's entry: name-based UUID of "<kind>/<person index>/<ordinal>".
 /// `kind` is the resource type ("Patient", "Encounter", ...); patients use ordinal 0.
 Uuid resource_uuid(std::string_view kind, uint64_t person_index, uint64_t ordinal);
+/// resource_uuid(kind, person_index, i) for i = 0 .. out.size() - 1 into out[i], several at once.
+void resource_uuids(std::string_view kind, uint64_t person_index, std::span<Uuid> out);
 /// FHIR id of a shared resource (Organization, Practitioner, Location) with numeric id `id`.
 Uuid shared_uuid(std::string_view kind, uint64_t id);
 

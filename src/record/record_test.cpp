@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 
 #include "core/error.hpp"
 #include "record/record.hpp"
@@ -29,6 +30,14 @@ TEST(Ids, ResourceUuidsAreDeterministicAndDistinct) {
   const std::string s = resource_uuid("Patient", 0, 0).str();
   EXPECT_EQ(s[14], '5');  // version 5
   EXPECT_NE(shared_uuid("Organization", 7), shared_uuid("Location", 7));
+}
+
+TEST(Ids, ResourceUuidsInBulkMatchOneAtATime) {
+  std::vector<fos::Uuid> ids(37);  // more than one chunk of names, and an odd count
+  resource_uuids("AllergyIntolerance", 123456789, ids);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_EQ(ids[i], resource_uuid("AllergyIntolerance", 123456789, i)) << i;
+  }
 }
 
 TEST(Ids, StableIdsArePositiveAnd53Bit) {

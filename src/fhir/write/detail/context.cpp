@@ -51,17 +51,58 @@ namespace {
 
 }  // namespace
 
+namespace {
+
+// How many entries of a patient-owned type the record has.
+size_t entry_count(const record::PatientRecord& r, ResourceType type) {
+  switch (type) {
+    case ResourceType::kEncounter:
+      return r.encounters.size();
+    case ResourceType::kObservation:
+      return r.observations.size();
+    case ResourceType::kImmunization:
+      return r.immunizations.size();
+    case ResourceType::kCondition:
+      return r.conditions.size();
+    case ResourceType::kMedicationRequest:
+      return r.medications.size();
+    case ResourceType::kProcedure:
+      return r.procedures.size();
+    case ResourceType::kAllergyIntolerance:
+      return r.allergies.size();
+    case ResourceType::kCarePlan:
+      return r.care_plans.size();
+    case ResourceType::kDevice:
+      return r.devices.size();
+    case ResourceType::kDiagnosticReport:
+      return r.reports.size();
+    case ResourceType::kImagingStudy:
+      return r.imaging_studies.size();
+    case ResourceType::kSupplyDelivery:
+      return r.supplies.size();
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
 void PatientContext::load(const record::PatientRecord& record) {
   record_ = &record;
   const uint64_t index = record.person.index;
   patient_ =
       ResourceRef(ResourceType::kPatient, record::resource_uuid("Patient", index, 0), style());
-  encounters_.clear();
+  for (int t = 1; t < kPatientTypeCount; ++t) {
+    const auto type = static_cast<ResourceType>(t);
+    std::vector<ResourceRef>& refs = entries_[t];
+    refs.clear();
+    ids_.resize(entry_count(record, type));
+    record::resource_uuids(type_name(type), index, ids_);
+    for (const Uuid& id : ids_) refs.emplace_back(type, id, style());
+  }
   parties_.clear();
   for (size_t i = 0; i < record.encounters.size(); ++i) {
     const record::Encounter& enc = record.encounters[i];
-    encounters_.emplace_back(ResourceType::kEncounter, record::resource_uuid("Encounter", index, i),
-                             style());
     EncounterParties parties;
     if (enc.provider_id != 0) {
       parties.provider = shared_.provider(enc.provider_id);
@@ -73,22 +114,18 @@ void PatientContext::load(const record::PatientRecord& record) {
     }
     parties_.push_back(parties);
   }
-  observations_.clear();
-  for (size_t i = 0; i < record.observations.size(); ++i) {
-    observations_.emplace_back(ResourceType::kObservation,
-                               record::resource_uuid("Observation", index, i), style());
-  }
 }
 
 const ResourceRef& PatientContext::encounter(uint32_t index, std::string_view kind,
                                              size_t ordinal) const {
-  if (index >= encounters_.size()) {
+  const std::vector<ResourceRef>& encounters = entries_[static_cast<int>(ResourceType::kEncounter)];
+  if (index >= encounters.size()) {
     fail(ErrorKind::kMapping,
          "patient " + std::to_string(record_->person.index) + ", " + std::string(kind) + " " +
              std::to_string(ordinal) + ": encounter " + std::to_string(index) +
-             " does not exist (the patient has " + std::to_string(encounters_.size()) + ")");
+             " does not exist (the patient has " + std::to_string(encounters.size()) + ")");
   }
-  return encounters_[index];
+  return encounters[index];
 }
 
 ResourceRef PatientContext::observation(size_t i) const {
@@ -100,8 +137,8 @@ ResourceRef PatientContext::immunization(size_t i) const {
 }
 
 ResourceRef PatientContext::entry(ResourceType type, size_t i) const {
-  if (type == ResourceType::kEncounter && i < encounters_.size()) return encounters_[i];
-  if (type == ResourceType::kObservation && i < observations_.size()) return observations_[i];
+  const auto t = static_cast<size_t>(type);
+  if (t < entries_.size() && i < entries_[t].size()) return entries_[t][i];
   return ResourceRef(type, record::resource_uuid(type_name(type), record_->person.index, i),
                      style());
 }

@@ -2,6 +2,7 @@
 // references, and one patient's ids.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -54,8 +55,8 @@ class PatientContext {
  public:
   explicit PatientContext(const SharedIndex& shared) : shared_(shared) {}
 
-  /// Point at `record` and compute its Patient, Encounter and Observation ids (observations
-  /// are also named by DiagnosticReport results, so each is hashed once). Throws
+  /// Point at `record` and compute the ids of its Patient and of all its entries, each
+  /// hashed once however often it is named, several at a time. Throws
   /// Error{kMapping} when an encounter names an unknown provider or organization.
   void load(const record::PatientRecord& record);
 
@@ -81,8 +82,9 @@ class PatientContext {
   const SharedIndex& shared_;
   const record::PatientRecord* record_ = nullptr;
   ResourceRef patient_;
-  std::vector<ResourceRef> encounters_;
-  std::vector<ResourceRef> observations_;
+  // Per patient-owned type (kEncounter .. kSupplyDelivery): the entries' references.
+  std::array<std::vector<ResourceRef>, kPatientTypeCount> entries_;
+  std::vector<Uuid> ids_;  // scratch for load()
   std::vector<EncounterParties> parties_;
 };
 
