@@ -95,6 +95,25 @@ double draw(const Distribution& d, Rng& rng) {
   return d.round ? std::round(v) : v;
 }
 
+// By leap year (0/1) and day of the year (0-based): the month (1-12).
+constexpr std::array<std::array<uint8_t, 366>, 2> kMonthOfDay = [] {
+  constexpr std::array<int, 12> kLengths = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  std::array<std::array<uint8_t, 366>, 2> out{};
+  for (size_t leap = 0; leap < 2; ++leap) {
+    size_t day = 0;
+    for (size_t m = 0; m < 12; ++m) {
+      const int length = kLengths[m] + (m == 1 ? static_cast<int>(leap) : 0);
+      for (int d = 0; d < length; ++d) out[leap][day++] = static_cast<uint8_t>(m + 1);
+    }
+  }
+  return out;
+}();
+// By leap year and month (1-12): days of the year before the month starts.
+constexpr std::array<std::array<int, 13>, 2> kDaysBeforeMonth = {{
+    {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334},
+    {0, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335},
+}};
+
 // Powers of ten that pow(10, n) gives exactly (every 10^n up to 10^22 is a double).
 constexpr std::array<double, 16> kPowersOfTen = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                                  1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
@@ -734,6 +753,28 @@ class Life {
     int year = 0;  ///< the calendar month of those days
     int month = 0;
   };
+  // The calendar date of `day`, from the calendar year last asked about when it holds
+  // the day (run-aheads walk through a year month by month).
+  struct Year {
+    int32_t first = 0;  ///< January 1st
+    int32_t end = 0;    ///< January 1st of the next year
+    int year = 0;
+    size_t leap = 0;
+  };
+  CivilDate civil(int32_t day) const {
+    if (day < year_.first || day >= year_.end) {
+      const int y = Date(day).civil().year;
+      year_.year = y;
+      year_.first = Date::from_civil(y, 1, 1).days();
+      year_.leap = days_in_month(y, 2) == 29 ? 1 : 0;
+      year_.end = year_.first + 365 + static_cast<int32_t>(year_.leap);
+    }
+    const auto of_year = static_cast<size_t>(day - year_.first);
+    const int month = kMonthOfDay[year_.leap][of_year];
+    const int of_month = static_cast<int>(of_year) - kDaysBeforeMonth[year_.leap][month] + 1;
+    return CivilDate{year_.year, month, of_month};
+  }
+
   // Two ranges are kept: evaluations at the current step and those a run-ahead makes
   // at later times alternate.
   const Ages& ages(int64_t t) const {
@@ -742,7 +783,7 @@ class Life {
     if (day >= ages_[1].from && day < ages_[1].until) return ages_[1];
     Ages& a = ages_[ages_victim_];
     ages_victim_ ^= 1;
-    const CivilDate o = Date(day).civil();
+    const CivilDate o = civil(day);
     a.year = o.year;
     a.month = o.month;
     const CivilDate& b = birth_civil_;
@@ -1841,6 +1882,7 @@ class Life {
   CivilDate birth_civil_;
   mutable std::array<Ages, 2> ages_;  ///< cache of ages(t)
   mutable size_t ages_victim_ = 0;    ///< the entry a miss replaces
+  mutable Year year_;                 ///< cache of civil(day)
   std::vector<Run*> state_waiters_;
   int64_t step_ = 0;       ///< the step being processed
   int64_t next_year_ = 0;  ///< when the next yearly lifecycle update is due
