@@ -167,6 +167,14 @@ TEST(JsonWriter, WritesNestedStructuresWithCommas) {
     w.end_object();
   });
   EXPECT_EQ(json, R"({"a":1,"b":["x",true,null,{}],"c":2.5})");
+  // Program-made plain text goes between quotes as it is, with the same separators.
+  const std::string plain = write_json([](JsonWriter& w) {
+    w.begin_array();
+    w.value(JsonPlain{"2025-01-01T00:00:00Z"});
+    w.value(JsonPlain{""});
+    w.end_array();
+  });
+  EXPECT_EQ(plain, R"(["2025-01-01T00:00:00Z",""])");
 }
 
 TEST(JsonWriter, EscapesAndRoundTripsThroughSimdjson) {

@@ -47,6 +47,13 @@ class JsonKey {
   size_t size_;
 };
 
+/// Text the program made itself that holds no character JSON escapes (ids, ISO dates,
+/// references): written between quotes without an escaping pass. REQUIRES: no quote,
+/// backslash or control character in `text`.
+struct JsonPlain {
+  std::string_view text;
+};
+
 template <typename S>
 concept JsonKeyText = std::is_convertible_v<const S&, std::string_view> && !std::is_array_v<S>;
 
@@ -83,6 +90,19 @@ class JsonWriter {
   }
 
   void value(std::string_view text);
+  void value(JsonPlain plain) {
+    const size_t n = plain.text.size();
+    if (n > kBufferSize - 3) [[unlikely]] {
+      value(plain.text);
+      return;
+    }
+    begin_value(n + 2);
+    *pos_++ = '"';
+    std::memcpy(pos_, plain.text.data(), n);
+    pos_ += n;
+    *pos_++ = '"';
+    end_value();
+  }
   void value(const char* text) { value(std::string_view(text)); }
   void value(const std::string& text) { value(std::string_view(text)); }
   void value(int64_t number);

@@ -57,7 +57,7 @@ void render_allergy_intolerance(const detail::PatientContext& ctx, size_t i,
   });
   w.begin_object();
   w.field("resourceType", "AllergyIntolerance");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
   w.key("clinicalStatus");
@@ -74,8 +74,8 @@ void render_allergy_intolerance(const detail::PatientContext& ctx, size_t i,
   detail::write_reference(w, "patient", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(a.encounter, "allergy", i));
   const detail::IsoText onset(a.onset);
-  w.field("onsetDateTime", onset.view());
-  w.field("recordedDate", onset.view());
+  w.field("onsetDateTime", JsonPlain{onset.view()});
+  w.field("recordedDate", JsonPlain{onset.view()});
   write_reactions(w, a);
   w.end_object();
 }

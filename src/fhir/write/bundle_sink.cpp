@@ -43,7 +43,7 @@ class EntryWriter {
   // Opens an entry and its "resource" key; the caller writes the resource next.
   void begin(const ResourceRef& ref) {
     w_.begin_object();
-    w_.field("fullUrl", ref.reference());
+    w_.field("fullUrl", JsonPlain{ref.reference()});
     w_.key("resource");
     ++block_.count[static_cast<int>(ref.type())];
   }

@@ -17,7 +17,7 @@ void render_care_plan(const detail::PatientContext& ctx, size_t i, const detail:
   });
   w.begin_object();
   w.field("resourceType", "CarePlan");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.field("status", plan.stop ? "completed" : "active");
   w.field("intent", "plan");
   w.key("category");

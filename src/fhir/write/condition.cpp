@@ -33,7 +33,7 @@ void render_condition(const detail::PatientContext& ctx, size_t i, const detail:
   });
   w.begin_object();
   w.field("resourceType", "Condition");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
   w.key("clinicalStatus");
@@ -47,9 +47,9 @@ void render_condition(const detail::PatientContext& ctx, size_t i, const detail:
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(c.encounter, "condition", i));
   const detail::IsoText onset(c.onset);
-  w.field("onsetDateTime", onset.view());
+  w.field("onsetDateTime", JsonPlain{onset.view()});
   if (c.abatement) detail::write_instant(w, "abatementDateTime", *c.abatement);
-  w.field("recordedDate", onset.view());
+  w.field("recordedDate", JsonPlain{onset.view()});
   w.end_object();
 }
 

@@ -23,7 +23,7 @@ void render_device(const detail::PatientContext& ctx, size_t i, const detail::Re
   ctx.encounter(d.encounter, "device", i);  // checked, though R4 Device has no encounter
   w.begin_object();
   w.field("resourceType", "Device");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   if (!d.udi.empty()) {
     w.key("udiCarrier");
     w.begin_array();

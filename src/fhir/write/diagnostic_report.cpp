@@ -18,7 +18,7 @@ void render_diagnostic_report(const detail::PatientContext& ctx, size_t i,
   });
   w.begin_object();
   w.field("resourceType", "DiagnosticReport");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
   w.field("status", "final");
@@ -29,14 +29,14 @@ void render_diagnostic_report(const detail::PatientContext& ctx, size_t i,
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(report.encounter, "report", i));
   const detail::IsoText effective(report.effective);
-  w.field("effectiveDateTime", effective.view());
-  w.field("issued", effective.view());
+  w.field("effectiveDateTime", JsonPlain{effective.view()});
+  w.field("issued", JsonPlain{effective.view()});
   if (!report.results.empty()) {
     w.key("result");
     w.begin_array();
     for (uint32_t result : report.results) {
       w.begin_object();
-      w.field("reference", ctx.result(result, "report", i).reference());
+      w.field("reference", JsonPlain{ctx.result(result, "report", i).reference()});
       w.end_object();
     }
     w.end_array();

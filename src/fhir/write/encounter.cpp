@@ -73,7 +73,7 @@ void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w
   const detail::EncounterParties& parties = ctx.parties(i);
   w.begin_object();
   w.field("resourceType", "Encounter");
-  w.field("id", ctx.encounter(static_cast<uint32_t>(i), "encounter", i).id());
+  w.field("id", JsonPlain{ctx.encounter(static_cast<uint32_t>(i), "encounter", i).id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter");
   w.key("meta");

@@ -57,7 +57,7 @@ void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
     w.key(reference_key);
     w.begin_array();
     w.begin_object();
-    w.field("reference", ctx.entry(ResourceType::kCondition, *condition).reference());
+    w.field("reference", JsonPlain{ctx.entry(ResourceType::kCondition, *condition).reference()});
     w.end_object();
     w.end_array();
     return;

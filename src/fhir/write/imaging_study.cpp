@@ -40,7 +40,7 @@ void render_imaging_study(const detail::PatientContext& ctx, size_t i,
   const uint32_t instances = std::max<uint32_t>(study.instances, 1);
   w.begin_object();
   w.field("resourceType", "ImagingStudy");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.key("identifier");
   w.begin_array();
   w.begin_object();

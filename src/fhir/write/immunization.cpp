@@ -9,7 +9,7 @@ void render_immunization(const detail::PatientContext& ctx, size_t i,
   const record::Immunization& imm = ctx.record().immunizations[i];
   w.begin_object();
   w.field("resourceType", "Immunization");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-immunization");
   w.key("meta");

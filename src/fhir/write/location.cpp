@@ -8,7 +8,7 @@ void render_location(const detail::OrganizationEntry& entry, JsonWriter& w) {
   const record::Organization& org = *entry.organization;
   w.begin_object();
   w.field("resourceType", "Location");
-  w.field("id", entry.location.id());
+  w.field("id", JsonPlain{entry.location.id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-location");
   w.key("meta");

@@ -68,7 +68,7 @@ void render_medication_request(const detail::PatientContext& ctx, size_t i,
   const detail::ResourceRef& encounter = ctx.encounter(m.encounter, "medication", i);
   w.begin_object();
   w.field("resourceType", "MedicationRequest");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.field("status", m.stop ? "stopped" : "active");
   w.field("intent", "order");
   w.key("medicationCodeableConcept");

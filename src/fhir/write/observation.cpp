@@ -137,7 +137,7 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
                   (obs.quantity ? 1 : 0) + (obs.value_code ? 1 : 0) + (obs.value_text ? 1 : 0));
   w.begin_object();
   w.field("resourceType", "Observation");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   write_meta(w, obs);
   w.field("status", "final");
   w.key("category");
@@ -147,8 +147,8 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(obs.encounter, "observation", i));
   const detail::IsoText effective(obs.effective);
-  w.field("effectiveDateTime", effective.view());
-  w.field("issued", effective.view());
+  w.field("effectiveDateTime", JsonPlain{effective.view()});
+  w.field("issued", JsonPlain{effective.view()});
   write_value(w, obs);
   if (obs.value_text && !obs.value_text->empty()) w.field("valueString", *obs.value_text);
   write_components(w, record, i);

@@ -10,7 +10,7 @@ void render_organization(const detail::OrganizationEntry& entry, JsonWriter& w) 
   const record::Organization& org = *entry.organization;
   w.begin_object();
   w.field("resourceType", "Organization");
-  w.field("id", entry.ref.id());
+  w.field("id", JsonPlain{entry.ref.id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-organization");
   w.key("meta");

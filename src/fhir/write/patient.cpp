@@ -248,7 +248,7 @@ void render_patient(const detail::PatientContext& ctx, JsonWriter& w) {
   const Person& person = ctx.record().person;
   w.begin_object();
   w.field("resourceType", "Patient");
-  w.field("id", ctx.patient().id());
+  w.field("id", JsonPlain{ctx.patient().id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient");
   w.key("meta");

@@ -26,7 +26,7 @@ void render_practitioner(const detail::ProviderEntry& entry, JsonWriter& w) {
   const record::Provider& provider = *entry.provider;
   w.begin_object();
   w.field("resourceType", "Practitioner");
-  w.field("id", entry.ref.id());
+  w.field("id", JsonPlain{entry.ref.id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-practitioner");
   w.key("meta");

@@ -14,7 +14,7 @@ void render_procedure(const detail::PatientContext& ctx, size_t i, const detail:
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-procedure");
   w.begin_object();
   w.field("resourceType", "Procedure");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
   w.field("status", "completed");

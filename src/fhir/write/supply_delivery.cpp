@@ -16,7 +16,7 @@ void render_supply_delivery(const detail::PatientContext& ctx, size_t i,
   });
   w.begin_object();
   w.field("resourceType", "SupplyDelivery");
-  w.field("id", self.id());
+  w.field("id", JsonPlain{self.id()});
   w.field("status", "completed");
   detail::write_reference(w, "patient", ctx.patient());
   w.key("type");

@@ -112,11 +112,11 @@ void IsoText::format(Instant instant) {
 }
 
 void write_date(JsonWriter& w, JsonKey key, Date date) {
-  w.field(key, IsoText(date).view());
+  w.field(key, JsonPlain{IsoText(date).view()});
 }
 
 void write_instant(JsonWriter& w, JsonKey key, Instant instant) {
-  w.field(key, IsoText(instant).view());
+  w.field(key, JsonPlain{IsoText(instant).view()});
 }
 
 void write_period(JsonWriter& w, Instant start, Instant end) {
@@ -126,8 +126,8 @@ void write_period(JsonWriter& w, Instant start, Instant end) {
 void write_period(JsonWriter& w, const IsoText& start, const IsoText& end) {
   w.key("period");
   w.begin_object();
-  w.field("start", start.view());
-  w.field("end", end.view());
+  w.field("start", JsonPlain{start.view()});
+  w.field("end", JsonPlain{end.view()});
   w.end_object();
 }
 

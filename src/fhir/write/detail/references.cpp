@@ -58,7 +58,7 @@ ResourceRef::ResourceRef(ResourceType type, const Uuid& id, RefStyle style) : ty
 void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref, std::string_view display) {
   w.key(key);
   w.begin_object();
-  w.field("reference", ref.reference());
+  w.field("reference", JsonPlain{ref.reference()});
   if (!display.empty()) w.field("display", display);
   w.end_object();
 }
