@@ -434,6 +434,8 @@ struct Engine::Tables {
   /// distributed with fixed or such attribute-valued weights). A run of these states
   /// touches nothing shared, so the engine may play it ahead (Life::run_ahead).
   std::vector<std::vector<HotState>> module_hot;
+  /// Per top-level module: hash64 of its key, the tag of its Rng stream.
+  std::vector<uint64_t> module_streams;
   std::vector<std::vector<HotState>> submodule_hot;
 };
 
@@ -506,7 +508,7 @@ class Life {
       Run r;
       r.module = lib.modules()[i].get();
       r.index = i;
-      r.rng = modules.derive(r.module->key);
+      r.rng = modules.derive(tables.module_streams[i]);  // = derive(r.module->key)
       r.stack.push_back({r.module, tables.module_hot[i].data(), 0, true, 0});
       r.wake = rec.person.birth_time.seconds();
       due_.push_back(r.wake);
@@ -2067,6 +2069,7 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
     return out;
   };
   for (const auto& m : lib.modules()) t.module_hot.push_back(hot(*m));
+  for (const auto& m : lib.modules()) t.module_streams.push_back(hash64(m->key));
   for (const auto& m : lib.submodules()) t.submodule_hot.push_back(hot(*m));
 }
 
