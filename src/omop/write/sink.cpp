@@ -90,6 +90,10 @@ fs::path parquet_partial(const fs::path& dir, std::string_view table) {
 // A statement writing `table`'s fed rows to Parquet (zstd) with fixed engine settings: a
 // memory cap, spilling to a folder inside the staged output, keeps peak memory independent of
 // population size; one thread and insertion order keep the bytes independent of the machine.
+// All patient tables are written at once while patients are generated, each holding its
+// current row group in memory: row groups of 32,768 rows instead of DuckDB's default 122,880
+// cut the peak RSS of a 10,000-patient Parquet-only run from 349 to 219 MB, for files about
+// 1.5% larger.
 std::unique_ptr<lake::FeedQuery> parquet_writer(const fs::path& dir, const TableLayout& layout) {
   const std::string name(layout.table->name);
   const std::string setup =
@@ -98,7 +102,7 @@ std::unique_ptr<lake::FeedQuery> parquet_writer(const fs::path& dir, const Table
       lake::sql_quote((dir / (".duckdb-spill-" + name)).string());
   const std::string sql = "COPY (SELECT * FROM fos_feed()) TO " +
                           lake::sql_quote(parquet_partial(dir, name).string()) +
-                          " (FORMAT parquet, COMPRESSION zstd)";
+                          " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)";
   return std::make_unique<lake::FeedQuery>(layout.columns, setup, sql);
 }
 
