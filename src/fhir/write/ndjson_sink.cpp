@@ -26,22 +26,34 @@ using detail::ResourceType;
 // The types render() makes, in ResourceType order.
 constexpr int kPatientTypes = detail::kPatientTypeCount;
 
+// Buffers up to this size are kept whatever a block used of them.
+constexpr size_t kKeepAnyway = size_t{64} << 10;
+
 struct NdjsonBlock final : record::RenderedBlock {
   std::array<std::string, kPatientTypes> text;
   std::array<uint64_t, kPatientTypes> count{};
   SharedIds shared;
 
-  // Empty again, keeping the buffers' capacity.
+  // Empty again, keeping the buffers' capacity, except where a buffer is more than twice
+  // what this block used (a large patient's block): that memory is given back rather than
+  // carried by every later block.
   void clear() {
-    for (std::string& t : text) t.clear();
+    for (std::string& t : text) {
+      if (t.capacity() > 2 * t.size() + kKeepAnyway) {
+        std::string().swap(t);
+      } else {
+        t.clear();
+      }
+    }
     count.fill(0);
     shared.organizations.clear();
     shared.providers.clear();
   }
 };
 
-// Written blocks kept for reuse: at most this many (a few more than the blocks in flight).
-constexpr size_t kMaxSpareBlocks = 16;
+// Written blocks kept for reuse: at most this many. Blocks come back at the rate the writer
+// takes them and renders take them at the same rate, so a few suffice.
+constexpr size_t kMaxSpareBlocks = 4;
 
 class NdjsonSink final : public record::RecordSink {
  public:
