@@ -275,12 +275,13 @@ TEST(JsonWriter, BuffersLargeDocumentsAndFlushesCompleteValues) {
       std::string quoted;
       append_json_string(quoted, text);
       if (expected.size() > 1) expected += ',';
-      expected += quoted + ",{\"k\":" + quoted + "}," + "[" + std::string(len, '1') + "]";
+      const std::string ones = "[" + std::string(len, '1') + "]";
+      expected.append(quoted).append(",{\"k\":").append(quoted).append("},").append(ones);
       w.value(text);
       w.begin_object();
       w.field("k", text);
       w.end_object();
-      w.raw("[" + std::string(len, '1') + "]");
+      w.raw(ones);
       EXPECT_FALSE(w.complete());
     }
     w.end_array();
