@@ -434,6 +434,10 @@ struct Engine::Tables {
   /// distributed with fixed or such attribute-valued weights). A run of these states
   /// touches nothing shared, so the engine may play it ahead (Life::run_ahead).
   std::vector<std::vector<HotState>> module_hot;
+  /// By state name id: a slot for names some state refers to as target_state or
+  /// reason_state (kNone for other names), numbered from 0; named_slot_count slots.
+  std::vector<int32_t> named_slots;
+  size_t named_slot_count = 0;
   /// Per top-level module: hash64 of its key, the tag of its Rng stream.
   std::vector<uint64_t> module_streams;
   std::vector<std::vector<HotState>> submodule_hot;
@@ -479,11 +483,8 @@ struct Run {
   std::vector<std::vector<uint8_t>> entered;  ///< stats: [0] top, then per submodule used
 };
 
-struct Named {
-  uint32_t name;
-  EntryKind kind;
-  uint32_t index;
-};
+constexpr size_t kEntryKinds = static_cast<size_t>(EntryKind::kImmunization) + 1;
+constexpr uint32_t kNoEntry = std::numeric_limits<uint32_t>::max();
 
 class Life {
  public:
@@ -499,6 +500,7 @@ class Life {
     attributes_.resize(lib.attributes().size() + 1);
     wellness_count_ = rec.encounters.size();
     symptoms_.assign(lib.symptoms().size(), 0.0);
+    latest_named_.assign(tables.named_slot_count * kEntryKinds, kNoEntry);
     note_code_ids(rec.conditions, condition_ids_);
     note_code_ids(rec.medications, medication_ids_);
     note_code_ids(rec.care_plans, care_plan_ids_);
@@ -1207,7 +1209,9 @@ class Life {
 
   // ---- entries -------------------------------------------------------------------------
   void name_entry(const ModuleState& s, EntryKind kind, uint32_t index) {
-    named_.push_back({s.name_id, kind, index});
+    if (s.name_id < t_.named_slots.size() && t_.named_slots[s.name_id] != kNone) {
+      latest_named_[slot(s.name_id, kind)] = index;
+    }
     if (s.assign_to_attribute) {
       attributes_[*s.assign_to_attribute] = Value{ValueKind::kEntry, kind, 0, index, nullptr};
     }
@@ -1219,11 +1223,9 @@ class Life {
                                      const std::vector<uint32_t>* ids,
                                      const auto& is_active) const {
     if (s.target_state) {
-      for (size_t k = named_.size(); k-- > 0;) {
-        const Named& n = named_[k];
-        if (n.name == *s.target_state && n.kind == kind) return n.index;
-      }
-      return std::nullopt;
+      const uint32_t index = latest_named_[slot(*s.target_state, kind)];
+      if (index == kNoEntry) return std::nullopt;
+      return index;
     }
     if (s.referenced_by_attribute) {
       const Value& v = attributes_[*s.referenced_by_attribute];
@@ -1245,14 +1247,16 @@ class Life {
       if (v.kind == ValueKind::kCode) return *v.code;
     }
     if (s.reason_state) {
-      for (size_t k = named_.size(); k-- > 0;) {
-        const Named& n = named_[k];
-        if (n.name == *s.reason_state && n.kind == EntryKind::kCondition) {
-          return rec_.conditions[n.index].code;
-        }
-      }
+      const uint32_t index = latest_named_[slot(*s.reason_state, EntryKind::kCondition)];
+      if (index != kNoEntry) return rec_.conditions[index].code;
     }
     return std::nullopt;
+  }
+
+  // Where latest_named_ keeps the entry of `kind` last made by a state named `name` (a name
+  // some state refers to as target_state or reason_state).
+  size_t slot(uint32_t name, EntryKind kind) const {
+    return (static_cast<size_t>(t_.named_slots[name]) * kEntryKinds) + static_cast<size_t>(kind);
   }
 
   void diagnose(const ModuleState& s, Run& r, int64_t t) {
@@ -1867,7 +1871,9 @@ class Life {
   std::vector<int64_t> due_;
   std::vector<Value> attributes_;
   std::vector<double> symptoms_;
-  std::vector<Named> named_;
+  /// By slot (Tables::named_slots) and entry kind: the latest entry a state of that name
+  /// made (kNoEntry when none).
+  std::vector<uint32_t> latest_named_;
   std::vector<uint32_t> module_observations_;
   /// Library code ids (ModuleLibrary::code_ids) parallel to module_observations_ and to
   /// the record's conditions, medications, care plans and allergies (all made here).
@@ -2070,6 +2076,19 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   };
   for (const auto& m : lib.modules()) t.module_hot.push_back(hot(*m));
   for (const auto& m : lib.modules()) t.module_streams.push_back(hash64(m->key));
+  t.named_slots.assign(lib.state_names().size(), kNone);
+  auto note_slot = [&](std::optional<uint32_t> name) {
+    if (name && t.named_slots[*name] == kNone)
+      t.named_slots[*name] = static_cast<int32_t>(t.named_slot_count++);
+  };
+  auto slots = [&](const Module& m) {
+    for (const ModuleState& s : m.states) {
+      note_slot(s.target_state);
+      note_slot(s.reason_state);
+    }
+  };
+  for (const auto& m : lib.modules()) slots(*m);
+  for (const auto& m : lib.submodules()) slots(*m);
   for (const auto& m : lib.submodules()) t.submodule_hot.push_back(hot(*m));
 }
 
