@@ -5,6 +5,7 @@
 #include <duckdb.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -139,8 +141,32 @@ ColumnBatch::ColumnBatch(const std::vector<FeedColumn>& layout) {
   for (const FeedColumn& column : layout) columns.emplace_back(column.type);
 }
 
+// Registering table functions in a shared database's catalog from many threads: one at a time.
+std::mutex& registration_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// A table function name no other query of this process uses.
+std::string unique_function_name() {
+  static std::atomic<uint64_t> next{0};
+  return "fos_feed_" + std::to_string(next++);
+}
+
+// `sql` with every "fos_feed(" naming `name` instead.
+std::string rename_feed(std::string sql, const std::string& name) {
+  constexpr std::string_view kCall = "fos_feed(";
+  for (size_t at = sql.find(kCall); at != std::string::npos; at = sql.find(kCall, at)) {
+    sql.replace(at, kCall.size() - 1, name);
+    at += name.size();
+  }
+  return sql;
+}
+
 struct FeedQuery::State {
   std::vector<FeedColumn> columns;
+  const Database* shared = nullptr;  // the database to connect to; nullptr: an own one
+  std::string function_name = "fos_feed";
   size_t max_queued = 4;
 
   std::mutex mutex;
@@ -215,11 +241,20 @@ struct FeedQuery::State {
 
   void run(const std::string& setup, const std::string& sql) {
     try {
-      Database db = Database::in_memory();
-      Connection con(db);
-      if (!setup.empty()) con.execute(setup);
-      register_function(con, *this);
-      con.execute(sql);
+      if (shared != nullptr) {
+        Connection con(*shared);
+        {
+          std::lock_guard lock(registration_mutex());
+          register_function(con, *this);
+        }
+        con.execute(sql);
+      } else {
+        Database db = Database::in_memory();
+        Connection con(db);
+        if (!setup.empty()) con.execute(setup);
+        register_function(con, *this);
+        con.execute(sql);
+      }
     } catch (...) {
       std::lock_guard lock(mutex);
       error = std::current_exception();
@@ -234,7 +269,7 @@ struct FeedQuery::State {
 
 void FeedQuery::register_function(Connection& con, State& state) {
   duckdb_table_function function = duckdb_create_table_function();
-  duckdb_table_function_set_name(function, "fos_feed");
+  duckdb_table_function_set_name(function, state.function_name.c_str());
   duckdb_table_function_set_extra_info(function, &state, nullptr);
   duckdb_table_function_set_bind(function, &State::bind);
   duckdb_table_function_set_init(function, &State::init);
@@ -252,6 +287,19 @@ FeedQuery::FeedQuery(std::vector<FeedColumn> columns, std::string setup, std::st
   state_->max_queued = std::max<size_t>(max_queued, 1);
   state_->thread = std::thread([state = state_.get(), setup = std::move(setup),
                                 sql = std::move(sql)] { state->run(setup, sql); });
+}
+
+FeedQuery::FeedQuery(const Database& database, std::vector<FeedColumn> columns, std::string sql,
+                     size_t max_queued)
+    : state_(std::make_unique<State>()) {
+  state_->columns = std::move(columns);
+  state_->max_queued = std::max<size_t>(max_queued, 1);
+  state_->shared = &database;
+  state_->function_name = unique_function_name();
+  state_->thread =
+      std::thread([state = state_.get(), sql = rename_feed(std::move(sql), state_->function_name)] {
+        state->run("", sql);
+      });
 }
 
 FeedQuery::~FeedQuery() {

@@ -2,11 +2,12 @@
 //
 // A ColumnBatch holds rows column by column (integers, doubles, dates, timestamps, text, each
 // with a null flag). A FeedQuery runs one SQL statement (typically COPY ... TO a Parquet file)
-// on its own thread and its own in-memory database; the statement reads the batches pushed to
-// the query as the table function fos_feed(). The queue between them is bounded: push() waits while
-// it is full, so memory does not grow with the data. The table function hands DuckDB full
-// chunks of duckdb_vector_size() rows (only the last may be shorter) whatever the batch sizes,
-// so the statement's output does not depend on how the rows were batched.
+// on its own thread, in its own in-memory database or on its own connection to a shared one;
+// the statement reads the batches pushed to the query as the table function fos_feed(). The queue
+// between them is bounded: push() waits while it is full, so memory does not grow with the data.
+// The table function hands DuckDB full chunks of duckdb_vector_size() rows (only the last may be
+// shorter) whatever the batch sizes, so the statement's output does not depend on how the rows were
+// batched.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 namespace fos::lake {
 
 class Connection;
+class Database;
 
 /// The SQL type of a fed column.
 enum class ColumnType : uint8_t {
@@ -101,6 +103,12 @@ class FeedQuery {
   /// table function with `columns` returning the pushed rows in push order. At most
   /// `max_queued` batches wait between producer and statement.
   FeedQuery(std::vector<FeedColumn> columns, std::string setup, std::string sql,
+            size_t max_queued = 4);
+  /// The same on a connection of its own to `database` (which must outlive the query), so
+  /// many queries pay for one database: settings (SET threads, memory_limit, ...) are the
+  /// database's, made once by the caller; each statement still runs on the query's thread.
+  /// Every `fos_feed()` in `sql` names a table function registered for this query only.
+  FeedQuery(const Database& database, std::vector<FeedColumn> columns, std::string sql,
             size_t max_queued = 4);
   /// Without finish(): cancels the statement (it fails) and waits for its thread.
   ~FeedQuery();

@@ -173,6 +173,34 @@ TEST_F(Feed, MismatchedBatchesAndPushesAfterFinishAreRefused) {
   EXPECT_THROW(query.push(rows(0, 1)), Error);
 }
 
+TEST_F(Feed, QueriesSharingADatabaseWriteTheSameBytesAtOnce) {
+  const std::string own = read_bytes(write("own.parquet", 5000, 1000));
+  Database db = Database::in_memory();
+  Connection(db).execute("SET threads = 1; SET preserve_insertion_order = true");
+  const auto copy_to = [&](const std::string& name) {
+    return "COPY (SELECT * FROM fos_feed()) TO " + sql_quote((dir_ / name).string()) +
+           " (FORMAT parquet, COMPRESSION zstd)";
+  };
+  // Two statements at once, each with its own rows: their table functions must not mix.
+  FeedQuery a(db, kColumns, copy_to("a.parquet"));
+  FeedQuery b(db, kColumns, copy_to("b.parquet"));
+  for (size_t first = 0; first < 5000; first += 1000) {
+    a.push(rows(first, 1000));
+    b.push(rows(first + 1, 1000));
+  }
+  a.finish();
+  b.finish();
+  EXPECT_EQ(read_bytes(dir_ / "a.parquet"), own);
+  Connection con(db);
+  EXPECT_EQ(con.scalar_int64("SELECT min(i) FROM " + sql_quote((dir_ / "b.parquet").string())), 1);
+  EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM " + sql_quote((dir_ / "b.parquet").string())),
+            5000);
+  // A failing statement on the shared database surfaces its error and leaves it usable.
+  FeedQuery bad(db, kColumns, copy_to("missing-folder/x.parquet"));
+  EXPECT_THROW(bad.finish(), Error);
+  EXPECT_EQ(con.scalar_int64("SELECT 7"), 7);
+}
+
 TEST(FeedColumnType, NamesSqlTypes) {
   EXPECT_EQ(column_type("BIGINT"), ColumnType::kBigint);
   EXPECT_EQ(column_type("TIMESTAMP"), ColumnType::kTimestamp);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "omop/write/eras.hpp"
 #include "omop/write/table_rows.hpp"
@@ -146,11 +147,12 @@ class PatientRenderer {
     death();
     eras();
     location();
+    record_concepts();
   }
 
  private:
   RowBuilder row(PatientTable table) {
-    return RowBuilder(out_.tables[static_cast<size_t>(table)], out_.concepts);
+    return RowBuilder(out_.tables[static_cast<size_t>(table)], concepts_);
   }
 
   // The next id of a table: event_id(person index, running ordinal of the table).
@@ -164,20 +166,52 @@ class PatientRenderer {
     ++out_.unmapped;
     return 0;
   }
+  CodeMapping map(std::string_view vocabulary, std::string_view code) const {
+    if (ctx_.mappings != nullptr) return ctx_.mappings->map(vocabulary, code);
+    return ctx_.vocabulary.map(vocabulary, code);
+  }
   CodeMapping map(const record::Code& code) const {
-    return ctx_.vocabulary.map(vocabulary_id(code.system), code.code);
+    return map(vocabulary_id(code.system), code.code);
+  }
+
+  // The ids of a patient's rows repeat the same few providers and sites: each is looked up in
+  // the directory and recorded once per patient.
+  struct SeenId {
+    uint64_t id = 0;
+    bool known = false;
+  };
+  static const SeenId* seen(const std::vector<SeenId>& ids, uint64_t id) {
+    for (const SeenId& s : ids) {
+      if (s.id == id) return &s;
+    }
+    return nullptr;
   }
 
   std::optional<int64_t> provider(uint64_t id) {
-    if (id == 0 || ctx_.directory.find_provider(id) == nullptr) return std::nullopt;
-    out_.providers.insert(id);
+    if (id == 0) return std::nullopt;
+    const SeenId* s = seen(providers_seen_, id);
+    if (s == nullptr) {
+      providers_seen_.push_back({id, ctx_.directory.find_provider(id) != nullptr});
+      s = &providers_seen_.back();
+      if (s->known) out_.providers.insert(id);
+    }
+    if (!s->known) return std::nullopt;
     return static_cast<int64_t>(id);
   }
   std::optional<int64_t> care_site(uint64_t id) {
-    if (id == 0 || ctx_.directory.find_organization(id) == nullptr) return std::nullopt;
-    out_.organizations.insert(id);
+    if (id == 0) return std::nullopt;
+    const SeenId* s = seen(sites_seen_, id);
+    if (s == nullptr) {
+      sites_seen_.push_back({id, ctx_.directory.find_organization(id) != nullptr});
+      s = &sites_seen_.back();
+      if (s->known) out_.organizations.insert(id);
+    }
+    if (!s->known) return std::nullopt;
     return static_cast<int64_t>(id);
   }
+
+  // Add the concept ids the patient's rows wrote to the block's set, each once.
+  void record_concepts() { concepts_.drain(out_.concepts); }
   std::optional<int64_t> visit_id(uint32_t encounter) const {
     if (encounter >= p_.encounters.size()) return std::nullopt;
     return record::event_id(p_.person.index, encounter);
@@ -302,7 +336,7 @@ class PatientRenderer {
   }
 
   void emit(PatientTable fallback, const Event& e) {
-    const Routing r = route(ctx_.vocabulary, e.code, fallback);
+    const Routing r = route(map(e.code), fallback);
     if (r.concept_id == 0) ++out_.unmapped;
     switch (r.table) {
       case PatientTable::kConditionOccurrence:
@@ -459,7 +493,7 @@ class PatientRenderer {
       v.source = **e.value_text;
     }
     if (quantity != nullptr && !quantity->unit.empty()) {
-      v.unit_mapping = ctx_.vocabulary.map("UCUM", quantity->unit);
+      v.unit_mapping = map("UCUM", quantity->unit);
       v.unit = standard(v.unit_mapping, "Unit");
     }
     return v;
@@ -623,6 +657,9 @@ class PatientRenderer {
   std::array<uint64_t, kPatientTableCount> ordinals_{};
   std::vector<EraInput> condition_spans_;
   std::vector<EraInput> drug_spans_;
+  ConceptLog concepts_;  ///< concept ids written
+  std::vector<SeenId> providers_seen_;
+  std::vector<SeenId> sites_seen_;
 };
 
 // The table of each domain an entry may be routed to.
@@ -669,10 +706,24 @@ std::string_view vocabulary_id(record::CodeSystem system) {
   }
 }
 
+const CodeMapping& MappingCache::map(std::string_view vocabulary_id, std::string_view code) {
+  key_.assign(vocabulary_id);
+  key_ += '\t';
+  key_ += code;
+  auto it = mappings_.find(std::string_view(key_));
+  if (it == mappings_.end())
+    it = mappings_.emplace(key_, vocabulary_.map(vocabulary_id, code)).first;
+  return it->second;
+}
+
 Routing route(const Vocabulary& vocabulary, const record::Code& code, PatientTable fallback) {
+  return route(vocabulary.map(vocabulary_id(code.system), code.code), fallback);
+}
+
+Routing route(const CodeMapping& mapping, PatientTable fallback) {
   Routing r;
   r.table = fallback;
-  r.mapping = vocabulary.map(vocabulary_id(code.system), code.code);
+  r.mapping = mapping;
   if (!r.mapping.standard) return r;
   const std::optional<PatientTable> table = table_of_domain(r.mapping.standard->domain_id);
   if (!table) return r;

@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "omop/vocab/vocab.hpp"
 #include "omop/write/table_rows.hpp"
@@ -51,10 +53,31 @@ struct PatientRows {
   int64_t max_person_id = 0;
 };
 
+/// Vocabulary::map results remembered for one thread's run of patients: the same codes come
+/// back in every patient, and one hash lookup by (vocabulary, code) replaces a key built on the
+/// heap and several lookups. Not thread-safe: one per worker (or per block).
+class MappingCache {
+ public:
+  explicit MappingCache(const Vocabulary& vocabulary) : vocabulary_(vocabulary) {}
+  /// vocabulary.map(vocabulary_id, code), computed once per distinct pair.
+  const CodeMapping& map(std::string_view vocabulary_id, std::string_view code);
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  const Vocabulary& vocabulary_;
+  std::string key_;  ///< "vocabulary\tcode" of the current lookup (reused buffer)
+  std::unordered_map<std::string, CodeMapping, Hash, std::equal_to<>> mappings_;
+};
+
 struct RenderContext {
   const Vocabulary& vocabulary;
   const record::ProviderDirectory& directory;
   Date reference_date;
+  /// When set, codes are mapped through it (it must wrap `vocabulary`).
+  MappingCache* mappings = nullptr;
 };
 
 /// Append one patient's rows to `out`.
@@ -74,5 +97,7 @@ struct Routing {
   CodeMapping mapping;
 };
 Routing route(const Vocabulary& vocabulary, const record::Code& code, PatientTable fallback);
+/// route() for a code whose mapping is known.
+Routing route(const CodeMapping& mapping, PatientTable fallback);
 
 }  // namespace fos::omop

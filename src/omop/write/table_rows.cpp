@@ -1,6 +1,7 @@
 // CDM rows in typed columns, and their CSV text.
 #include "omop/write/table_rows.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -139,6 +140,15 @@ lake::ColumnBatch TableRows::take_batch() {
   return out;
 }
 
+// ---- ConceptLog ----
+
+void ConceptLog::drain(std::set<int32_t>& out) {
+  std::sort(ids_.begin(), ids_.end());
+  ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
+  out.insert(ids_.begin(), ids_.end());
+  ids_.clear();
+}
+
 // ---- RowBuilder ----
 
 BatchColumn& RowBuilder::next(std::string_view kind) {
@@ -184,7 +194,11 @@ RowBuilder& RowBuilder::integer(std::optional<int64_t> value) {
 }
 
 RowBuilder& RowBuilder::concept_id(int32_t id) {
-  concepts_.insert(id);
+  if (concept_log_ != nullptr) {
+    concept_log_->add(id);
+  } else {
+    concept_set_->insert(id);
+  }
   return integer(int64_t{id});
 }
 

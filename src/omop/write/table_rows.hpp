@@ -9,7 +9,9 @@
 // ever written as CSV can be kept as CSV text from the start (Form::kCsv), which is cheaper.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string>
@@ -64,12 +66,38 @@ class TableRows {
   size_t csv_rows_ = 0;
 };
 
+/// Concept ids written by many rows, gathered cheaply and added to a set once: a small
+/// direct-mapped filter drops most repeats as they come, and drain() sorts the rest.
+class ConceptLog {
+ public:
+  ConceptLog() { recent_.fill(kEmpty); }
+  void add(int32_t id) {
+    int32_t& slot = recent_[static_cast<uint32_t>(id) % kSlots];
+    if (slot == id) return;
+    slot = id;
+    ids_.push_back(id);
+  }
+  /// Insert every id added since the last drain into `out`.
+  void drain(std::set<int32_t>& out);
+
+ private:
+  static constexpr size_t kSlots = 256;
+  static constexpr int32_t kEmpty = std::numeric_limits<int32_t>::min();  // not a concept id
+  std::array<int32_t, kSlots> recent_{};
+  std::vector<int32_t> ids_;
+};
+
 /// Appends one row to a TableRows.
 class RowBuilder {
  public:
   RowBuilder(TableRows& rows, std::set<int32_t>& concepts)
       : rows_(rows),
-        concepts_(concepts),
+        concept_set_(&concepts),
+        csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr) {}
+  /// Concept ids go to `concepts`, for a caller that adds them to its set once for many rows.
+  RowBuilder(TableRows& rows, ConceptLog& concepts)
+      : rows_(rows),
+        concept_log_(&concepts),
         csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr) {}
 
   RowBuilder& integer(int64_t value);
@@ -100,7 +128,8 @@ class RowBuilder {
   }
 
   TableRows& rows_;
-  std::set<int32_t>& concepts_;
+  std::set<int32_t>* concept_set_ = nullptr;  ///< one of these two records concept ids
+  ConceptLog* concept_log_ = nullptr;
   std::string* csv_;  ///< kCsv rows' text; nullptr for kColumns
   size_t fields_ = 0;
 };
