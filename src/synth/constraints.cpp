@@ -209,24 +209,24 @@ void clamp(const Constraints& c, const record::Code& code, std::optional<record:
 // Remove observations failing `drop`, keeping diagnostic reports' result indices right.
 template <typename Drop>
 void remove_observations(record::PatientRecord& rec, Drop drop) {
+  // Most records lose nothing: find the first to drop before any bookkeeping.
+  const auto first = std::find_if(rec.observations.begin(), rec.observations.end(), drop);
+  if (first == rec.observations.end()) return;
+  const auto first_dropped = static_cast<size_t>(first - rec.observations.begin());
   std::vector<int64_t> new_index(rec.observations.size(), -1);
-  size_t kept = 0;
-  for (size_t i = 0; i < rec.observations.size(); ++i) {
+  for (size_t i = 0; i < first_dropped; ++i) new_index[i] = static_cast<int64_t>(i);
+  size_t kept = first_dropped;
+  for (size_t i = first_dropped + 1; i < rec.observations.size(); ++i) {
     if (drop(rec.observations[i])) continue;
     new_index[i] = static_cast<int64_t>(kept);
     if (kept != i) rec.observations[kept] = std::move(rec.observations[i]);
     ++kept;
   }
-  if (kept == rec.observations.size()) return;
   rec.observations.resize(kept);
   for (auto& report : rec.reports) {
-    std::vector<uint32_t> results;
-    for (const uint32_t r : report.results) {
-      if (r < new_index.size() && new_index[r] >= 0) {
-        results.push_back(static_cast<uint32_t>(new_index[r]));
-      }
-    }
-    report.results = std::move(results);
+    std::erase_if(report.results,
+                  [&](uint32_t r) { return r >= new_index.size() || new_index[r] < 0; });
+    for (uint32_t& r : report.results) r = static_cast<uint32_t>(new_index[r]);
   }
 }
 

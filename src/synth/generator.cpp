@@ -98,6 +98,8 @@ struct Generator::Impl {
 
   record::PatientRecord generate_with_modules(uint64_t index) const;
   record::PatientRecord generate_plain(uint64_t index) const;
+  void add_vitals(record::PatientRecord& rec, const std::vector<detail::Visit>& visits,
+                  const Rng& patient, Instant end) const;
   /// The patient at `index` with config/constraints.yaml applied; what changed in `counts`.
   record::PatientRecord make(uint64_t index, ConstraintCounts& counts) const;
   void tally(const ConstraintCounts& counts, uint64_t candidates) const;
@@ -173,11 +175,6 @@ record::PatientRecord Generator::Impl::generate_with_modules(uint64_t index) con
     e.organization_id = provider.organization_id;
     input.wellness.push_back(static_cast<uint32_t>(i));
   }
-  Rng vitals_rng = patient.derive("vitals");
-  detail::VitalsModel vitals(config.vitals(), person.sex, person.birth_date, vitals_rng);
-  for (size_t i = 0; i < visits.size(); ++i) {
-    vitals.measure(visits[i], static_cast<uint32_t>(i), true, rec.observations);
-  }
   Rng immunizations = patient.derive("immunizations");
   detail::immunize(config.vaccines(), person.birth_date, visits, 0, immunizations,
                    rec.immunizations);
@@ -194,8 +191,36 @@ record::PatientRecord Generator::Impl::generate_with_modules(uint64_t index) con
     rec.person.death = *death;
     end = *death;
   }
+  add_vitals(rec, visits, patient, end);
   finalize_record(rec, end, options.years_of_history);
   return rec;
+}
+
+// Wellness vitals go in front of the engine's observations, as if measured before
+// the engine ran (the engine never reads them). Only visits inside the export
+// window are written out: finalize_record would drop the others, and the vitals
+// stream draws the same numbers either way.
+void Generator::Impl::add_vitals(record::PatientRecord& rec,
+                                 const std::vector<detail::Visit>& visits, const Rng& patient,
+                                 Instant end) const {
+  const record::Person& person = rec.person;
+  const Instant first = window_start(end, options.years_of_history);
+  Rng vitals_rng = patient.derive("vitals");
+  detail::VitalsModel vitals(config.vitals(), person.sex, person.birth_date, vitals_rng);
+  std::vector<record::Observation> observations;
+  observations.reserve(9 * visits.size());
+  for (size_t i = 0; i < visits.size(); ++i) {
+    const bool emit = visits[i].start >= first && visits[i].start <= end;
+    vitals.measure(visits[i], static_cast<uint32_t>(i), emit, observations);
+  }
+  const auto shift = static_cast<uint32_t>(observations.size());
+  if (shift == 0) return;
+  for (auto& report : rec.reports) {
+    for (uint32_t& r : report.results) r += shift;
+  }
+  observations.insert(observations.end(), std::make_move_iterator(rec.observations.begin()),
+                      std::make_move_iterator(rec.observations.end()));
+  rec.observations = std::move(observations);
 }
 
 record::PatientRecord Generator::Impl::generate_plain(uint64_t index) const {

@@ -1463,7 +1463,8 @@ class Life {
         break;
     }
     const ModuleState& s = f.module->states[static_cast<size_t>(f.state)];
-    switch (s.type) {
+    // h.type is s.type, already in cache: dispatch without waiting for the (large) state.
+    switch (h.type) {
       case StateType::kGuard:
         if (eval(*s.allow, r, t)) return Outcome::kNext;
         sleep_on_guard(*s.allow, r, t, step);
@@ -1475,9 +1476,9 @@ class Life {
               s.distribution ? static_cast<int64_t>(draw(*s.distribution, r.rng) * s.unit_seconds)
                              : 0;
           f.until = t + std::max<int64_t>(0, d);
-          if (s.type == StateType::kProcedure) procedure(s, r, t, f.until);
-          if (s.type == StateType::kDelay && d > 0) fast_forward(s, r, f, d);
-          if (s.type == StateType::kDelay) run_ahead(r, f);
+          if (h.type == StateType::kProcedure) procedure(s, r, t, f.until);
+          if (h.type == StateType::kDelay && d > 0) fast_forward(s, r, f, d);
+          if (h.type == StateType::kDelay) run_ahead(r, f);
         }
         if (f.until <= t) return Outcome::kNext;
         if (f.until <= step) {

@@ -78,4 +78,8 @@ class Engine {
 /// medications, care plans, devices, allergies), and so does its encounter.
 void finalize_record(record::PatientRecord& rec, Instant end, int years);
 
+/// The first instant of the export window of `years` before `end` (0 = everything:
+/// the earliest instant), as finalize_record cuts it.
+Instant window_start(Instant end, int years);
+
 }  // namespace fos::synth

@@ -18,11 +18,14 @@ void remap(std::vector<T>& entries, const std::vector<uint32_t>& to) {
 
 }  // namespace
 
+Instant window_start(Instant end, int years) {
+  if (years <= 0) return Instant(INT64_MIN);
+  return Instant::at(end.date().plus_years(-years)).plus_seconds(end.seconds_of_day());
+}
+
 void finalize_record(record::PatientRecord& rec, Instant end, int years) {
   const size_t n = rec.encounters.size();
-  const Instant window_start =
-      years <= 0 ? Instant(INT64_MIN)
-                 : Instant::at(end.date().plus_years(-years)).plus_seconds(end.seconds_of_day());
+  const Instant window_start = synth::window_start(end, years);
   // An encounter is kept when it starts in [window_start, end], or holds an entry
   // still active at window_start.
   std::vector<char> keep(n, 0);
