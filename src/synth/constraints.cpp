@@ -118,7 +118,26 @@ Constraints Constraints::parse(std::string_view text, const std::string& file_na
       }
     }
   }
+  // One index over the three lists (positions fit: the lists come from one small file).
+  for (size_t i = 0; i < c.sex_.size(); ++i) {
+    c.rules_by_code_[c.sex_[i].code].sex = static_cast<int32_t>(i);
+  }
+  for (size_t i = 0; i < c.age_.size(); ++i) {
+    c.rules_by_code_[c.age_[i].code].age = static_cast<int32_t>(i);
+  }
+  for (size_t i = 0; i < c.value_.size(); ++i) {
+    c.rules_by_code_[c.value_[i].code].value = static_cast<int32_t>(i);
+  }
   return c;
+}
+
+Constraints::RulesOfCode Constraints::rules_of(std::string_view code) const {
+  const auto it = rules_by_code_.find(code);
+  if (it == rules_by_code_.end()) return {};
+  const CodeRules& r = it->second;
+  return {r.sex < 0 ? nullptr : &sex_[static_cast<size_t>(r.sex)],
+          r.age < 0 ? nullptr : &age_[static_cast<size_t>(r.age)],
+          r.value < 0 ? nullptr : &value_[static_cast<size_t>(r.value)]};
 }
 
 const SexRule* Constraints::sex_rule(std::string_view code) const {
@@ -183,11 +202,12 @@ bool breaks_rule(const Constraints& c, const record::Person& person, const recor
     ++counts.dropped_system;
     return true;
   }
-  if (const SexRule* r = c.sex_rule(code.code); r && r->sex != person.sex) {
+  const Constraints::RulesOfCode rules = c.rules_of(code.code);
+  if (const SexRule* r = rules.sex; r && r->sex != person.sex) {
     ++counts.suppressed_sex;
     return true;
   }
-  if (const AgeRule* r = c.age_rule(code.code)) {
+  if (const AgeRule* r = rules.age) {
     const int age = age_in_years(person.birth_date, start.date());
     if (age < r->min_age || age > r->max_age) {
       ++counts.suppressed_age;
@@ -200,8 +220,8 @@ bool breaks_rule(const Constraints& c, const record::Person& person, const recor
 void clamp(const Constraints& c, const record::Code& code, std::optional<record::Quantity>& q,
            ConstraintCounts& counts) {
   if (!q) return;
-  const ValueRule* r = c.value_rule(code.code, q->unit);
-  if (r == nullptr || (q->value >= r->low && q->value <= r->high)) return;
+  const ValueRule* r = c.rules_of(code.code).value;
+  if (r == nullptr || r->unit != q->unit || (q->value >= r->low && q->value <= r->high)) return;
   q->value = std::clamp(q->value, r->low, r->high);
   ++counts.clamped_values;
 }

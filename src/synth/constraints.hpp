@@ -74,6 +74,13 @@ class Constraints {
   const AgeRule* age_rule(std::string_view code) const;
   /// The value rule for `code` in `unit` (null when none, or the unit differs).
   const ValueRule* value_rule(std::string_view code, std::string_view unit) const;
+  /// All rules of one code, with one lookup (null members: none of that kind).
+  struct RulesOfCode {
+    const SexRule* sex = nullptr;
+    const AgeRule* age = nullptr;
+    const ValueRule* value = nullptr;  ///< whatever its unit
+  };
+  RulesOfCode rules_of(std::string_view code) const;
   /// Whether the allowed systems of `kind` (a FHIR resource type) are constrained at all.
   bool checks_system(std::string_view kind) const;
   /// Whether `system` (GMF name, e.g. "SNOMED-CT") is allowed for `kind`; true when unchecked.
@@ -95,6 +102,14 @@ class Constraints {
   CodeIndex value_by_code_;
   std::map<std::string, std::vector<std::string>, std::less<>> allowed_;
   std::map<std::string, std::string, std::less<>> system_by_url_;
+  /// Where the rules of one code are in sex_, age_ and value_ (-1: none), so that
+  /// apply() finds them with one lookup.
+  struct CodeRules {
+    int32_t sex = -1;
+    int32_t age = -1;
+    int32_t value = -1;
+  };
+  std::unordered_map<std::string, CodeRules, StringHash, std::equal_to<>> rules_by_code_;
 };
 
 }  // namespace fos::synth

@@ -639,18 +639,22 @@ class Life {
                age >= 25 && rec_.person.marital_status == record::MaritalStatus::kMarried
                    ? t_.married
                    : t_.single);
-    // Ten-year risks by age (rough US incidence), as per-step probabilities.
-    auto per_step = [](double ten_year) { return 1 - std::pow(1 - ten_year, 7.0 / 3652.5); };
+    // Ten-year risks by age (rough US incidence), as per-step probabilities. The band is
+    // flat before 35 and after 85: the risks are recomputed only when it moved.
     const double band = std::clamp((age - 35) / 10, 0.0, 5.0);
-    const double sex = male ? 1.4 : 1.0;
-    attributes_[t_.afib_risk] =
-        Value::of_number(per_step(std::min(0.3, 0.004 * std::exp(0.85 * band))));
-    attributes_[t_.mi_risk] =
-        Value::of_number(per_step(std::min(0.3, sex * 0.006 * std::exp(0.6 * band))));
-    attributes_[t_.ihd_risk] =
-        Value::of_number(per_step(std::min(0.3, sex * 0.01 * std::exp(0.6 * band))));
-    attributes_[t_.stroke_risk] =
-        Value::of_number(per_step(std::min(0.3, 0.004 * std::exp(0.7 * band))));
+    if (band != risk_band_) {
+      risk_band_ = band;
+      auto per_step = [](double ten_year) { return 1 - std::pow(1 - ten_year, 7.0 / 3652.5); };
+      const double sex = male ? 1.4 : 1.0;
+      risks_ = {per_step(std::min(0.3, 0.004 * std::exp(0.85 * band))),
+                per_step(std::min(0.3, sex * 0.006 * std::exp(0.6 * band))),
+                per_step(std::min(0.3, sex * 0.01 * std::exp(0.6 * band))),
+                per_step(std::min(0.3, 0.004 * std::exp(0.7 * band)))};
+    }
+    attributes_[t_.afib_risk] = Value::of_number(risks_[0]);
+    attributes_[t_.mi_risk] = Value::of_number(risks_[1]);
+    attributes_[t_.ihd_risk] = Value::of_number(risks_[2]);
+    attributes_[t_.stroke_risk] = Value::of_number(risks_[3]);
   }
 
   // ---- encounters ----------------------------------------------------------------------
@@ -1885,6 +1889,10 @@ class Life {
   std::optional<Instant> death_;
   size_t ses_ = 1;
   double smoker_draw_ = 0;
+  /// lifecycle_year: the risk band last computed (-1: none yet) and its per-step risks
+  /// (atrial fibrillation, myocardial infarction, ischemic heart disease, stroke).
+  double risk_band_ = -1;
+  std::array<double, 4> risks_{};
   size_t wellness_count_ = 0;
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
