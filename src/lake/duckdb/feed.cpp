@@ -136,6 +136,22 @@ void BatchColumn::push_null() {
   valid_.push_back(0);
 }
 
+void BatchColumn::reserve(size_t rows) {
+  const size_t total = valid_.size() + rows;
+  valid_.reserve(total);
+  switch (type_) {
+    case ColumnType::kDouble:
+      doubles_.reserve(total);
+      break;
+    case ColumnType::kVarchar:
+      ends_.reserve(total);
+      break;
+    default:
+      ints_.reserve(total);
+      break;
+  }
+}
+
 ColumnBatch::ColumnBatch(const std::vector<FeedColumn>& layout) {
   columns.reserve(layout.size());
   for (const FeedColumn& column : layout) columns.emplace_back(column.type);

@@ -63,6 +63,8 @@ class BatchColumn {
     valid_.push_back(1);
   }
   void push_null();
+  /// Make room for `rows` more rows without growing (text bytes are not reserved).
+  void reserve(size_t rows);
 
   bool is_null(size_t row) const { return valid_[row] == 0; }
   int64_t int_at(size_t row) const { return ints_[row]; }

@@ -6,9 +6,12 @@
 // made or parsed for them.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -169,9 +172,19 @@ class OmopSink : public record::RecordSink {
   std::unique_ptr<record::RenderedBlock> render(
       std::span<const record::PatientRecord> block) const override {
     auto out = std::make_unique<OmopBlock>(form());
-    MappingCache mappings(vocabulary_);
-    const RenderContext context{vocabulary_, directory_, options_.reference_date, &mappings};
+    for (size_t t = 0; t < kPatientTableCount; ++t) {
+      out->rows.tables[t].reserve(row_hints_[t].load(std::memory_order_relaxed));
+    }
+    std::unique_ptr<MappingCache> mappings = take_mapping_cache();
+    const RenderContext context{vocabulary_, directory_, options_.reference_date, mappings.get()};
     for (const record::PatientRecord& patient : block) render_patient(patient, context, out->rows);
+    give_back(std::move(mappings));
+    for (size_t t = 0; t < kPatientTableCount; ++t) {
+      const size_t rows = out->rows.tables[t].size();
+      size_t hint = row_hints_[t].load(std::memory_order_relaxed);
+      while (rows > hint && !row_hints_[t].compare_exchange_weak(hint, rows)) {
+      }
+    }
     if (csv_) {
       for (size_t t = 0; t < kPatientTableCount; ++t) out->csv[t] = out->rows.tables[t].take_csv();
     }
@@ -255,6 +268,20 @@ class OmopSink : public record::RecordSink {
     output.rows += rows.size();
     if (output.csv) output.csv->write(csv);
     if (output.parquet && rows.size() > 0) output.parquet->push(rows.take_batch());
+  }
+
+  // A mapping cache for one block's rendering: one a worker used before, when one is free, so
+  // the codes every patient repeats are looked up in the vocabulary about once per worker.
+  std::unique_ptr<MappingCache> take_mapping_cache() const {
+    std::lock_guard lock(caches_mutex_);
+    if (free_caches_.empty()) return std::make_unique<MappingCache>(vocabulary_);
+    std::unique_ptr<MappingCache> cache = std::move(free_caches_.back());
+    free_caches_.pop_back();
+    return cache;
+  }
+  void give_back(std::unique_ptr<MappingCache> cache) const {
+    std::lock_guard lock(caches_mutex_);
+    free_caches_.push_back(std::move(cache));
   }
 
   // The rows finish() makes for a table.
@@ -514,8 +541,13 @@ class OmopSink : public record::RecordSink {
   const record::ProviderDirectory& directory_;
   OmopWriteOptions options_;
   const Vocabulary& vocabulary_;
-  bool csv_ = false;                            // CSV text is written (CSV or DuckDB output)
-  bool parquet_ = false;                        // Parquet files are written
+  bool csv_ = false;      // CSV text is written (CSV or DuckDB output)
+  bool parquet_ = false;  // Parquet files are written
+  mutable std::mutex caches_mutex_;
+  mutable std::vector<std::unique_ptr<MappingCache>> free_caches_;  // for render() on workers
+  // The most rows a rendered block put in each patient table: later blocks reserve that many
+  // (capacity only: the rows themselves do not depend on it).
+  mutable std::array<std::atomic<size_t>, kPatientTableCount> row_hints_{};
   std::optional<lake::Database> parquet_db_;    // where the Parquet statements run
   std::map<std::string, TableOutput> outputs_;  // after parquet_db_: its statements end first
   std::map<std::string, TableRows, std::less<>> finish_rows_;  // rows made by finish()

@@ -140,6 +140,11 @@ lake::ColumnBatch TableRows::take_batch() {
   return out;
 }
 
+void TableRows::reserve(size_t rows) {
+  if (form_ != Form::kColumns) return;
+  for (BatchColumn& column : batch_.columns) column.reserve(rows);
+}
+
 // ---- ConceptLog ----
 
 void ConceptLog::drain(std::set<int32_t>& out) {

@@ -55,6 +55,8 @@ class TableRows {
   std::string take_csv();
   /// Move the rows out as a batch for DuckDB, leaving this empty. REQUIRES: kColumns.
   lake::ColumnBatch take_batch();
+  /// Make room for `rows` more rows in every column (kColumns; a no-op for kCsv).
+  void reserve(size_t rows);
 
  private:
   friend class RowBuilder;
