@@ -157,7 +157,7 @@ ColumnBatch::ColumnBatch(const std::vector<FeedColumn>& layout) {
   for (const FeedColumn& column : layout) columns.emplace_back(column.type);
 }
 
-// Registering table functions in a shared database's catalog from many threads: one at a time.
+// Registering table functions in a database's catalog from many threads: one at a time.
 std::mutex& registration_mutex() {
   static std::mutex mutex;
   return mutex;
@@ -181,8 +181,8 @@ std::string rename_feed(std::string sql, const std::string& name) {
 
 struct FeedQuery::State {
   std::vector<FeedColumn> columns;
-  const Database* shared = nullptr;  // the database to connect to; nullptr: an own one
-  std::string function_name = "fos_feed";
+  const Database* database = nullptr;  // the database to connect to
+  std::string function_name;           // unique in the process: fos_feed_<n>
   size_t max_queued = 4;
 
   std::mutex mutex;
@@ -255,22 +255,14 @@ struct FeedQuery::State {
     }
   }
 
-  void run(const std::string& setup, const std::string& sql) {
+  void run(const std::string& sql) {
     try {
-      if (shared != nullptr) {
-        Connection con(*shared);
-        {
-          std::lock_guard lock(registration_mutex());
-          register_function(con, *this);
-        }
-        con.execute(sql);
-      } else {
-        Database db = Database::in_memory();
-        Connection con(db);
-        if (!setup.empty()) con.execute(setup);
+      Connection con(*database);
+      {
+        std::lock_guard lock(registration_mutex());
         register_function(con, *this);
-        con.execute(sql);
       }
+      con.execute(sql);
     } catch (...) {
       std::lock_guard lock(mutex);
       error = std::current_exception();
@@ -296,25 +288,16 @@ void FeedQuery::register_function(Connection& con, State& state) {
     fail(ErrorKind::kSql, "registering DuckDB table function fos_feed");
 }
 
-FeedQuery::FeedQuery(std::vector<FeedColumn> columns, std::string setup, std::string sql,
-                     size_t max_queued)
-    : state_(std::make_unique<State>()) {
-  state_->columns = std::move(columns);
-  state_->max_queued = std::max<size_t>(max_queued, 1);
-  state_->thread = std::thread([state = state_.get(), setup = std::move(setup),
-                                sql = std::move(sql)] { state->run(setup, sql); });
-}
-
 FeedQuery::FeedQuery(const Database& database, std::vector<FeedColumn> columns, std::string sql,
                      size_t max_queued)
     : state_(std::make_unique<State>()) {
   state_->columns = std::move(columns);
   state_->max_queued = std::max<size_t>(max_queued, 1);
-  state_->shared = &database;
+  state_->database = &database;
   state_->function_name = unique_function_name();
   state_->thread =
       std::thread([state = state_.get(), sql = rename_feed(std::move(sql), state_->function_name)] {
-        state->run("", sql);
+        state->run(sql);
       });
 }
 

@@ -2,8 +2,8 @@
 //
 // A ColumnBatch holds rows column by column (integers, doubles, dates, timestamps, text, each
 // with a null flag). A FeedQuery runs one SQL statement (typically COPY ... TO a Parquet file)
-// on its own thread, in its own in-memory database or on its own connection to a shared one;
-// the statement reads the batches pushed to the query as the table function fos_feed(). The queue
+// on its own thread and its own connection to a database that many queries share; the
+// statement reads the batches pushed to the query as the table function fos_feed(). The queue
 // between them is bounded: push() waits while it is full, so memory does not grow with the data.
 // The table function hands DuckDB full chunks of duckdb_vector_size() rows (only the last may be
 // shorter) whatever the batch sizes, so the statement's output does not depend on how the rows were
@@ -98,18 +98,15 @@ struct ColumnBatch {
   explicit ColumnBatch(const std::vector<FeedColumn>& layout);
 };
 
-/// One statement reading pushed batches, running on its own thread and in-memory database.
+/// One statement reading pushed batches, on its own thread and its own connection to a
+/// database shared by many queries (settings such as SET threads or memory_limit are the
+/// database's, made once by the caller).
 class FeedQuery {
  public:
-  /// Start `setup` (statements run first, e.g. SET ...) then `sql`, in which `fos_feed()` is a
-  /// table function with `columns` returning the pushed rows in push order. At most
-  /// `max_queued` batches wait between producer and statement.
-  FeedQuery(std::vector<FeedColumn> columns, std::string setup, std::string sql,
-            size_t max_queued = 4);
-  /// The same on a connection of its own to `database` (which must outlive the query), so
-  /// many queries pay for one database: settings (SET threads, memory_limit, ...) are the
-  /// database's, made once by the caller; each statement still runs on the query's thread.
-  /// Every `fos_feed()` in `sql` names a table function registered for this query only.
+  /// Start `sql` on a connection to `database` (which must outlive the query). Every
+  /// `fos_feed()` in `sql` names a table function, registered for this query only, that
+  /// returns the pushed rows with `columns` in push order. At most `max_queued` batches wait
+  /// between producer and statement.
   FeedQuery(const Database& database, std::vector<FeedColumn> columns, std::string sql,
             size_t max_queued = 4);
   /// Without finish(): cancels the statement (it fails) and waits for its thread.

@@ -58,13 +58,14 @@ class Feed : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    Connection(db_).execute("SET threads = 1; SET preserve_insertion_order = true");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   // Feed `total` rows in batches of `batch` rows into a Parquet file; return its path.
   fs::path write(const std::string& name, size_t total, size_t batch) {
     fs::path out = dir_ / name;
-    FeedQuery query(kColumns, "SET threads = 1; SET preserve_insertion_order = true",
+    FeedQuery query(db_, kColumns,
                     "COPY (SELECT * FROM fos_feed()) TO " + sql_quote(out.string()) +
                         " (FORMAT parquet, COMPRESSION zstd)");
     for (size_t first = 0; first < total; first += batch) {
@@ -75,6 +76,7 @@ class Feed : public ::testing::Test {
   }
 
   fs::path dir_;
+  Database db_ = Database::in_memory();
 };
 
 TEST_F(Feed, TypedValuesAndNullsReachDuckdb) {
@@ -125,7 +127,7 @@ TEST_F(Feed, NoRowsGiveAnEmptyTable) {
 TEST_F(Feed, AFailingStatementSurfacesAsAnErrorWithoutHanging) {
   const fs::path out = dir_ / "missing-folder" / "x.parquet";
   FeedQuery query(
-      kColumns, "",
+      db_, kColumns,
       "COPY (SELECT * FROM fos_feed()) TO " + sql_quote(out.string()) + " (FORMAT parquet)",
       /*max_queued=*/1);
   try {
@@ -140,7 +142,7 @@ TEST_F(Feed, AFailingStatementSurfacesAsAnErrorWithoutHanging) {
 }
 
 TEST_F(Feed, AValueTooLargeForIntegerFailsTheStatement) {
-  FeedQuery query({{"i", ColumnType::kInteger}}, "",
+  FeedQuery query(db_, {{"i", ColumnType::kInteger}},
                   "COPY (SELECT * FROM fos_feed()) TO " +
                       sql_quote((dir_ / "big.parquet").string()) + " (FORMAT parquet)");
   ColumnBatch batch({{"i", ColumnType::kInteger}});
@@ -158,7 +160,7 @@ TEST_F(Feed, AValueTooLargeForIntegerFailsTheStatement) {
 
 TEST_F(Feed, AnAbandonedQueryStopsItsStatement) {
   {
-    FeedQuery query(kColumns, "",
+    FeedQuery query(db_, kColumns,
                     "COPY (SELECT * FROM fos_feed()) TO " +
                         sql_quote((dir_ / "abandoned.parquet").string()) + " (FORMAT parquet)");
     query.push(rows(0, 3000));
@@ -167,16 +169,15 @@ TEST_F(Feed, AnAbandonedQueryStopsItsStatement) {
 }
 
 TEST_F(Feed, MismatchedBatchesAndPushesAfterFinishAreRefused) {
-  FeedQuery query(kColumns, "", "SELECT count(*) FROM fos_feed()");
+  FeedQuery query(db_, kColumns, "SELECT count(*) FROM fos_feed()");
   EXPECT_THROW(query.push(ColumnBatch({{"x", ColumnType::kBigint}})), Error);
   query.finish();
   EXPECT_THROW(query.push(rows(0, 1)), Error);
 }
 
 TEST_F(Feed, QueriesSharingADatabaseWriteTheSameBytesAtOnce) {
-  const std::string own = read_bytes(write("own.parquet", 5000, 1000));
-  Database db = Database::in_memory();
-  Connection(db).execute("SET threads = 1; SET preserve_insertion_order = true");
+  const std::string alone = read_bytes(write("alone.parquet", 5000, 1000));
+  Database& db = db_;
   const auto copy_to = [&](const std::string& name) {
     return "COPY (SELECT * FROM fos_feed()) TO " + sql_quote((dir_ / name).string()) +
            " (FORMAT parquet, COMPRESSION zstd)";
@@ -190,7 +191,7 @@ TEST_F(Feed, QueriesSharingADatabaseWriteTheSameBytesAtOnce) {
   }
   a.finish();
   b.finish();
-  EXPECT_EQ(read_bytes(dir_ / "a.parquet"), own);
+  EXPECT_EQ(read_bytes(dir_ / "a.parquet"), alone);
   Connection con(db);
   EXPECT_EQ(con.scalar_int64("SELECT min(i) FROM " + sql_quote((dir_ / "b.parquet").string())), 1);
   EXPECT_EQ(con.scalar_int64("SELECT count(*) FROM " + sql_quote((dir_ / "b.parquet").string())),
