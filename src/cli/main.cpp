@@ -1,5 +1,7 @@
 // fos: the command-line entry point. Parses flags, runs one subcommand, maps the outcome
 // to an exit code (0 ok, 1 checks failed, 2 error). The only place that catches Error.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -8,9 +10,21 @@
 
 namespace {
 
+// Keep freed memory in the process instead of handing it back to the kernel after every block
+// of patients: the rendered blocks are a few MB each, and with glibc's defaults their pages
+// were unmapped and faulted in again all run long (docs/decisions/0008-malloc-thresholds.md).
+void tune_allocator() {
+  constexpr int kMmapThreshold = 32
+                                 << 20;  // blocks below 32 MB (glibc's maximum) come from the heap
+  constexpr int kTrimThreshold = 256 << 20;  // give back the heap's top above 256 MB free
+  mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+  mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+}
+
 int run_cli(int argc, char** argv) {
   using namespace fos::cli;
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe shows up as a write error we treat as success
+  tune_allocator();
 
   GlobalOptions global;
   CLI::App app{
