@@ -292,7 +292,7 @@ class OmopSink : public record::RecordSink {
     }
     return it->second;
   }
-  RowBuilder row(std::string_view name) { return RowBuilder(finish_rows(name), used_concepts_); }
+  RowBuilder row(std::string_view name) { return RowBuilder(finish_rows(name), finish_concepts_); }
 
   int32_t standard_or_zero(const CodeMapping& m, std::string_view domain) {
     if (m.standard && m.standard->domain_id == domain) return m.standard->concept_id;
@@ -387,6 +387,7 @@ class OmopSink : public record::RecordSink {
 
   // Close the used concept set over the metadata concepts the vocabulary rows point to.
   std::vector<ConceptRelationshipRow> close_concepts() {
+    finish_concepts_.drain(used_concepts_);  // the provider, care site and cdm_source rows' ids
     std::vector<ConceptRelationshipRow> relationships;
     while (true) {
       const size_t before = used_concepts_.size();
@@ -440,7 +441,7 @@ class OmopSink : public record::RecordSink {
       vocabularies.insert(c.vocabulary_id);
       domains.insert(c.domain_id);
       classes.insert(c.concept_class_id);
-      std::set<int32_t> ignored;  // concept ids here are rows, not references
+      ConceptLog ignored;  // concept ids here are rows, not references
       RowBuilder(finish_rows("concept"), ignored)
           .integer(int64_t{c.concept_id})
           .text(c.concept_name)
@@ -552,6 +553,8 @@ class OmopSink : public record::RecordSink {
   std::map<std::string, TableOutput> outputs_;  // after parquet_db_: its statements end first
   std::map<std::string, TableRows, std::less<>> finish_rows_;  // rows made by finish()
   std::set<int32_t> used_concepts_;
+  ConceptLog
+      finish_concepts_;  // concept ids of the rows finish() writes, drained into used_concepts_
   std::set<uint64_t> providers_;
   std::set<uint64_t> organizations_;
   uint64_t unmapped_ = 0;

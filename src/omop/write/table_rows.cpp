@@ -199,11 +199,7 @@ RowBuilder& RowBuilder::integer(std::optional<int64_t> value) {
 }
 
 RowBuilder& RowBuilder::concept_id(int32_t id) {
-  if (concept_log_ != nullptr) {
-    concept_log_->add(id);
-  } else {
-    concept_set_->insert(id);
-  }
+  concepts_.add(id);
   return integer(int64_t{id});
 }
 

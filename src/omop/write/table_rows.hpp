@@ -92,14 +92,10 @@ class ConceptLog {
 /// Appends one row to a TableRows.
 class RowBuilder {
  public:
-  RowBuilder(TableRows& rows, std::set<int32_t>& concepts)
-      : rows_(rows),
-        concept_set_(&concepts),
-        csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr) {}
-  /// Concept ids go to `concepts`, for a caller that adds them to its set once for many rows.
+  /// Concept ids written go to `concepts` (drained into a set by the caller, once for many rows).
   RowBuilder(TableRows& rows, ConceptLog& concepts)
       : rows_(rows),
-        concept_log_(&concepts),
+        concepts_(concepts),
         csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr) {}
 
   RowBuilder& integer(int64_t value);
@@ -130,8 +126,7 @@ class RowBuilder {
   }
 
   TableRows& rows_;
-  std::set<int32_t>* concept_set_ = nullptr;  ///< one of these two records concept ids
-  ConceptLog* concept_log_ = nullptr;
+  ConceptLog& concepts_;
   std::string* csv_;  ///< kCsv rows' text; nullptr for kColumns
   size_t fields_ = 0;
 };
