@@ -13,10 +13,11 @@ namespace fos::synth {
 namespace {
 
 // Patients per block. Rendered blocks wait in the window until written, so memory in flight
-// is about window * block size * output per patient (about 600 KB with a large module set);
-// eight keeps that near 40 MB on two threads while a block is still far more work than its
-// hand-over.
-constexpr uint64_t kBlockSize = 8;
+// is about window * block size * output per patient (about 600 KB with a large module set).
+// Two keeps a block's text small enough to still be in cache when the writer copies it into
+// the files (with eight, the kernel's copy of 5 GB of NDJSON cost about twice the system
+// time), while a block is still far more work than its hand-over. Output does not depend on it.
+constexpr uint64_t kBlockSize = 2;
 
 struct Slot {
   bool ready = false;
