@@ -1,13 +1,18 @@
 // Code: a coded concept from a named code system, as clinicians and modules write it.
 //
 // The record model names code systems, not FHIR URIs or OMOP vocabulary ids;
-// fhir/write and omop/write translate them.
+// fhir/write and omop/write translate them. `code` and `display` are record::Text: owned
+// copies by default, or borrowed from storage that outlives the record (the module library,
+// static tables; see record/text.hpp for the lifetime rule), so copying a library code into
+// an entry copies no text.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "record/text.hpp"
 
 namespace fos::record {
 
@@ -31,8 +36,8 @@ std::optional<CodeSystem> code_system_from_name(std::string_view name);
 
 struct Code {
   CodeSystem system = CodeSystem::kOther;
-  std::string code;
-  std::string display;
+  Text code;
+  Text display;
 
   bool operator==(const Code&) const = default;
 };

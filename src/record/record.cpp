@@ -3,6 +3,7 @@
 #include "record/provider.hpp"
 
 #include <array>
+#include <ostream>
 #include <utility>
 
 #include "core/error.hpp"
@@ -24,6 +25,10 @@ constexpr std::array<std::pair<CodeSystem, std::string_view>, 10> kSystemNames =
 }};
 
 }  // namespace
+
+std::ostream& operator<<(std::ostream& os, const Text& text) {
+  return os << text.view();
+}
 
 std::string_view to_string(CodeSystem system) {
   for (const auto& [s, name] : kSystemNames) {

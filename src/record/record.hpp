@@ -11,3 +11,4 @@
 #include "record/person.hpp"
 #include "record/provider.hpp"
 #include "record/sink.hpp"
+#include "record/text.hpp"

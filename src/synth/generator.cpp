@@ -54,11 +54,13 @@ std::shared_ptr<const ModuleLibrary> load_builtin_modules(const std::vector<fs::
 }
 
 using record::Code;
+using record::literals::operator""_text;
 using record::CodeSystem;
 
-const Code kWellChildVisit{CodeSystem::kSnomed, "410620009", "Well child visit (procedure)"};
-const Code kGeneralExam{CodeSystem::kSnomed, "162673000",
-                        "General examination of patient (procedure)"};
+const Code kWellChildVisit{CodeSystem::kSnomed, "410620009"_text,
+                           "Well child visit (procedure)"_text};
+const Code kGeneralExam{CodeSystem::kSnomed, "162673000"_text,
+                        "General examination of patient (procedure)"_text};
 
 // Index of the first visit inside the export window ending at `end`.
 size_t first_in_window(const std::vector<detail::Visit>& visits, Instant end, int years) {

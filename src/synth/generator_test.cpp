@@ -173,7 +173,7 @@ TEST(Generator, InfantsGetTheChildhoodSeries) {
     if (r.person.death || age < 2 || age > 3) continue;
     std::map<std::string, int> doses;
     for (const auto& shot : r.immunizations) {
-      if (shot.date < Instant::at(r.person.birth_date.plus_years(2))) ++doses[shot.code.code];
+      if (shot.date < Instant::at(r.person.birth_date.plus_years(2))) ++doses[shot.code.code.str()];
     }
     for (const auto& [cvx, count] : expected) EXPECT_EQ(doses[cvx], count) << "CVX " << cvx;
     EXPECT_EQ(doses.count("115"), 0u);  // Tdap is for 11-year-olds

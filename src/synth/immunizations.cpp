@@ -83,7 +83,9 @@ void immunize(const std::vector<VaccineSchedule>& vaccines, Date birth,
     const VaccineSchedule& v = vaccines[g.vaccine];
     record::Immunization& shot = out.emplace_back();
     shot.encounter = static_cast<uint32_t>(g.visit - first_kept);
-    shot.code = record::Code{record::CodeSystem::kCvx, v.cvx, v.display};
+    // The configuration lives as long as the Generator, which outlives its records.
+    shot.code = record::Code{record::CodeSystem::kCvx, record::Text::borrow(v.cvx),
+                             record::Text::borrow(v.display)};
     shot.date = visit.start.plus_seconds(offset);
   }
 }

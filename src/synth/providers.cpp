@@ -8,13 +8,14 @@ namespace fos::synth::detail {
 namespace {
 
 using record::Code;
+using record::literals::operator""_text;
 using record::CodeSystem;
 using record::OrganizationType;
 
-const Code kGeneralPractice{CodeSystem::kNucc, "208D00000X", "General Practice"};
-const Code kFamilyMedicine{CodeSystem::kNucc, "207Q00000X", "Family Medicine"};
-const Code kPediatrics{CodeSystem::kNucc, "208000000X", "Pediatrics"};
-const Code kInternalMedicine{CodeSystem::kNucc, "207R00000X", "Internal Medicine"};
+const Code kGeneralPractice{CodeSystem::kNucc, "208D00000X"_text, "General Practice"_text};
+const Code kFamilyMedicine{CodeSystem::kNucc, "207Q00000X"_text, "Family Medicine"_text};
+const Code kPediatrics{CodeSystem::kNucc, "208000000X"_text, "Pediatrics"_text};
+const Code kInternalMedicine{CodeSystem::kNucc, "207R00000X"_text, "Internal Medicine"_text};
 
 // Cities at least this large get a second primary-care clinic.
 constexpr double kSecondClinicPopulation = 250000;

@@ -8,25 +8,26 @@ namespace fos::synth::detail {
 namespace {
 
 using record::Code;
+using record::literals::operator""_text;
 using record::CodeSystem;
 using record::Observation;
 using record::ObservationCategory;
 using record::ObservationComponent;
 using record::Quantity;
 
-const Code kHeight{CodeSystem::kLoinc, "8302-2", "Body Height"};
-const Code kWeight{CodeSystem::kLoinc, "29463-7", "Body Weight"};
-const Code kBmi{CodeSystem::kLoinc, "39156-5", "Body mass index (BMI) [Ratio]"};
-const Code kBmiPercentile{CodeSystem::kLoinc, "59576-9",
-                          "Body mass index (BMI) [Percentile] Per age and sex"};
-const Code kHead{CodeSystem::kLoinc, "9843-4", "Head Occipital-frontal circumference"};
-const Code kBpPanel{CodeSystem::kLoinc, "85354-9",
-                    "Blood pressure panel with all children optional"};
-const Code kSystolic{CodeSystem::kLoinc, "8480-6", "Systolic blood pressure"};
-const Code kDiastolic{CodeSystem::kLoinc, "8462-4", "Diastolic blood pressure"};
-const Code kHeartRate{CodeSystem::kLoinc, "8867-4", "Heart rate"};
-const Code kRespiratoryRate{CodeSystem::kLoinc, "9279-1", "Respiratory rate"};
-const Code kTemperature{CodeSystem::kLoinc, "8310-5", "Body temperature"};
+const Code kHeight{CodeSystem::kLoinc, "8302-2"_text, "Body Height"_text};
+const Code kWeight{CodeSystem::kLoinc, "29463-7"_text, "Body Weight"_text};
+const Code kBmi{CodeSystem::kLoinc, "39156-5"_text, "Body mass index (BMI) [Ratio]"_text};
+const Code kBmiPercentile{CodeSystem::kLoinc, "59576-9"_text,
+                          "Body mass index (BMI) [Percentile] Per age and sex"_text};
+const Code kHead{CodeSystem::kLoinc, "9843-4"_text, "Head Occipital-frontal circumference"_text};
+const Code kBpPanel{CodeSystem::kLoinc, "85354-9"_text,
+                    "Blood pressure panel with all children optional"_text};
+const Code kSystolic{CodeSystem::kLoinc, "8480-6"_text, "Systolic blood pressure"_text};
+const Code kDiastolic{CodeSystem::kLoinc, "8462-4"_text, "Diastolic blood pressure"_text};
+const Code kHeartRate{CodeSystem::kLoinc, "8867-4"_text, "Heart rate"_text};
+const Code kRespiratoryRate{CodeSystem::kLoinc, "9279-1"_text, "Respiratory rate"_text};
+const Code kTemperature{CodeSystem::kLoinc, "8310-5"_text, "Body temperature"_text};
 
 constexpr double kDaysPerYear = 365.2425;
 constexpr double kMaxZ = 3.0;      // individual z-scores stay within +-3 SD

@@ -15,7 +15,7 @@ void write_instances(JsonWriter& w, const record::ImagingStudy& study, uint32_t 
                      uint64_t person, size_t i) {
   const std::string kind = "ImagingStudy/" + std::to_string(i) + "/instance";
   // The SOP class as a URI (system urn:ietf:rfc:3986): "urn:oid:" + the DICOM UID.
-  std::string sop_class = study.sop_class.code;
+  std::string sop_class = study.sop_class.code.str();
   if (sop_class.rfind("urn:oid:", 0) != 0) sop_class.insert(0, "urn:oid:");
   w.key("instance");
   w.begin_array();

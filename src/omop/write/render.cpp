@@ -171,7 +171,8 @@ class PatientRenderer {
     return ctx_.vocabulary.map(vocabulary, code);
   }
   CodeMapping map(const record::Code& code) const {
-    return map(vocabulary_id(code.system), code.code);
+    if (ctx_.mappings != nullptr) return ctx_.mappings->map(code);
+    return ctx_.vocabulary.map(vocabulary_id(code.system), code.code);
   }
 
   // The ids of a patient's rows repeat the same few providers and sites: each is looked up in
@@ -714,6 +715,15 @@ const CodeMapping& MappingCache::map(std::string_view vocabulary_id, std::string
   if (it == mappings_.end())
     it = mappings_.emplace(key_, vocabulary_.map(vocabulary_id, code)).first;
   return it->second;
+}
+
+const CodeMapping& MappingCache::map(const record::Code& code) {
+  if (code.code.owns()) return map(vocabulary_id(code.system), code.code);
+  const Borrowed key{code.code.data(), code.code.size(), code.system};
+  if (auto it = borrowed_.find(key); it != borrowed_.end()) return *it->second;
+  const CodeMapping& mapping = map(vocabulary_id(code.system), code.code);
+  borrowed_.emplace(key, &mapping);
+  return mapping;
 }
 
 Routing route(const Vocabulary& vocabulary, const record::Code& code, PatientTable fallback) {

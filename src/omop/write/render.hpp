@@ -61,15 +61,30 @@ class MappingCache {
   explicit MappingCache(const Vocabulary& vocabulary) : vocabulary_(vocabulary) {}
   /// vocabulary.map(vocabulary_id, code), computed once per distinct pair.
   const CodeMapping& map(std::string_view vocabulary_id, std::string_view code);
+  /// The same for a record's code. A code whose text is borrowed (record/text.hpp: it outlives
+  /// the records, and so this cache) is remembered by the address of its text, not hashed.
+  const CodeMapping& map(const record::Code& code);
 
  private:
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
+  struct Borrowed {
+    const char* data;
+    size_t size;
+    record::CodeSystem system;
+    bool operator==(const Borrowed&) const = default;
+  };
+  struct BorrowedHash {
+    size_t operator()(const Borrowed& b) const {
+      return std::hash<const void*>{}(b.data) ^ (b.size << 4) ^ static_cast<size_t>(b.system);
+    }
+  };
   const Vocabulary& vocabulary_;
   std::string key_;  ///< "vocabulary\tcode" of the current lookup (reused buffer)
   std::unordered_map<std::string, CodeMapping, Hash, std::equal_to<>> mappings_;
+  std::unordered_map<Borrowed, const CodeMapping*, BorrowedHash> borrowed_;  ///< into mappings_
 };
 
 struct RenderContext {

@@ -16,6 +16,7 @@ namespace fos::synth {
 namespace {
 
 using record::Code;
+using record::literals::operator""_text;
 
 constexpr int64_t kStep = 7 * Instant::kSecondsPerDay;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
@@ -24,8 +25,8 @@ constexpr int kMaxTransitionsPerStep = 100000;
 constexpr double kDaysPerYear = 365.2425;
 constexpr int64_t kLongWait = int64_t{30} * Instant::kSecondsPerDay;
 
-const Code kProblemEncounter{record::CodeSystem::kSnomed, "185347001",
-                             "Encounter for problem (procedure)"};
+const Code kProblemEncounter{record::CodeSystem::kSnomed, "185347001"_text,
+                             "Encounter for problem (procedure)"_text};
 
 record::EncounterClass record_class(ModuleEncounterClass c) {
   switch (c) {
@@ -1688,6 +1689,7 @@ class Life {
         panel.code = s.codes[0];
         panel.category = category(s.observation.category);
         panel.effective = Instant(t);
+        panel.components.reserve(s.observations.size());
         for (const ObservationBody& b : s.observations) {
           record::Observation part;
           observe(b, r, t, part);
@@ -1705,6 +1707,7 @@ class Life {
         report.encounter = enc;
         report.code = s.codes[0];
         report.effective = Instant(t);
+        report.results.reserve(s.observations.size());
         for (const ObservationBody& b : s.observations)
           report.results.push_back(add_observation(b, r, t, enc));
         rec_.reports.push_back(std::move(report));

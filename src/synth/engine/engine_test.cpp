@@ -85,7 +85,7 @@ TEST(Engine, DistributedTransitionsFollowTheirProbabilities) {
   for (int i = 0; i < n; ++i) {
     const Life life = live(engine, static_cast<uint64_t>(i), record::Sex::kFemale);
     ASSERT_EQ(life.rec.conditions.size(), 1u);
-    ++counts[life.rec.conditions[0].code.code];
+    ++counts[life.rec.conditions[0].code.code.str()];
   }
   // Three standard errors of a proportion over 4,000 draws are below 0.025.
   EXPECT_NEAR(counts["2001"] / double(n), 0.3, 0.025);

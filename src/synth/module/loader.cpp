@@ -158,11 +158,12 @@ record::Code ModuleLoader::code(const Json& j, std::string_view field) const {
   c.system = record::code_system_from_name(system).value_or(record::CodeSystem::kOther);
   const Json& value = need(j, "code");
   if (value.is_string() || (value.is_number() && !value.string().empty())) {
-    c.code = value.string();
+    c.code = lib_.texts_.keep(value.string());
   } else {
     field_error(field, "code: expected a string or a whole number");
   }
-  if (const Json* d = j.find("display"); d && d->is_string()) c.display = d->string();
+  if (const Json* d = j.find("display"); d && d->is_string())
+    c.display = lib_.texts_.keep(d->string());
   return c;
 }
 

@@ -421,6 +421,9 @@ class ModuleLibrary {
   std::vector<std::unique_ptr<Module>> submodules_;
   std::vector<std::unique_ptr<LookupTable>> tables_;
   std::deque<record::Code> code_pool_;  ///< codes that Values point to
+  /// The code and display text of every library code: the library's Codes borrow from it,
+  /// and so do the record entries made from them (records must not outlive the library).
+  record::TextPool texts_;
   NameTable attributes_;
   NameTable symptoms_;
   NameTable state_names_;
