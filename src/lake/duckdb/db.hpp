@@ -19,7 +19,6 @@
 namespace fos::lake {
 
 struct CellEntry;
-class FeedQuery;
 
 /// One value of a result read through DuckDB's chunk API (Connection::query_cells): a scalar
 /// as text, a MAP as its entries (key text, value), in the map's order.
@@ -108,7 +107,6 @@ class Connection {
                                 std::function<int32_t(std::string_view)> fn);
 
  private:
-  friend class FeedQuery;  // registers its table function on the raw connection
   struct Handle;
   std::unique_ptr<Handle> handle_;
 };

@@ -1,22 +1,25 @@
 // OmopSink: the RecordSink that writes the CDM (render on workers, write in order, finish once).
 //
 // Rows are built in typed columns (TableRows). CSV text, when CSV or DuckDB output is asked
-// for, is formatted on the worker threads; Parquet files are written by one DuckDB statement
-// per table reading the typed rows as they are written (lake::FeedQuery), so no CSV text is
-// made or parsed for them.
+// for, is formatted on the worker threads; Parquet files are encoded from the typed rows by
+// fos's own writer (lake::ParquetWriter), one per table, so no CSV text is made or parsed for
+// them.
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
-#include "lake/duckdb/db.hpp"
-#include "lake/duckdb/feed.hpp"
+#include "lake/parquet/parquet.hpp"
 #include "omop/vocab/vocab.hpp"
 #include "omop/write/convert.hpp"
 #include "omop/write/omop_write.hpp"
@@ -85,45 +88,112 @@ struct OmopBlock : record::RenderedBlock {
   std::array<std::string, kPatientTableCount> csv;  ///< the rows as CSV, when CSV is written
 };
 
-// The Parquet file a statement writes until finish() renames it into place.
+// The Parquet file a writer writes until finish() renames it into place.
 fs::path parquet_partial(const fs::path& dir, std::string_view table) {
   return dir / (std::string(table) + ".parquet.partial");
 }
 
-// The in-memory database every Parquet statement of a sink runs in, with fixed engine settings:
-// a memory cap, spilling to a folder inside the staged output, keeps peak memory independent of
-// population size; one thread and insertion order keep the bytes independent of the machine.
-// The cap is what the statements (13 patient tables while patients arrive, 10 shared tables at
-// the end) had when each ran in a database of its own with 128 MB. One database instead of one
-// per table saves its start-up (about 0.3 CPU seconds per run).
-lake::Database parquet_database(const fs::path& dir) {
-  lake::Database db = lake::Database::in_memory();
-  lake::Connection(db).execute(
-      "SET memory_limit = '2944MB'; SET threads = 1; SET preserve_insertion_order = true; "
-      "SET temp_directory = " +
-      lake::sql_quote((dir / ".duckdb-spill").string()));
-  return db;
+// A writer of `table`'s rows to Parquet (zstd). All patient tables are written at once while
+// patients are generated, each holding its current row group in memory: row groups of 32,768
+// rows keep the peak memory of a large run low.
+std::unique_ptr<lake::ParquetWriter> parquet_writer(const fs::path& dir,
+                                                    const TableLayout& layout) {
+  lake::ParquetOptions options;
+  options.row_group_rows = 32768;
+  return std::make_unique<lake::ParquetWriter>(parquet_partial(dir, layout.table->name),
+                                               layout.columns, options);
 }
 
-// A statement writing `table`'s fed rows to Parquet (zstd) in `db`. All patient tables are
-// written at once while patients are generated, each holding its current row group in memory:
-// row groups of 32,768 rows instead of DuckDB's default 122,880 cut the peak RSS of a
-// 10,000-patient Parquet-only run from 349 to 219 MB, for files about 1.5% larger.
-std::unique_ptr<lake::FeedQuery> parquet_writer(const lake::Database& db, const fs::path& dir,
-                                                const TableLayout& layout) {
-  const std::string name(layout.table->name);
-  const std::string sql = "COPY (SELECT * FROM fos_feed()) TO " +
-                          lake::sql_quote(parquet_partial(dir, name).string()) +
-                          " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768)";
-  return std::make_unique<lake::FeedQuery>(db, layout.columns, sql);
-}
+// The Parquet writers' work, done on a thread of its own: write() runs on the population's one
+// ordered writer thread, which also writes the FHIR text, so it only queues the batches here and
+// their encoding and compression run beside it. Batches are written in the order pushed. At
+// most kMaxQueuedBytes of them wait, so memory does not grow with the population; a writer's
+// error comes back from the next push() or from drain().
+class ParquetQueue {
+ public:
+  ParquetQueue() : thread_([this] { run(); }) {}
+  // Drops what is still queued and stops the thread.
+  ~ParquetQueue() {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.clear();
+      stopping_ = true;
+      changed_.notify_all();
+    }
+    thread_.join();
+  }
+  ParquetQueue(const ParquetQueue&) = delete;
+  ParquetQueue& operator=(const ParquetQueue&) = delete;
+
+  /// Queue `batch` for `writer` (which must outlive the queue or the next drain()).
+  void push(lake::ParquetWriter& writer, lake::ColumnBatch batch) {
+    const size_t bytes = batch.bytes();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queued_bytes_ < kMaxQueuedBytes || error_; });
+    if (error_) std::rethrow_exception(error_);
+    jobs_.push_back({&writer, std::move(batch), bytes});
+    queued_bytes_ += bytes;
+    changed_.notify_all();
+  }
+
+  /// Wait until every queued batch is written; throws the first writer error.
+  void drain() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return (jobs_.empty() && !busy_) || error_; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  static constexpr size_t kMaxQueuedBytes = 32 << 20;
+
+  struct Job {
+    lake::ParquetWriter* writer = nullptr;
+    lake::ColumnBatch batch;
+    size_t bytes = 0;
+  };
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      changed_.wait(lock, [&] { return !jobs_.empty() || stopping_; });
+      if (jobs_.empty()) return;
+      Job job = std::move(jobs_.front());
+      jobs_.pop_front();
+      busy_ = true;
+      lock.unlock();
+      std::exception_ptr error;
+      try {
+        job.writer->write(job.batch);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      const size_t bytes = job.bytes;
+      job = {};  // free the batch outside the lock
+      lock.lock();
+      busy_ = false;
+      queued_bytes_ -= bytes;
+      if (error && !error_) error_ = error;
+      if (error_) jobs_.clear();
+      changed_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Job> jobs_;
+  size_t queued_bytes_ = 0;  // of the batches queued or being written
+  bool busy_ = false;        // a batch is being written
+  bool stopping_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once the members above exist
+};
 
 // One table being written: its CSV file (header first, committed by finish()) when CSV text
-// is needed, its Parquet statement when Parquet is.
+// is needed, its Parquet writer when Parquet is.
 struct TableOutput {
   const TableLayout* layout = nullptr;
   std::optional<AtomicFile> csv;
-  std::unique_ptr<lake::FeedQuery> parquet;
+  std::unique_ptr<lake::ParquetWriter> parquet;
   uint64_t rows = 0;
 };
 
@@ -140,33 +210,23 @@ class OmopSink : public record::RecordSink {
     csv_ = wants(OmopFormat::kCsv) || wants(OmopFormat::kDuckdb);
     parquet_ = wants(OmopFormat::kParquet);
     fs::create_directories(dir_);
-    if (parquet_) parquet_db_.emplace(parquet_database(dir_));
-    // Patient tables' Parquet statements start now and write while patients arrive; the
-    // shared tables' start in finish(), when their rows exist.
-    for (size_t t = 0; t < kPatientTableCount; ++t) {
-      open(table_name(static_cast<PatientTable>(t)), parquet_);
+    if (parquet_) parquet_queue_ = std::make_unique<ParquetQueue>();
+    try {
+      // Patient tables' Parquet files are written while patients arrive; the shared tables'
+      // in finish(), when their rows exist.
+      for (size_t t = 0; t < kPatientTableCount; ++t) {
+        open(table_name(static_cast<PatientTable>(t)), parquet_);
+      }
+      for (std::string_view name : kSharedTables) open(name, false);
+    } catch (...) {
+      discard();
+      throw;
     }
-    for (std::string_view name : kSharedTables) open(name, false);
     used_concepts_.insert(0);
   }
 
-  // Unfinished (abandoned, or finish() failed part way): remove everything this sink made.
   ~OmopSink() override {
-    if (finished_) return;
-    outputs_.clear();  // removes the temporary CSV files, cancels the Parquet statements
-    std::error_code ignored;
-    for (const CdmTable& table : cdm_tables()) {
-      const std::string name(table.name);
-      for (const fs::path& file :
-           {dir_ / (name + ".csv"), dir_ / (name + ".parquet"), parquet_partial(dir_, name)}) {
-        fs::remove(file, ignored);
-      }
-    }
-    if (wants(OmopFormat::kDuckdb)) {
-      fs::remove(root_ / "omop.duckdb", ignored);
-      fs::remove(root_ / "omop.duckdb.wal", ignored);
-    }
-    fs::remove(dir_, ignored);  // only if empty
+    if (!finished_) discard();
   }
 
   std::unique_ptr<record::RenderedBlock> render(
@@ -216,15 +276,13 @@ class OmopSink : public record::RecordSink {
     write_vocabulary();
     for (auto& [name, rows] : finish_rows_) {
       TableOutput& output = outputs_.at(name);
-      if (parquet_ && !output.parquet)
-        output.parquet = parquet_writer(*parquet_db_, dir_, *output.layout);
+      if (parquet_ && !output.parquet) output.parquet = parquet_writer(dir_, *output.layout);
       const std::string text = output.csv ? rows.take_csv() : std::string();
       put(output, rows, text);
     }
     for (std::string_view name : kSharedTables) {  // tables without rows get an empty file
       TableOutput& output = outputs_.at(std::string(name));
-      if (parquet_ && !output.parquet)
-        output.parquet = parquet_writer(*parquet_db_, dir_, *output.layout);
+      if (parquet_ && !output.parquet) output.parquet = parquet_writer(dir_, *output.layout);
     }
     std::vector<const CdmTable*> tables;
     for (auto& [name, output] : outputs_) {
@@ -232,6 +290,7 @@ class OmopSink : public record::RecordSink {
       tables.push_back(output.layout->table);
       counts_[name] = output.rows;
     }
+    if (parquet_queue_) parquet_queue_->drain();
     for (auto& [name, output] : outputs_) {
       if (!output.parquet) continue;
       output.parquet->finish();
@@ -252,6 +311,25 @@ class OmopSink : public record::RecordSink {
   }
 
  private:
+  // Unfinished (abandoned, or failed part way): remove everything this sink made.
+  void discard() {
+    parquet_queue_.reset();  // first: it writes to the outputs' Parquet writers
+    outputs_.clear();        // removes the temporary CSV and Parquet files
+    std::error_code ignored;
+    for (const CdmTable& table : cdm_tables()) {
+      const std::string name(table.name);
+      for (const fs::path& file :
+           {dir_ / (name + ".csv"), dir_ / (name + ".parquet"), parquet_partial(dir_, name)}) {
+        fs::remove(file, ignored);
+      }
+    }
+    if (wants(OmopFormat::kDuckdb)) {
+      fs::remove(root_ / "omop.duckdb", ignored);
+      fs::remove(root_ / "omop.duckdb.wal", ignored);
+    }
+    fs::remove(dir_, ignored);  // only if empty
+  }
+
   void open(std::string_view name, bool start_parquet) {
     TableOutput output;
     output.layout = &table_layout(name);
@@ -259,15 +337,15 @@ class OmopSink : public record::RecordSink {
       output.csv.emplace(dir_ / (std::string(name) + ".csv"));
       output.csv->write(csv_header(*output.layout->table));
     }
-    if (start_parquet) output.parquet = parquet_writer(*parquet_db_, dir_, *output.layout);
+    if (start_parquet) output.parquet = parquet_writer(dir_, *output.layout);
     outputs_.emplace(std::string(name), std::move(output));
   }
 
   // Append `rows` (and their CSV text `csv`) to a table's outputs.
-  static void put(TableOutput& output, TableRows& rows, std::string_view csv) {
+  void put(TableOutput& output, TableRows& rows, std::string_view csv) {
     output.rows += rows.size();
     if (output.csv) output.csv->write(csv);
-    if (output.parquet && rows.size() > 0) output.parquet->push(rows.take_batch());
+    if (output.parquet && rows.size() > 0) parquet_queue_->push(*output.parquet, rows.take_batch());
   }
 
   // A mapping cache for one block's rendering: one a worker used before, when one is free, so
@@ -549,8 +627,8 @@ class OmopSink : public record::RecordSink {
   // The most rows a rendered block put in each patient table: later blocks reserve that many
   // (capacity only: the rows themselves do not depend on it).
   mutable std::array<std::atomic<size_t>, kPatientTableCount> row_hints_{};
-  std::optional<lake::Database> parquet_db_;    // where the Parquet statements run
-  std::map<std::string, TableOutput> outputs_;  // after parquet_db_: its statements end first
+  std::map<std::string, TableOutput> outputs_;
+  std::unique_ptr<ParquetQueue> parquet_queue_;  // after outputs_: stops before their writers
   std::map<std::string, TableRows, std::less<>> finish_rows_;  // rows made by finish()
   std::set<int32_t> used_concepts_;
   ConceptLog

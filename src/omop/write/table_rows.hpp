@@ -5,7 +5,7 @@
 // integers, concept ids, dates, timestamps and numbers as values (not text), truncates text
 // to the column's width, records every concept id it writes, and checks at end() that exactly
 // one field per column was written. The same rows become CSV text (append_csv, byte for byte
-// what fos has always written) or a column batch DuckDB reads directly (Parquet). Rows only
+// what fos has always written) or a column batch for the Parquet writer. Rows only
 // ever written as CSV can be kept as CSV text from the start (Form::kCsv), which is cheaper.
 #pragma once
 
@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "core/date.hpp"
-#include "lake/duckdb/feed.hpp"
+#include "lake/parquet/parquet.hpp"
 #include "omop/cdm/cdm.hpp"
 
 namespace fos::omop {
@@ -27,7 +27,7 @@ namespace fos::omop {
 struct TableLayout {
   const CdmTable* table = nullptr;
   std::vector<std::optional<size_t>> widths;  ///< varchar(n) per column
-  std::vector<lake::FeedColumn> columns;      ///< name and SQL type (sql_type) per column
+  std::vector<lake::ColumnSpec> columns;      ///< name and SQL type (sql_type) per column
 };
 
 /// The layout of a CDM table. REQUIRES: a CDM table name.
@@ -53,7 +53,7 @@ class TableRows {
   void append_csv(std::string& out) const;
   /// The rows as CSV lines; a kCsv table hands its text over and keeps none.
   std::string take_csv();
-  /// Move the rows out as a batch for DuckDB, leaving this empty. REQUIRES: kColumns.
+  /// Move the rows out as a column batch, leaving this empty. REQUIRES: kColumns.
   lake::ColumnBatch take_batch();
   /// Make room for `rows` more rows in every column (kColumns; a no-op for kCsv).
   void reserve(size_t rows);

@@ -432,8 +432,9 @@ TEST_F(OmopWrite, AbandonedParquetSinkLeavesNothing) {
   EXPECT_TRUE(files(root_).empty());
 }
 
-// A Parquet statement that fails (here: its file cannot be created) surfaces as an Error from
-// write() or finish(), without hanging, and the sink then removes everything it wrote.
+// A Parquet file that cannot be written (here: it cannot be created) surfaces as an Error
+// naming it, from the sink's construction, write() or finish(), and the sink then removes
+// everything it wrote.
 TEST_F(OmopWrite, AFailingParquetWriterSurfacesAndLeavesNothing) {
   static const record::ProviderDirectory kDirectory = testing::fixture_directory();
   const auto patients = testing::fixture_patients();
@@ -441,13 +442,13 @@ TEST_F(OmopWrite, AFailingParquetWriterSurfacesAndLeavesNothing) {
   OmopWriteOptions options;
   options.formats = {OmopFormat::kCsv, OmopFormat::kParquet};
   {
-    auto sink = make_omop_sink(root_, kDirectory, options);
     try {
+      auto sink = make_omop_sink(root_, kDirectory, options);
       for (int i = 0; i < 20; ++i) sink->write(sink->render(patients));
       sink->finish();
       FAIL() << "no error";
     } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::kSql);
+      EXPECT_EQ(e.kind(), ErrorKind::kIo);
       EXPECT_NE(std::string(e.what()).find("measurement.parquet.partial"), std::string::npos)
           << e.what();
     }

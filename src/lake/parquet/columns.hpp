@@ -1,29 +1,20 @@
-// Feeding typed rows from C++ into a DuckDB statement without text in between.
+// Typed rows held column by column: the one column model of fos's tabular outputs.
 //
-// A ColumnBatch holds rows column by column (integers, doubles, dates, timestamps, text, each
-// with a null flag). A FeedQuery runs one SQL statement (typically COPY ... TO a Parquet file)
-// on its own thread and its own connection to a database that many queries share; the
-// statement reads the batches pushed to the query as the table function fos_feed(). The queue
-// between them is bounded: push() waits while it is full, so memory does not grow with the data.
-// The table function hands DuckDB full chunks of duckdb_vector_size() rows (only the last may be
-// shorter) whatever the batch sizes, so the statement's output does not depend on how the rows were
-// batched.
+// A ColumnBatch holds rows of a fixed set of columns (integers, doubles, dates, timestamps,
+// text), each row with a null flag. Producers fill batches; writers (the Parquet writer of this
+// room) read them. Nothing here knows a file format.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fos::lake {
 
-class Connection;
-class Database;
-
-/// The SQL type of a fed column.
+/// The SQL type of a column.
 enum class ColumnType : uint8_t {
-  kInteger,    ///< INTEGER (int32), stored as int64 and range-checked on push
+  kInteger,    ///< INTEGER (int32), stored as int64 and range-checked when written
   kBigint,     ///< BIGINT
   kDouble,     ///< DOUBLE
   kDate,       ///< DATE: days since 1970-01-01
@@ -34,8 +25,11 @@ enum class ColumnType : uint8_t {
 /// The ColumnType of an SQL type name ("INTEGER", "BIGINT", "DOUBLE", "DATE", "TIMESTAMP",
 /// "VARCHAR"); throws Error{kInternal} for another.
 ColumnType column_type(std::string_view sql_type);
+/// The SQL type name of a ColumnType ("INTEGER", ...).
+std::string_view sql_name(ColumnType type);
 
-struct FeedColumn {
+/// A column's name and type.
+struct ColumnSpec {
   std::string name;
   ColumnType type = ColumnType::kVarchar;
 };
@@ -95,35 +89,10 @@ struct ColumnBatch {
   size_t rows = 0;
 
   ColumnBatch() = default;
-  explicit ColumnBatch(const std::vector<FeedColumn>& layout);
-};
+  explicit ColumnBatch(const std::vector<ColumnSpec>& layout);
 
-/// One statement reading pushed batches, on its own thread and its own connection to a
-/// database shared by many queries (settings such as SET threads or memory_limit are the
-/// database's, made once by the caller).
-class FeedQuery {
- public:
-  /// Start `sql` on a connection to `database` (which must outlive the query). Every
-  /// `fos_feed()` in `sql` names a table function, registered for this query only, that
-  /// returns the pushed rows with `columns` in push order. At most `max_queued` batches wait
-  /// between producer and statement.
-  FeedQuery(const Database& database, std::vector<FeedColumn> columns, std::string sql,
-            size_t max_queued = 4);
-  /// Without finish(): cancels the statement (it fails) and waits for its thread.
-  ~FeedQuery();
-  FeedQuery(const FeedQuery&) = delete;
-  FeedQuery& operator=(const FeedQuery&) = delete;
-
-  /// Queue `batch` (its columns must match). Waits while the queue is full. Throws the
-  /// statement's Error if it failed, and Error{kInternal} after finish().
-  void push(ColumnBatch batch);
-  /// End of rows: wait for the statement; throws its Error if it failed.
-  void finish();
-
- private:
-  struct State;
-  static void register_function(Connection& con, State& state);
-  std::unique_ptr<State> state_;
+  /// Approximate heap bytes held.
+  size_t bytes() const;
 };
 
 }  // namespace fos::lake
