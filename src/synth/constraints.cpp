@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -194,15 +195,42 @@ AllowedSystems systems_of(const Constraints& c, std::string_view kind) {
   return allowed;
 }
 
+// Constraints::rules_of for the codes of one record. A code whose text is borrowed (the
+// module library's, record/text.hpp) is remembered by the address of its text while the record
+// is checked, so each distinct code is hashed once per record instead of once per entry.
+class RulesMemo {
+ public:
+  explicit RulesMemo(const Constraints& c) : c_(c) {}
+
+  Constraints::RulesOfCode of(const record::Text& code) {
+    if (code.owns()) return c_.rules_of(code);
+    Slot& s = slots_[(reinterpret_cast<uintptr_t>(code.data()) >> 3) % kSlots];
+    if (s.set && s.data == code.data() && s.size == code.size()) return s.rules;
+    s = {code.data(), code.size(), true, c_.rules_of(code)};
+    return s.rules;
+  }
+
+ private:
+  static constexpr size_t kSlots = 256;
+  struct Slot {
+    const char* data = nullptr;
+    size_t size = 0;
+    bool set = false;
+    Constraints::RulesOfCode rules;
+  };
+  const Constraints& c_;
+  std::array<Slot, kSlots> slots_{};
+};
+
 // Why a dated, coded entry must go (its kind allows `systems`), counted in `counts`;
 // false when it may stay.
-bool breaks_rule(const Constraints& c, const record::Person& person, const record::Code& code,
+bool breaks_rule(RulesMemo& memo, const record::Person& person, const record::Code& code,
                  Instant start, const AllowedSystems& systems, ConstraintCounts& counts) {
   if (!systems[static_cast<size_t>(code.system)]) {
     ++counts.dropped_system;
     return true;
   }
-  const Constraints::RulesOfCode rules = c.rules_of(code.code);
+  const Constraints::RulesOfCode rules = memo.of(code.code);
   if (const SexRule* r = rules.sex; r && r->sex != person.sex) {
     ++counts.suppressed_sex;
     return true;
@@ -217,10 +245,10 @@ bool breaks_rule(const Constraints& c, const record::Person& person, const recor
   return false;
 }
 
-void clamp(const Constraints& c, const record::Code& code, std::optional<record::Quantity>& q,
+void clamp(RulesMemo& memo, const record::Code& code, std::optional<record::Quantity>& q,
            ConstraintCounts& counts) {
   if (!q) return;
-  const ValueRule* r = c.rules_of(code.code).value;
+  const ValueRule* r = memo.of(code.code).value;
   if (r == nullptr || r->unit != q->unit || (q->value >= r->low && q->value <= r->high)) return;
   q->value = std::clamp(q->value, r->low, r->high);
   ++counts.clamped_values;
@@ -255,29 +283,30 @@ void remove_observations(record::PatientRecord& rec, Drop drop) {
 ConstraintCounts Constraints::apply(record::PatientRecord& rec) const {
   ConstraintCounts counts;
   const record::Person& person = rec.person;
+  RulesMemo memo(*this);
   const AllowedSystems condition = systems_of(*this, "Condition");
   const AllowedSystems procedure = systems_of(*this, "Procedure");
   const AllowedSystems medication = systems_of(*this, "MedicationRequest");
   const AllowedSystems immunization = systems_of(*this, "Immunization");
   const AllowedSystems observation = systems_of(*this, "Observation");
   std::erase_if(rec.conditions, [&](const record::Condition& e) {
-    return breaks_rule(*this, person, e.code, e.onset, condition, counts);
+    return breaks_rule(memo, person, e.code, e.onset, condition, counts);
   });
   std::erase_if(rec.procedures, [&](const record::Procedure& e) {
-    return breaks_rule(*this, person, e.code, e.start, procedure, counts);
+    return breaks_rule(memo, person, e.code, e.start, procedure, counts);
   });
   std::erase_if(rec.medications, [&](const record::Medication& e) {
-    return breaks_rule(*this, person, e.code, e.start, medication, counts);
+    return breaks_rule(memo, person, e.code, e.start, medication, counts);
   });
   std::erase_if(rec.immunizations, [&](const record::Immunization& e) {
-    return breaks_rule(*this, person, e.code, e.date, immunization, counts);
+    return breaks_rule(memo, person, e.code, e.date, immunization, counts);
   });
   remove_observations(rec, [&](const record::Observation& o) {
-    return breaks_rule(*this, person, o.code, o.effective, observation, counts);
+    return breaks_rule(memo, person, o.code, o.effective, observation, counts);
   });
   for (auto& o : rec.observations) {
-    clamp(*this, o.code, o.quantity, counts);
-    for (auto& comp : o.components) clamp(*this, comp.code, comp.quantity, counts);
+    clamp(memo, o.code, o.quantity, counts);
+    for (auto& comp : o.components) clamp(memo, comp.code, comp.quantity, counts);
   }
   return counts;
 }
