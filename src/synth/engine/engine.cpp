@@ -372,6 +372,10 @@ std::unordered_map<const Module*, std::vector<uint8_t>> private_states(const Mod
         return std::all_of(tr.options.begin(), tr.options.end(), [&](const TransitionOption& o) {
           return (!o.condition || time_only(*o.condition)) && fixed(o.weights);
         });
+      case TransitionKind::kLookupTable:  // rows chosen by time, age and such attributes
+        return fixed(tr.weights) &&
+               std::none_of(tr.table->key_attributes.begin(), tr.table->key_attributes.end(),
+                            [&](uint32_t a) { return written[a]; });
       default:
         return false;
     }
@@ -517,6 +521,12 @@ class Life {
       due_.push_back(r.wake);
       runs_.push_back(std::move(r));
     }
+    // Whole blocks: the padding is never due.
+    due_.resize((due_.size() + kDueBlock - 1) / kDueBlock * kDueBlock, kNever);
+    due_low_.assign(due_.size() / kDueBlock, kNever);
+    for (size_t i = 0; i < due_.size(); ++i) {
+      due_low_[i / kDueBlock] = std::min(due_low_[i / kDueBlock], due_[i]);
+    }
     lifecycle_start();
   }
 
@@ -559,33 +569,48 @@ class Life {
   }
 
  private:
-  // The first run at or after `from` due at `step` (runs_.size() when none). Eight due times
-  // are compared per round without a branch each: most runs sleep at any step.
+  // The first run at or after `from` due at `step` (at least runs_.size() when none). Most
+  // runs sleep at any step: whole blocks are passed over by their earliest due time.
   size_t first_due(size_t from, int64_t step) const {
-    const size_t n = due_.size();
     const int64_t* due = due_.data();
-    size_t i = from;
-    for (; i + 8 <= n; i += 8) {
-      bool any = false;
-      for (size_t k = 0; k < 8; ++k) any |= due[i + k] <= step;
-      if (any) break;
+    size_t b = from / kDueBlock;
+    if (from % kDueBlock != 0) {
+      if (due_low_[b] <= step) {
+        for (size_t i = from; i < (b + 1) * kDueBlock; ++i) {
+          if (due[i] <= step) return i;
+        }
+      }
+      ++b;
     }
-    while (i < n && due[i] > step) ++i;
-    return i;
+    for (; b < due_low_.size(); ++b) {
+      if (due_low_[b] > step) continue;
+      size_t i = b * kDueBlock;
+      while (due[i] > step) ++i;  // the block's earliest is due
+      return i;
+    }
+    return due_.size();
   }
 
-  // The earliest due time of all runs (kNever when all are done), with four independent
-  // minima so the comparisons do not wait on each other.
+  // The earliest due time of all runs (kNever when all are done).
   int64_t earliest_due() const {
-    const size_t n = due_.size();
-    const int64_t* due = due_.data();
-    std::array<int64_t, 4> low = {kNever, kNever, kNever, kNever};
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-      for (size_t k = 0; k < 4; ++k) low[k] = std::min(low[k], due[i + k]);
+    int64_t low = kNever;
+    for (const int64_t d : due_low_) low = std::min(low, d);
+    return low;
+  }
+
+  // Sets run `i`'s due time, keeping its block's earliest due time.
+  void set_due(size_t i, int64_t when) {
+    const int64_t old = due_[i];
+    due_[i] = when;
+    int64_t& low = due_low_[i / kDueBlock];
+    if (when <= low) {
+      low = when;
+      return;
     }
-    for (; i < n; ++i) low[0] = std::min(low[0], due[i]);
-    return std::min(std::min(low[0], low[1]), std::min(low[2], low[3]));
+    if (old != low) return;  // another run holds the block's earliest time
+    const size_t first = i / kDueBlock * kDueBlock;
+    low = kNever;
+    for (size_t k = first; k < first + kDueBlock; ++k) low = std::min(low, due_[k]);
   }
 
   // Code ids of entries the record had before the engine ran (none from the generator);
@@ -988,7 +1013,7 @@ class Life {
       w->listed = false;
       w->state_wait = false;
       w->wake = std::min(w->wake, step_);
-      due_[w->index] = std::min(due_[w->index], w->wake);
+      set_due(w->index, std::min(due_[w->index], w->wake));
     }
     state_waiters_.resize(kept);
   }
@@ -1533,12 +1558,12 @@ class Life {
 
   void finish(Run& r) {
     r.done = true;
-    due_[r.index] = kNever;
+    set_due(r.index, kNever);
   }
 
   void block(Run& r, int64_t wake, bool at_wake, int64_t t) {
     r.wake = wake;
-    due_[r.index] = wake;
+    set_due(r.index, wake);
     r.resume_at_wake = at_wake;
     // A module waiting on a guard or for over 30 days inside its encounter lets go of
     // the one-encounter lock (an approximation; see docs/modules.md).
@@ -1875,8 +1900,11 @@ class Life {
   Rng services_rng_;
   detail::VitalSigns vitals_;
   std::vector<Run> runs_;
-  /// By run: when it is next due (kNever once done), scanned at every step.
+  /// By run: when it is next due (kNever once done and for the padding to whole blocks),
+  /// and by block of kDueBlock runs the earliest of those: scanned at every step.
+  static constexpr size_t kDueBlock = 8;
   std::vector<int64_t> due_;
+  std::vector<int64_t> due_low_;
   std::vector<Value> attributes_;
   std::vector<double> symptoms_;
   /// By slot (Tables::named_slots) and entry kind: the latest entry a state of that name
