@@ -33,34 +33,13 @@ std::string_view sql_name(ColumnType type) {
   return "?";
 }
 
-void BatchColumn::push_null() {
-  switch (type_) {
-    case ColumnType::kDouble:
-      doubles_.push_back(0);
-      break;
-    case ColumnType::kVarchar:
-      ends_.push_back(bytes_.size());
-      break;
-    default:
-      ints_.push_back(0);
-      break;
-  }
-  valid_.push_back(0);
-}
-
 void BatchColumn::reserve(size_t rows) {
   const size_t total = valid_.size() + rows;
   valid_.reserve(total);
-  switch (type_) {
-    case ColumnType::kDouble:
-      doubles_.reserve(total);
-      break;
-    case ColumnType::kVarchar:
-      ends_.reserve(total);
-      break;
-    default:
-      ints_.reserve(total);
-      break;
+  if (type_ == ColumnType::kVarchar) {
+    ends_.reserve(total);
+  } else {
+    words_.reserve(total);
   }
 }
 

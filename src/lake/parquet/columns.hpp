@@ -5,6 +5,7 @@
 // room) read them. Nothing here knows a file format.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,11 +45,11 @@ class BatchColumn {
 
   /// Integer, date (days) or timestamp (microseconds) columns.
   void push_int(int64_t value) {
-    ints_.push_back(value);
+    words_.push_back(static_cast<uint64_t>(value));
     valid_.push_back(1);
   }
   void push_double(double value) {
-    doubles_.push_back(value);
+    words_.push_back(std::bit_cast<uint64_t>(value));
     valid_.push_back(1);
   }
   void push_text(std::string_view value) {
@@ -56,13 +57,22 @@ class BatchColumn {
     ends_.push_back(bytes_.size());
     valid_.push_back(1);
   }
-  void push_null();
+  void push_null() {
+    if (type_ == ColumnType::kVarchar) {
+      ends_.push_back(bytes_.size());
+    } else {
+      words_.push_back(0);
+    }
+    valid_.push_back(0);
+  }
   /// Make room for `rows` more rows without growing (text bytes are not reserved).
   void reserve(size_t rows);
 
   bool is_null(size_t row) const { return valid_[row] == 0; }
-  int64_t int_at(size_t row) const { return ints_[row]; }
-  double double_at(size_t row) const { return doubles_[row]; }
+  int64_t int_at(size_t row) const { return static_cast<int64_t>(words_[row]); }
+  double double_at(size_t row) const { return std::bit_cast<double>(words_[row]); }
+  /// The null flags (1 value, 0 NULL), one per row.
+  const uint8_t* valid_data() const { return valid_.data(); }
   std::string_view text_at(size_t row) const {
     const size_t begin = row == 0 ? 0 : ends_[row - 1];
     return std::string_view(bytes_).substr(begin, ends_[row] - begin);
@@ -70,14 +80,12 @@ class BatchColumn {
 
   /// Approximate heap bytes held (for sizing queues).
   size_t bytes() const {
-    return ints_.size() * 8 + doubles_.size() * 8 + ends_.size() * 8 + bytes_.size() +
-           valid_.size();
+    return words_.size() * 8 + ends_.size() * 8 + bytes_.size() + valid_.size();
   }
 
  private:
   ColumnType type_;
-  std::vector<int64_t> ints_;
-  std::vector<double> doubles_;
+  std::vector<uint64_t> words_;  ///< integers, or doubles' bits (not kVarchar)
   std::vector<size_t> ends_;
   std::string bytes_;
   std::vector<uint8_t> valid_;

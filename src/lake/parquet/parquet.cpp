@@ -4,11 +4,13 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,19 +132,61 @@ void put_levels(std::string& out, const std::vector<uint8_t>& levels) {
   flush_packed();
 }
 
-// The least and greatest value of a column chunk (T: a number, or std::string for text).
-template <typename T>
-struct Bounds {
-  std::optional<T> min, max;
-  template <typename V>
-  void add(const V& value) {
-    if (!min || value < *min) min = T(value);
-    if (!max || *max < value) max = T(value);
+// The least and greatest text of a column chunk.
+struct TextBounds {
+  std::optional<std::string> min, max;
+  void add(std::string_view value) {
+    if (!min || value < *min) min = std::string(value);
+    if (!max || *max < value) max = std::string(value);
   }
   void clear() {
     min.reset();
     max.reset();
   }
+};
+
+// The least and greatest number of a column chunk; empty while min > max.
+template <typename T>
+struct NumberBounds {
+  T min = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity()
+                                               : std::numeric_limits<T>::max();
+  T max = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                               : std::numeric_limits<T>::lowest();
+  bool empty() const { return max < min; }
+  void add(T value) {
+    if (value < min) min = value;
+    if (max < value) max = value;
+  }
+  void clear() { *this = {}; }
+};
+
+// The plain values of the page being built: appended inline, grown by doubling.
+class ValueBuffer {
+ public:
+  size_t size() const { return size_; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  void clear() { size_ = 0; }
+  void append(const void* bytes, size_t n) {
+    if (size_ + n > capacity_) grow(size_ + n);
+    std::memcpy(data_.get() + size_, bytes, n);
+    size_ += n;
+  }
+  template <typename T>
+  void put(T value) {
+    append(&value, sizeof(T));
+  }
+
+ private:
+  void grow(size_t need) {
+    const size_t capacity = std::max({need, capacity_ * 2, size_t{4096}});
+    auto next = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_ > 0) std::memcpy(next.get(), data_.get(), size_);
+    data_ = std::move(next);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 // What the footer says about one column chunk.
@@ -164,12 +208,12 @@ struct GroupMeta {
 // plain values, the pages already finished (headers and compressed bodies), and statistics.
 struct ColumnState {
   std::vector<uint8_t> levels;
-  std::string values;
+  ValueBuffer values;
   std::string pages;
   ChunkMeta meta;
-  Bounds<int64_t> ints;
-  Bounds<double> doubles;
-  Bounds<std::string> texts;
+  NumberBounds<int64_t> ints;
+  NumberBounds<double> doubles;
+  TextBounds texts;
 };
 
 // A zstd context per thread that encodes, made once and reused by every writer.
@@ -265,15 +309,17 @@ struct ParquetWriter::Impl {
   // append a value's plain encoding, and finish a page whenever it is full.
   template <typename Put>
   void visit(ColumnState& s, const BatchColumn& column, size_t from, size_t count, Put put) {
+    const uint8_t* valid = column.valid_data();
+    const size_t page_bytes = options.page_bytes;
     for (size_t r = from, end = from + count; r < end; ++r) {
-      if (column.is_null(r)) {
-        s.levels.push_back(0);
+      const uint8_t level = valid[r];
+      s.levels.push_back(level);
+      if (level == 0) {
         ++s.meta.nulls;
-      } else {
-        s.levels.push_back(1);
-        put(r);
+        continue;  // a NULL adds no value bytes, so the page cannot have filled
       }
-      if (s.values.size() >= options.page_bytes) write_page(s);
+      put(r);
+      if (s.values.size() >= page_bytes) write_page(s);
     }
   }
 
@@ -295,7 +341,7 @@ struct ParquetWriter::Impl {
         visit(s, column, from, count, [&](size_t row) {
           const int32_t value = int32_value(column, row, c);
           s.ints.add(int64_t{value});
-          put_le(s.values, value);
+          s.values.put(value);
         });
         return;
       case ColumnType::kBigint:
@@ -303,22 +349,22 @@ struct ParquetWriter::Impl {
         visit(s, column, from, count, [&](size_t row) {
           const int64_t value = column.int_at(row);
           s.ints.add(value);
-          put_le(s.values, value);
+          s.values.put(value);
         });
         return;
       case ColumnType::kDouble:
         visit(s, column, from, count, [&](size_t row) {
           const double value = column.double_at(row);
           if (value == value) s.doubles.add(value);  // NaN takes no part in the bounds
-          put_le(s.values, value);
+          s.values.put(value);
         });
         return;
       case ColumnType::kVarchar:
         visit(s, column, from, count, [&](size_t row) {
           const std::string_view text = column.text_at(row);
           s.texts.add(text);
-          put_le(s.values, static_cast<uint32_t>(text.size()));
-          s.values.append(text);
+          s.values.put(static_cast<uint32_t>(text.size()));
+          s.values.append(text.data(), text.size());
         });
         return;
     }
@@ -330,21 +376,21 @@ struct ParquetWriter::Impl {
     switch (columns[c].type) {
       case ColumnType::kInteger:
       case ColumnType::kDate:
-        if (!s.ints.min) return;
-        meta.min = le_bytes(static_cast<int32_t>(*s.ints.min));
-        meta.max = le_bytes(static_cast<int32_t>(*s.ints.max));
+        if (s.ints.empty()) return;
+        meta.min = le_bytes(static_cast<int32_t>(s.ints.min));
+        meta.max = le_bytes(static_cast<int32_t>(s.ints.max));
         return;
       case ColumnType::kBigint:
       case ColumnType::kTimestamp:
-        if (!s.ints.min) return;
-        meta.min = le_bytes(*s.ints.min);
-        meta.max = le_bytes(*s.ints.max);
+        if (s.ints.empty()) return;
+        meta.min = le_bytes(s.ints.min);
+        meta.max = le_bytes(s.ints.max);
         return;
       case ColumnType::kDouble:
-        if (!s.doubles.min) return;
+        if (s.doubles.empty()) return;
         // A zero bound is written as -0.0 (min) and +0.0 (max), as the format asks.
-        meta.min = le_bytes(*s.doubles.min == 0 ? -0.0 : *s.doubles.min);
-        meta.max = le_bytes(*s.doubles.max == 0 ? 0.0 : *s.doubles.max);
+        meta.min = le_bytes(s.doubles.min == 0 ? -0.0 : s.doubles.min);
+        meta.max = le_bytes(s.doubles.max == 0 ? 0.0 : s.doubles.max);
         return;
       case ColumnType::kVarchar:
         if (!s.texts.min || s.texts.min->size() > kMaxTextStatistic ||
@@ -384,7 +430,7 @@ struct ParquetWriter::Impl {
     put_levels(body, s.levels);
     const auto level_bytes = static_cast<uint32_t>(body.size() - 4);
     std::memcpy(body.data(), &level_bytes, 4);
-    body += s.values;
+    body += s.values.view();
     compressed.resize(ZSTD_compressBound(body.size()));
     const size_t size = ZSTD_compressCCtx(thread_zstd(), compressed.data(), compressed.size(),
                                           body.data(), body.size(), options.zstd_level);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <utility>
 
 #include "omop/write/eras.hpp"
@@ -707,23 +708,108 @@ std::string_view vocabulary_id(record::CodeSystem system) {
   }
 }
 
+namespace {
+
+constexpr uint64_t kHashMultiplier = 0x9E3779B97F4A7C15ULL;
+constexpr size_t kFirstSlots = 256;
+
+// A hash of short text (codes and vocabulary ids), eight bytes at a time.
+uint64_t text_hash(std::string_view text) {
+  uint64_t h = text.size() * kHashMultiplier;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    h = (h ^ word) * kHashMultiplier;
+    h ^= h >> 29;
+  }
+  if (i < text.size()) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, text.size() - i);
+    h = (h ^ word) * kHashMultiplier;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+uint64_t mix(uint64_t h) {
+  h ^= h >> 32;
+  h *= kHashMultiplier;
+  return h ^ (h >> 29);
+}
+
+// A hash of borrowed text by its address and length, and its code system.
+uint64_t address_hash(const char* data, size_t size, record::CodeSystem system) {
+  return mix(reinterpret_cast<uintptr_t>(data) ^ (uint64_t{size} << 48) ^
+             (static_cast<uint64_t>(system) << 56));
+}
+
+}  // namespace
+
 const CodeMapping& MappingCache::map(std::string_view vocabulary_id, std::string_view code) {
-  key_.assign(vocabulary_id);
-  key_ += '\t';
-  key_ += code;
-  auto it = mappings_.find(std::string_view(key_));
-  if (it == mappings_.end())
-    it = mappings_.emplace(key_, vocabulary_.map(vocabulary_id, code)).first;
-  return it->second;
+  if (texts_used_ * 2 >= texts_.size()) grow_texts();
+  const uint64_t hash = mix(text_hash(code) ^ (text_hash(vocabulary_id) << 1));
+  const size_t mask = texts_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    TextSlot& slot = texts_[i];
+    if (slot.mapping == nullptr) {
+      slot.hash = hash;
+      slot.vocabulary_id.assign(vocabulary_id);
+      slot.code.assign(code);
+      slot.mapping = &mappings_.emplace_back(vocabulary_.map(vocabulary_id, code));
+      ++texts_used_;
+      return *slot.mapping;
+    }
+    if (slot.hash == hash && slot.code == code && slot.vocabulary_id == vocabulary_id) {
+      return *slot.mapping;
+    }
+  }
+}
+
+void MappingCache::grow_texts() {
+  const size_t slots = std::max(kFirstSlots, texts_.size() * 2);
+  std::vector<TextSlot> old = std::exchange(texts_, std::vector<TextSlot>(slots));
+  const size_t mask = texts_.size() - 1;
+  for (TextSlot& slot : old) {
+    if (slot.mapping == nullptr) continue;
+    size_t i = slot.hash & mask;
+    while (texts_[i].mapping != nullptr) i = (i + 1) & mask;
+    texts_[i] = std::move(slot);
+  }
 }
 
 const CodeMapping& MappingCache::map(const record::Code& code) {
   if (code.code.owns()) return map(vocabulary_id(code.system), code.code);
-  const Borrowed key{code.code.data(), code.code.size(), code.system};
-  if (auto it = borrowed_.find(key); it != borrowed_.end()) return *it->second;
-  const CodeMapping& mapping = map(vocabulary_id(code.system), code.code);
-  borrowed_.emplace(key, &mapping);
-  return mapping;
+  return map_borrowed(code);
+}
+
+const CodeMapping& MappingCache::map_borrowed(const record::Code& code) {
+  if (borrowed_used_ * 2 >= borrowed_.size()) grow_borrowed();
+  const char* data = code.code.data();
+  const size_t size = code.code.size();
+  const uint64_t hash = address_hash(data, size, code.system);
+  const size_t mask = borrowed_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    BorrowedSlot& slot = borrowed_[i];
+    if (slot.mapping == nullptr) {
+      slot = {data, size, code.system, &map(vocabulary_id(code.system), code.code)};
+      ++borrowed_used_;
+      return *slot.mapping;
+    }
+    if (slot.data == data && slot.size == size && slot.system == code.system) return *slot.mapping;
+  }
+}
+
+void MappingCache::grow_borrowed() {
+  const size_t slots = std::max(kFirstSlots, borrowed_.size() * 2);
+  std::vector<BorrowedSlot> old = std::exchange(borrowed_, std::vector<BorrowedSlot>(slots));
+  const size_t mask = borrowed_.size() - 1;
+  for (const BorrowedSlot& slot : old) {
+    if (slot.mapping == nullptr) continue;
+    size_t i = address_hash(slot.data, slot.size, slot.system) & mask;
+    while (borrowed_[i].mapping != nullptr) i = (i + 1) & mask;
+    borrowed_[i] = slot;
+  }
 }
 
 Routing route(const Vocabulary& vocabulary, const record::Code& code, PatientTable fallback) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <set>
 #include <string>
 #include <string_view>
@@ -54,8 +55,8 @@ struct PatientRows {
 };
 
 /// Vocabulary::map results remembered for one thread's run of patients: the same codes come
-/// back in every patient, and one hash lookup by (vocabulary, code) replaces a key built on the
-/// heap and several lookups. Not thread-safe: one per worker (or per block).
+/// back in every patient, and one probe of a flat hash table by (vocabulary, code) replaces a
+/// key built on the heap and several lookups. Not thread-safe: one per worker (or per block).
 class MappingCache {
  public:
   explicit MappingCache(const Vocabulary& vocabulary) : vocabulary_(vocabulary) {}
@@ -66,25 +67,30 @@ class MappingCache {
   const CodeMapping& map(const record::Code& code);
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  // Open addressing with linear probing in power-of-two tables kept at most half full; a slot
+  // with a null mapping is empty.
+  struct TextSlot {
+    uint64_t hash = 0;
+    std::string vocabulary_id;
+    std::string code;
+    const CodeMapping* mapping = nullptr;
   };
-  struct Borrowed {
-    const char* data;
-    size_t size;
-    record::CodeSystem system;
-    bool operator==(const Borrowed&) const = default;
+  struct BorrowedSlot {
+    const char* data = nullptr;
+    size_t size = 0;
+    record::CodeSystem system{};
+    const CodeMapping* mapping = nullptr;
   };
-  struct BorrowedHash {
-    size_t operator()(const Borrowed& b) const {
-      return std::hash<const void*>{}(b.data) ^ (b.size << 4) ^ static_cast<size_t>(b.system);
-    }
-  };
+  const CodeMapping& map_borrowed(const record::Code& code);
+  void grow_texts();
+  void grow_borrowed();
+
   const Vocabulary& vocabulary_;
-  std::string key_;  ///< "vocabulary\tcode" of the current lookup (reused buffer)
-  std::unordered_map<std::string, CodeMapping, Hash, std::equal_to<>> mappings_;
-  std::unordered_map<Borrowed, const CodeMapping*, BorrowedHash> borrowed_;  ///< into mappings_
+  std::deque<CodeMapping> mappings_;  ///< every mapping computed (stable addresses)
+  std::vector<TextSlot> texts_;
+  size_t texts_used_ = 0;
+  std::vector<BorrowedSlot> borrowed_;
+  size_t borrowed_used_ = 0;
 };
 
 struct RenderContext {

@@ -156,86 +156,59 @@ void ConceptLog::drain(std::set<int32_t>& out) {
 
 // ---- RowBuilder ----
 
-BatchColumn& RowBuilder::next(std::string_view kind) {
-  if (fields_ >= rows_.batch_.columns.size()) {
-    fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) +
-                                   " gets a " + std::string(kind) + " field past its " +
-                                   std::to_string(rows_.batch_.columns.size()) + " columns");
-  }
-  return rows_.batch_.columns[fields_++];
+std::string_view RowBuilder::truncate(std::string_view text, size_t max_chars) {
+  return truncate_utf8(text, max_chars);
 }
 
-void RowBuilder::wrong_type(std::string_view kind) const {
+void RowBuilder::too_many(const char* kind) const {
+  fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) + " gets a " +
+                                 std::string(kind) + " field past its " +
+                                 std::to_string(column_count_) + " columns");
+}
+
+void RowBuilder::wrong_type(const char* kind) const {
   const TableLayout& layout = rows_.layout();
   fail(ErrorKind::kInternal, "OMOP column " + std::string(layout.table->name) + "." +
                                  layout.columns[fields_ - 1].name + " cannot hold a " +
                                  std::string(kind) + " value");
 }
 
-RowBuilder& RowBuilder::integer(int64_t value) {
-  if (csv_ != nullptr) {
-    append_int(csv_field(), value);
-    return *this;
-  }
-  BatchColumn& column = next("integer");
-  switch (column.type()) {
-    case ColumnType::kInteger:
-    case ColumnType::kBigint:
-      column.push_int(value);
-      return *this;
-    case ColumnType::kVarchar: {
-      std::string text;
-      append_int(text, value);
-      column.push_text(text);
-      return *this;
-    }
-    default:
-      wrong_type("integer");
-  }
+void RowBuilder::wrong_count() const {
+  fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) + " has " +
+                                 std::to_string(fields_) + " fields, the table " +
+                                 std::to_string(column_count_));
 }
 
-RowBuilder& RowBuilder::integer(std::optional<int64_t> value) {
-  return value ? integer(*value) : null();
-}
-
-RowBuilder& RowBuilder::concept_id(int32_t id) {
-  concepts_.add(id);
-  return integer(int64_t{id});
-}
-
-RowBuilder& RowBuilder::text(std::string_view value) {
-  const size_t index = fields_;
-  const std::vector<std::optional<size_t>>& widths = rows_.layout().widths;
-  if (index < widths.size() && widths[index]) value = truncate_utf8(value, *widths[index]);
-  if (csv_ != nullptr) {
-    append_csv_field(csv_field(), value);
-    return *this;
-  }
-  BatchColumn& column = next("text");
-  if (column.type() != ColumnType::kVarchar) wrong_type("text");
-  column.push_text(value);
+RowBuilder& RowBuilder::integer_as_text(BatchColumn& column, int64_t value) {
+  if (column.type() != ColumnType::kVarchar) wrong_type("integer");
+  std::string text;
+  append_int(text, value);
+  column.push_text(text);
   return *this;
 }
 
-RowBuilder& RowBuilder::date(Date value) {
-  if (csv_ != nullptr) {
-    value.append_iso(csv_field());
-    return *this;
-  }
-  BatchColumn& column = next("date");
-  if (column.type() != ColumnType::kDate) wrong_type("date");
-  column.push_int(value.days());
+RowBuilder& RowBuilder::csv_null() {
+  csv_field();
   return *this;
 }
 
-RowBuilder& RowBuilder::datetime(Instant value) {
-  if (csv_ != nullptr) {
-    value.append_sql(csv_field());
-    return *this;
-  }
-  BatchColumn& column = next("datetime");
-  if (column.type() != ColumnType::kTimestamp) wrong_type("datetime");
-  column.push_int(value.seconds() * kMicrosPerSecond);
+RowBuilder& RowBuilder::csv_integer(int64_t value) {
+  append_int(csv_field(), value);
+  return *this;
+}
+
+RowBuilder& RowBuilder::csv_text(std::string_view value) {
+  append_csv_field(csv_field(), value);
+  return *this;
+}
+
+RowBuilder& RowBuilder::csv_date(Date value) {
+  value.append_iso(csv_field());
+  return *this;
+}
+
+RowBuilder& RowBuilder::csv_datetime(Instant value) {
+  value.append_sql(csv_field());
   return *this;
 }
 
@@ -257,30 +230,6 @@ RowBuilder& RowBuilder::number(double value, int decimals) {
   rows_.decimals_[index].resize(column.size() - 1);
   rows_.decimals_[index].push_back(static_cast<int8_t>(decimals < 0 ? 0 : decimals));
   return *this;
-}
-
-RowBuilder& RowBuilder::null() {
-  if (csv_ != nullptr) {
-    csv_field();
-    return *this;
-  }
-  next("NULL").push_null();
-  return *this;
-}
-
-void RowBuilder::end() {
-  const size_t columns = rows_.layout().columns.size();
-  if (fields_ != columns) {
-    fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) + " has " +
-                                   std::to_string(fields_) + " fields, the table " +
-                                   std::to_string(columns));
-  }
-  if (csv_ != nullptr) {
-    *csv_ += '\n';
-    ++rows_.csv_rows_;
-    return;
-  }
-  ++rows_.batch_.rows;
 }
 
 }  // namespace fos::omop

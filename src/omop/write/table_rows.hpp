@@ -89,45 +89,114 @@ class ConceptLog {
   std::vector<int32_t> ids_;
 };
 
-/// Appends one row to a TableRows.
+/// Appends one row to a TableRows. The common fields of kColumns rows are appended inline:
+/// a bounds check and a type check per field, the column count checked at end().
 class RowBuilder {
  public:
   /// Concept ids written go to `concepts` (drained into a set by the caller, once for many rows).
   RowBuilder(TableRows& rows, ConceptLog& concepts)
       : rows_(rows),
         concepts_(concepts),
-        csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr) {}
+        csv_(rows.form_ == TableRows::Form::kCsv ? &rows.csv_ : nullptr),
+        columns_(rows.batch_.columns.data()),
+        column_count_(rows.batch_.columns.size()) {}
 
-  RowBuilder& integer(int64_t value);
-  RowBuilder& integer(std::optional<int64_t> value);
+  RowBuilder& integer(int64_t value) {
+    if (csv_ != nullptr) return csv_integer(value);
+    lake::BatchColumn& column = next("integer");
+    if (column.type() != lake::ColumnType::kInteger && column.type() != lake::ColumnType::kBigint)
+        [[unlikely]] {
+      return integer_as_text(column, value);
+    }
+    column.push_int(value);
+    return *this;
+  }
+  RowBuilder& integer(std::optional<int64_t> value) { return value ? integer(*value) : null(); }
   /// A concept id; recorded so the concept table can include it.
-  RowBuilder& concept_id(int32_t id);
-  RowBuilder& text(std::string_view value);
+  RowBuilder& concept_id(int32_t id) {
+    concepts_.add(id);
+    return integer(int64_t{id});
+  }
+  RowBuilder& text(std::string_view value) {
+    const std::optional<size_t>* width = fields_ < column_count_ ? &widths()[fields_] : nullptr;
+    if (width != nullptr && *width) value = truncate(value, **width);
+    if (csv_ != nullptr) return csv_text(value);
+    lake::BatchColumn& column = next("text");
+    if (column.type() != lake::ColumnType::kVarchar) [[unlikely]]
+      wrong_type("text");
+    column.push_text(value);
+    return *this;
+  }
   /// text(), or NULL when `value` is empty.
   RowBuilder& text_or_null(std::string_view value) { return value.empty() ? null() : text(value); }
-  RowBuilder& date(Date value);
+  RowBuilder& date(Date value) {
+    if (csv_ != nullptr) return csv_date(value);
+    lake::BatchColumn& column = next("date");
+    if (column.type() != lake::ColumnType::kDate) [[unlikely]]
+      wrong_type("date");
+    column.push_int(value.days());
+    return *this;
+  }
   /// date(), or NULL when `value` is nullopt.
   RowBuilder& date_or_null(std::optional<Date> value) { return value ? date(*value) : null(); }
-  RowBuilder& datetime(Instant value);
+  RowBuilder& datetime(Instant value) {
+    if (csv_ != nullptr) return csv_datetime(value);
+    lake::BatchColumn& column = next("datetime");
+    if (column.type() != lake::ColumnType::kTimestamp) [[unlikely]]
+      wrong_type("datetime");
+    column.push_int(value.seconds() * kMicrosPerSecond);
+    return *this;
+  }
   /// `value` rounded to `decimals` digits after the point (the value its text reads as).
   RowBuilder& number(double value, int decimals);
-  RowBuilder& null();
+  RowBuilder& null() {
+    if (csv_ != nullptr) return csv_null();
+    next("NULL").push_null();
+    return *this;
+  }
   /// Finish the row. Throws Error{kInternal} unless every column got a field.
-  void end();
+  void end() {
+    if (fields_ != column_count_) [[unlikely]]
+      wrong_count();
+    if (csv_ != nullptr) {
+      *csv_ += '\n';
+      ++rows_.csv_rows_;
+      return;
+    }
+    ++rows_.batch_.rows;
+  }
 
  private:
+  static constexpr int64_t kMicrosPerSecond = 1'000'000;
+
   // The column the next field goes to; throws Error{kInternal} past the last one.
-  lake::BatchColumn& next(std::string_view kind);
-  [[noreturn]] void wrong_type(std::string_view kind) const;
+  lake::BatchColumn& next(const char* kind) {
+    if (fields_ >= column_count_) [[unlikely]]
+      too_many(kind);
+    return columns_[fields_++];
+  }
+  const std::vector<std::optional<size_t>>& widths() const { return rows_.layout_->widths; }
+  static std::string_view truncate(std::string_view text, size_t max_chars);
+  [[noreturn]] void too_many(const char* kind) const;
+  [[noreturn]] void wrong_type(const char* kind) const;
+  [[noreturn]] void wrong_count() const;
+  RowBuilder& integer_as_text(lake::BatchColumn& column, int64_t value);
   // kCsv: the text to append the next field to (after its separator).
   std::string& csv_field() {
     if (fields_++ > 0) *csv_ += ',';
     return *csv_;
   }
+  RowBuilder& csv_null();
+  RowBuilder& csv_integer(int64_t value);
+  RowBuilder& csv_text(std::string_view value);
+  RowBuilder& csv_date(Date value);
+  RowBuilder& csv_datetime(Instant value);
 
   TableRows& rows_;
   ConceptLog& concepts_;
   std::string* csv_;  ///< kCsv rows' text; nullptr for kColumns
+  lake::BatchColumn* columns_;
+  size_t column_count_;
   size_t fields_ = 0;
 };
 
