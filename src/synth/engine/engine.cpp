@@ -265,7 +265,28 @@ struct HotState {
   int32_t target = kNone;  ///< direct transition target
   uint32_t name_id = 0;
   uint32_t attribute = 0;  ///< kTouchAttribute: the attribute written
+  /// kConditions in `writes`: the one condition code id the state may start or end, or
+  /// kAnyCode (ModuleLibrary::code_ids; an Encounter diagnoses whatever waits for it).
+  uint32_t condition = kAnyCode;
+  static constexpr uint32_t kAnyCode = std::numeric_limits<uint32_t>::max();
 };
+
+// The condition code id a ConditionOnset or ConditionEnd state may change, if one.
+uint32_t condition_written(const ModuleState& s) {
+  if (s.type == StateType::kConditionOnset && !s.code_ids.empty()) return s.code_ids[0];
+  if (s.type == StateType::kConditionEnd && !s.target_state && !s.referenced_by_attribute &&
+      s.code_ids.size() == 1) {
+    return s.code_ids[0];
+  }
+  return HotState::kAnyCode;
+}
+
+// Collects the code ids of the Active Condition leaves of `l`.
+void condition_leaves(const Logic& l, std::vector<uint32_t>& ids) {
+  if (l.kind == LogicKind::kActiveCondition)
+    ids.insert(ids.end(), l.code_ids.begin(), l.code_ids.end());
+  for (const Logic& c : l.children) condition_leaves(c, ids);
+}
 
 // The HotState::Part bits that the state-reading leaves of `l` read.
 uint8_t guard_reads(const Logic& l) {
@@ -477,6 +498,7 @@ struct Run {
   bool waits_on_attributes = false;
   std::vector<uint32_t> wait_attributes;  ///< else: the Attribute conditions it reads
   uint8_t wait_reads = 0;                 ///< else: HotState::Part bits it reads
+  std::vector<uint32_t> wait_conditions;  ///< else: its Active Condition leaves' code ids
   int32_t encounter = kNone;              ///< encounter this module has open (or joined)
   uint32_t encounter_state = 0;
   size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
@@ -983,6 +1005,8 @@ class Life {
       r.wait_attributes.clear();
       attribute_leaves(allow, r.wait_attributes);
       r.wait_reads = guard_reads(allow);
+      r.wait_conditions.clear();
+      if (r.wait_reads & HotState::kConditions) condition_leaves(allow, r.wait_conditions);
     }
     if (!r.listed) state_waiters_.push_back(&r);
     r.listed = true;
@@ -997,7 +1021,10 @@ class Life {
   // `writes`: the HotState::Part bits the state may change besides `attribute`. A guard
   // reading more than attributes sleeps on when none of what it reads changed (waking it
   // would only find it false again).
-  void touch(std::optional<uint32_t> attribute, uint8_t writes = HotState::kAnything) {
+  // `condition`: with kConditions in `writes`, the one condition code that may change (or
+  // HotState::kAnyCode).
+  void touch(std::optional<uint32_t> attribute, uint8_t writes = HotState::kAnything,
+             uint32_t condition = HotState::kAnyCode) {
     size_t kept = 0;
     for (Run* w : state_waiters_) {
       if (!w->state_wait) {
@@ -1006,7 +1033,7 @@ class Life {
       }
       if (attribute != kEverything &&
           (w->waits_on_attributes ? !has_attribute(*w, attribute)
-                                  : !may_change_guard(*w, attribute, writes))) {
+                                  : !may_change_guard(*w, attribute, writes, condition))) {
         state_waiters_[kept++] = w;
         continue;
       }
@@ -1019,15 +1046,25 @@ class Life {
   }
 
   static bool has_attribute(const Run& w, std::optional<uint32_t> attribute) {
-    return attribute && std::find(w.wait_attributes.begin(), w.wait_attributes.end(), *attribute) !=
-                            w.wait_attributes.end();
+    if (!attribute) return false;
+    for (const uint32_t a : w.wait_attributes) {
+      if (a == *attribute) return true;
+    }
+    return false;
   }
 
   // Whether a change of `writes` and `attribute` may change the answer of the guard `w`
   // sleeps in (which reads more than attributes).
-  static bool may_change_guard(const Run& w, std::optional<uint32_t> attribute, uint8_t writes) {
+  // A guard reading conditions only through Active Condition leaves cannot change with a
+  // condition whose code none of them names.
+  static bool may_change_guard(const Run& w, std::optional<uint32_t> attribute, uint8_t writes,
+                               uint32_t condition) {
     if ((w.wait_reads | writes) & HotState::kAnything) return true;
-    if (writes & w.wait_reads & ~HotState::kAttributes) return true;
+    const uint8_t both = writes & w.wait_reads & ~HotState::kAttributes;
+    if (both != 0 && (both != HotState::kConditions || condition == HotState::kAnyCode ||
+                      any_id(w.wait_conditions, condition))) {
+      return true;
+    }
     if (!(w.wait_reads & HotState::kAttributes)) return false;
     return (writes & HotState::kAttributes) || has_attribute(w, attribute);
   }
@@ -1478,9 +1515,11 @@ class Life {
     const bool fresh = f.fresh;
     f.fresh = false;
     if (h.touch == HotState::kTouchAttribute) {
-      touch(h.attribute, h.writes);
+      touch(h.attribute, h.writes, h.condition);
+    } else if (h.type == StateType::kEncounter && !diagnoses_waiting(r, h.name_id)) {
+      // Without diagnoses waiting for it, an encounter changes nothing guards read.
     } else if (h.touch == HotState::kTouchAny) {
-      touch(std::nullopt, h.writes);
+      touch(std::nullopt, h.writes, h.condition);
     }
     switch (h.type) {
       case StateType::kInitial:
@@ -1554,6 +1593,11 @@ class Life {
         clinical(s, r, t);
         return Outcome::kNext;
     }
+  }
+
+  static bool diagnoses_waiting(const Run& r, uint32_t encounter) {
+    return std::any_of(r.pending.begin(), r.pending.end(),
+                       [&](const Pending& p) { return p.target == encounter; });
   }
 
   void finish(Run& r) {
@@ -2100,6 +2144,7 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
       h.target = s.transition.target;
       h.name_id = s.name_id;
       h.writes = state_writes(s.type);
+      h.condition = condition_written(s);
       if (s.name_id < t.prior_names.size() && t.prior_names[s.name_id])
         h.flags |= HotState::kRemember;
       if (chain[i]) h.flags |= HotState::kPrivate;
