@@ -493,7 +493,7 @@ struct Run {
   bool resume_at_wake = false;
   bool done = false;
   bool state_wait = false;  ///< asleep in a guard until guard-visible state changes
-  bool listed = false;      ///< in Life::state_waiters_
+  uint8_t listed = 0;       ///< bit i: in Life::state_waiters_[i]
   /// The guard asleep reads, besides time, only these attributes (else any state).
   bool waits_on_attributes = false;
   std::vector<uint32_t> wait_attributes;  ///< else: the Attribute conditions it reads
@@ -1008,8 +1008,10 @@ class Life {
       r.wait_conditions.clear();
       if (r.wait_reads & HotState::kConditions) condition_leaves(allow, r.wait_conditions);
     }
-    if (!r.listed) state_waiters_.push_back(&r);
-    r.listed = true;
+    const size_t list = r.waits_on_attributes ? 0 : 1;
+    const auto bit = static_cast<uint8_t>(1U << list);
+    if (!(r.listed & bit)) state_waiters_[list].push_back(&r);
+    r.listed |= bit;
   }
 
   // Something a guard may read changed: guards asleep on state wake at this step (a
@@ -1025,24 +1027,34 @@ class Life {
   // HotState::kAnyCode).
   void touch(std::optional<uint32_t> attribute, uint8_t writes = HotState::kAnything,
              uint32_t condition = HotState::kAnyCode) {
+    if (attribute) wake_waiters(0, attribute, writes, condition);  // attribute-only guards
+    wake_waiters(1, attribute, writes, condition);
+  }
+
+  // touch() for the guards of state_waiters_[list]; drops entries of runs no longer asleep
+  // in a guard of that list's kind.
+  void wake_waiters(size_t list, std::optional<uint32_t> attribute, uint8_t writes,
+                    uint32_t condition) {
+    std::vector<Run*>& waiters = state_waiters_[list];
+    const auto bit = static_cast<uint8_t>(1U << list);
     size_t kept = 0;
-    for (Run* w : state_waiters_) {
-      if (!w->state_wait) {
-        w->listed = false;
+    for (Run* w : waiters) {
+      if (!w->state_wait || (w->waits_on_attributes ? 0U : 1U) != list) {
+        w->listed &= static_cast<uint8_t>(~bit);
         continue;
       }
       if (attribute != kEverything &&
-          (w->waits_on_attributes ? !has_attribute(*w, attribute)
-                                  : !may_change_guard(*w, attribute, writes, condition))) {
-        state_waiters_[kept++] = w;
+          (list == 0 ? !has_attribute(*w, attribute)
+                     : !may_change_guard(*w, attribute, writes, condition))) {
+        waiters[kept++] = w;
         continue;
       }
-      w->listed = false;
+      w->listed &= static_cast<uint8_t>(~bit);
       w->state_wait = false;
       w->wake = std::min(w->wake, step_);
       set_due(w->index, std::min(due_[w->index], w->wake));
     }
-    state_waiters_.resize(kept);
+    waiters.resize(kept);
   }
 
   static bool has_attribute(const Run& w, std::optional<uint32_t> attribute) {
@@ -1975,7 +1987,9 @@ class Life {
   mutable std::array<Ages, 2> ages_;  ///< cache of ages(t)
   mutable size_t ages_victim_ = 0;    ///< the entry a miss replaces
   mutable Year year_;                 ///< cache of civil(day)
-  std::vector<Run*> state_waiters_;
+  /// Runs asleep in a guard that state changes may wake: [0] guards reading, besides
+  /// time, only attributes; [1] the others (entries may be stale: see wake_waiters).
+  std::array<std::vector<Run*>, 2> state_waiters_;
   int64_t step_ = 0;       ///< the step being processed
   int64_t next_year_ = 0;  ///< when the next yearly lifecycle update is due
   std::vector<uint32_t> key_scratch_;
