@@ -529,6 +529,9 @@ class Life {
     symptoms_.assign(lib.symptoms().size(), 0.0);
     latest_named_.assign(tables.named_slot_count * kEntryKinds, kNoEntry);
     note_code_ids(rec.conditions, condition_ids_);
+    for (size_t i = 0; i < rec.conditions.size(); ++i) {
+      if (!rec.conditions[i].abatement) active_condition_ids_.push_back(condition_ids_[i]);
+    }
     note_code_ids(rec.medications, medication_ids_);
     note_code_ids(rec.care_plans, care_plan_ids_);
     note_code_ids(rec.allergies, allergy_ids_);
@@ -874,6 +877,12 @@ class Life {
     };
     switch (kind) {
       case LogicKind::kActiveCondition:
+        if (!ref) {
+          for (const uint32_t id : active_condition_ids_) {
+            if (any_id(l.code_ids, id)) return true;
+          }
+          return false;
+        }
         return check(rec_.conditions, condition_ids_, EntryKind::kCondition,
                      [](const auto& e) { return !e.abatement; });
       case LogicKind::kActiveMedication:
@@ -1359,6 +1368,7 @@ class Life {
       }
     }
     condition_ids_.push_back(s.code_ids[0]);
+    active_condition_ids_.push_back(s.code_ids[0]);
     record::Condition& c = rec_.conditions.emplace_back();
     c.encounter = enc;
     c.code = s.codes[0];
@@ -1612,6 +1622,14 @@ class Life {
                        [&](const Pending& p) { return p.target == encounter; });
   }
 
+  // Drops one entry of code id `id` from active_condition_ids_ (a condition just ended).
+  void end_active_condition(uint32_t id) {
+    auto it = std::find(active_condition_ids_.begin(), active_condition_ids_.end(), id);
+    if (it == active_condition_ids_.end()) return;
+    *it = active_condition_ids_.back();
+    active_condition_ids_.pop_back();
+  }
+
   void finish(Run& r) {
     r.done = true;
     set_due(r.index, kNever);
@@ -1711,7 +1729,10 @@ class Life {
       case StateType::kConditionEnd:
         if (auto i = find_entry(s, EntryKind::kCondition, rec_.conditions, &condition_ids_,
                                 [](const auto& e) { return !e.abatement; })) {
-          if (!rec_.conditions[*i].abatement) rec_.conditions[*i].abatement = Instant(t);
+          if (!rec_.conditions[*i].abatement) {
+            rec_.conditions[*i].abatement = Instant(t);
+            end_active_condition(condition_ids_[*i]);
+          }
         }
         break;
       case StateType::kAllergyEnd:
@@ -1971,6 +1992,9 @@ class Life {
   /// the record's conditions, medications, care plans and allergies (all made here).
   std::vector<uint32_t> module_observation_ids_;
   std::vector<uint32_t> condition_ids_, medication_ids_, care_plan_ids_, allergy_ids_;
+  /// The code ids of the record's conditions without abatement (a multiset, any order):
+  /// Active Condition by codes scans these instead of every condition.
+  std::vector<uint32_t> active_condition_ids_;
   const Run* lock_ = nullptr;
   int32_t latest_module_ = kNone;
   std::optional<Instant> death_;
