@@ -784,6 +784,9 @@ class Life {
       return compare(lhs.number, op, rhs.number);
     }
     if (lhs.kind == ValueKind::kString && rhs.kind == ValueKind::kString) {
+      // Strings are interned once (Tables::strings): equal ids, equal text.
+      if (op == Op::kEq) return lhs.id == rhs.id;
+      if (op == Op::kNe) return lhs.id != rhs.id;
       const int c = text(lhs.id).compare(text(rhs.id));
       return compare(c, op, 0);
     }
