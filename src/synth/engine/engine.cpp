@@ -840,9 +840,18 @@ class Life {
   // Two ranges are kept: evaluations at the current step and those a run-ahead makes
   // at later times alternate.
   const Ages& ages(int64_t t) const {
+    if (t == last_age_time_) return ages_[last_ages_];  // conditions often ask twice at once
+    last_age_time_ = t;
     const int32_t day = Instant(t).date().days();
-    if (day >= ages_[0].from && day < ages_[0].until) return ages_[0];
-    if (day >= ages_[1].from && day < ages_[1].until) return ages_[1];
+    if (day >= ages_[0].from && day < ages_[0].until) {
+      last_ages_ = 0;
+      return ages_[0];
+    }
+    if (day >= ages_[1].from && day < ages_[1].until) {
+      last_ages_ = 1;
+      return ages_[1];
+    }
+    last_ages_ = ages_victim_;
     Ages& a = ages_[ages_victim_];
     ages_victim_ ^= 1;
     const CivilDate o = civil(day);
@@ -2013,7 +2022,10 @@ class Life {
   CivilDate birth_civil_;
   mutable std::array<Ages, 2> ages_;  ///< cache of ages(t)
   mutable size_t ages_victim_ = 0;    ///< the entry a miss replaces
-  mutable Year year_;                 ///< cache of civil(day)
+  /// The time ages() was last asked about and the entry it returned.
+  mutable int64_t last_age_time_ = std::numeric_limits<int64_t>::min();
+  mutable size_t last_ages_ = 0;
+  mutable Year year_;  ///< cache of civil(day)
   /// Runs asleep in a guard that state changes may wake: [0] guards reading, besides
   /// time, only attributes; [1] the others (entries may be stale: see wake_waiters).
   std::array<std::vector<Run*>, 2> state_waiters_;
