@@ -397,6 +397,26 @@ TEST_F(AtomicFileTest, DroppedWithoutCommitLeavesNothing) {
   EXPECT_TRUE(fs::is_empty(dir_));
 }
 
+// Long streams are handed to the disk every 16 MB as they are written: the bytes, their
+// order and the size stay exactly what was written, across those hand-overs.
+TEST_F(AtomicFileTest, LongStreamsKeepEveryByteAcrossWritebacks) {
+  const fs::path target = dir_ / "long.ndjson";
+  std::string expected;
+  {
+    AtomicFile f(target);
+    for (int i = 0; expected.size() < (size_t{40} << 20); ++i) {
+      const size_t start = expected.size();
+      expected.append(size_t{700'001} + static_cast<size_t>(i % 7),
+                      static_cast<char>('a' + i % 26));
+      f.write(std::string_view(expected).substr(start));
+    }
+    EXPECT_EQ(f.size(), expected.size());
+    f.commit();
+  }
+  EXPECT_EQ(fs::file_size(target), expected.size());
+  EXPECT_TRUE(read_file(target) == expected);
+}
+
 TEST_F(AtomicFileTest, UnwritableLocationThrowsNamingThePath) {
   try {
     AtomicFile f(dir_ / "missing" / "out.txt");

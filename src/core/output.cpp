@@ -1,6 +1,7 @@
 // AtomicFile and StagedDir.
 #include "core/output.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +16,9 @@ namespace fs = std::filesystem;
 namespace {
 
 std::atomic<uint64_t> temp_counter{0};
+
+// A file's written bytes are handed to the disk every this many bytes (decision 0011).
+constexpr uint64_t kWritebackBytes = uint64_t{16} << 20;
 
 std::string unique_suffix() {
   return std::to_string(::getpid()) + "-" + std::to_string(temp_counter.fetch_add(1));
@@ -38,7 +42,8 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),
       file_(other.file_),
-      size_(other.size_) {
+      size_(other.size_),
+      written_back_(other.written_back_) {
   other.file_ = nullptr;
   other.temp_.clear();
 }
@@ -58,6 +63,15 @@ void AtomicFile::write(std::string_view bytes) {
     io_fail(path_, "write failed", errno);
   }
   size_ += bytes.size();
+  if (size_ - written_back_ >= kWritebackBytes) start_writeback();
+}
+
+void AtomicFile::start_writeback() {
+  if (std::fflush(file_) != 0) io_fail(path_, "write failed", errno);
+  // Only a hint: where the kernel cannot start the writeback, the pages go out as usual.
+  (void)::sync_file_range(::fileno(file_), static_cast<off_t>(written_back_),
+                          static_cast<off_t>(size_ - written_back_), SYNC_FILE_RANGE_WRITE);
+  written_back_ = size_;
 }
 
 void AtomicFile::commit() {

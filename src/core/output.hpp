@@ -33,10 +33,15 @@ class AtomicFile {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  // Ask the kernel to start writing the bytes since the last call to disk now, so a long
+  // stream does not pile up dirty pages until the kernel throttles the writer.
+  void start_writeback();
+
   std::filesystem::path path_;
   std::filesystem::path temp_;
   std::FILE* file_ = nullptr;
   uint64_t size_ = 0;
+  uint64_t written_back_ = 0;  ///< bytes handed to start_writeback() so far
 };
 
 /// Write a whole file atomically.
