@@ -23,16 +23,16 @@ constexpr uint64_t kDrLopez = 2001;
 constexpr uint64_t kDrChen = 2002;
 constexpr uint64_t kUnusedProvider = 2003;
 
-Code loinc(std::string code, std::string display) {
-  return {CodeSystem::kLoinc, std::move(code), std::move(display)};
+Code loinc(std::string_view code, std::string_view display) {
+  return {CodeSystem::kLoinc, record::Text(code), record::Text(display)};
 }
 
-Code snomed(std::string code, std::string display) {
-  return {CodeSystem::kSnomed, std::move(code), std::move(display)};
+Code snomed(std::string_view code, std::string_view display) {
+  return {CodeSystem::kSnomed, record::Text(code), record::Text(display)};
 }
 
-Code cvx(std::string code, std::string display) {
-  return {CodeSystem::kCvx, std::move(code), std::move(display)};
+Code cvx(std::string_view code, std::string_view display) {
+  return {CodeSystem::kCvx, record::Text(code), record::Text(display)};
 }
 
 record::Observation vital(uint32_t encounter, Instant at, Code code, double value, int decimals,
@@ -46,8 +46,8 @@ record::Observation vital(uint32_t encounter, Instant at, Code code, double valu
   return obs;
 }
 
-Code rxnorm(std::string code, std::string display) {
-  return {CodeSystem::kRxnorm, std::move(code), std::move(display)};
+Code rxnorm(std::string_view code, std::string_view display) {
+  return {CodeSystem::kRxnorm, record::Text(code), record::Text(display)};
 }
 
 record::Observation lab(uint32_t encounter, Instant at, Code code, double value, int decimals,

@@ -18,8 +18,8 @@ const uint64_t kPediatrician = stable_id("provider/pediatrician");
 const uint64_t kInternist = stable_id("provider/internist");
 const uint64_t kUnusedProvider = stable_id("provider/unused");
 
-Code loinc(std::string code, std::string display) {
-  return {CodeSystem::kLoinc, std::move(code), std::move(display)};
+Code loinc(std::string_view code, std::string_view display) {
+  return {CodeSystem::kLoinc, record::Text(code), record::Text(display)};
 }
 
 Observation vital(uint32_t encounter, Instant at, Code code, double value, int decimals,
@@ -32,15 +32,15 @@ Observation vital(uint32_t encounter, Instant at, Code code, double value, int d
   return o;
 }
 
-Code snomed(std::string code, std::string display) {
-  return {CodeSystem::kSnomed, std::move(code), std::move(display)};
+Code snomed(std::string_view code, std::string_view display) {
+  return {CodeSystem::kSnomed, record::Text(code), record::Text(display)};
 }
 
-Medication medication(uint32_t encounter, std::string rxnorm, std::string display, Instant start,
-                      std::optional<Instant> stop) {
+Medication medication(uint32_t encounter, std::string_view rxnorm, std::string_view display,
+                      Instant start, std::optional<Instant> stop) {
   Medication m;
   m.encounter = encounter;
-  m.code = {CodeSystem::kRxnorm, std::move(rxnorm), std::move(display)};
+  m.code = {CodeSystem::kRxnorm, record::Text(rxnorm), record::Text(display)};
   m.start = start;
   m.stop = stop;
   return m;
@@ -178,13 +178,13 @@ PatientRecord no_visits() {
   return p;
 }
 
-Provider provider(uint64_t id, std::string given, std::string family, Sex sex, std::string taxonomy,
-                  uint64_t org) {
+Provider provider(uint64_t id, std::string given, std::string family, Sex sex,
+                  std::string_view taxonomy, uint64_t org) {
   Provider p;
   p.id = id;
   p.name = {"Dr.", std::move(given), std::move(family), ""};
   p.sex = sex;
-  p.specialty = {CodeSystem::kNucc, std::move(taxonomy), ""};
+  p.specialty = {CodeSystem::kNucc, record::Text(taxonomy), ""};
   p.organization_id = org;
   return p;
 }
