@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -493,7 +494,8 @@ struct Run {
   bool resume_at_wake = false;
   bool done = false;
   bool state_wait = false;  ///< asleep in a guard until guard-visible state changes
-  uint8_t listed = 0;       ///< bit i: in Life::state_waiters_[i]
+  /// Bit 0: in Life::attribute_waiters_ (for wait_attributes); bit 1: in Life::state_waiters_.
+  uint8_t listed = 0;
   /// The guard asleep reads, besides time, only these attributes (else any state).
   bool waits_on_attributes = false;
   std::vector<uint32_t> wait_attributes;  ///< else: the Attribute conditions it reads
@@ -546,6 +548,9 @@ class Life {
       due_.push_back(r.wake);
       runs_.push_back(std::move(r));
     }
+    mask_words_ = (runs_.size() + 63) / 64;
+    attribute_waiters_.assign(attributes_.size() * mask_words_, 0);
+    attribute_waiting_.assign(mask_words_, 0);
     // Whole blocks: the padding is never due.
     due_.resize((due_.size() + kDueBlock - 1) / kDueBlock * kDueBlock, kNever);
     due_low_.assign(due_.size() / kDueBlock, kNever);
@@ -1029,10 +1034,51 @@ class Life {
       r.wait_conditions.clear();
       if (r.wait_reads & HotState::kConditions) condition_leaves(allow, r.wait_conditions);
     }
-    const size_t list = r.waits_on_attributes ? 0 : 1;
-    const auto bit = static_cast<uint8_t>(1U << list);
-    if (!(r.listed & bit)) state_waiters_[list].push_back(&r);
-    r.listed |= bit;
+    if (r.waits_on_attributes) {
+      list_attribute_waiter(r);
+      return;
+    }
+    if (!(r.listed & 2)) state_waiters_.push_back(&r);
+    r.listed |= 2;
+  }
+
+  // Marks run `r` (asleep in a guard reading, besides time, only attributes) under each
+  // attribute it reads.
+  void list_attribute_waiter(Run& r) {
+    const size_t word = r.index / 64;
+    const uint64_t bit = uint64_t{1} << (r.index % 64);
+    for (const uint32_t a : r.wait_attributes) attribute_waiters_[(a * mask_words_) + word] |= bit;
+    attribute_waiting_[word] |= bit;
+    r.listed |= 1;
+  }
+
+  void unlist_attribute_waiter(Run& r) {
+    if (!(r.listed & 1)) return;
+    const size_t word = r.index / 64;
+    const uint64_t keep = ~(uint64_t{1} << (r.index % 64));
+    for (const uint32_t a : r.wait_attributes) attribute_waiters_[(a * mask_words_) + word] &= keep;
+    attribute_waiting_[word] &= keep;
+    r.listed &= static_cast<uint8_t>(~1U);
+  }
+
+  // Wakes the attribute-only guards reading `attribute` (kEverything: all of them).
+  void wake_attribute_waiters(uint32_t attribute) {
+    const uint64_t* mask = attribute == kEverything
+                               ? attribute_waiting_.data()
+                               : &attribute_waiters_[static_cast<size_t>(attribute) * mask_words_];
+    for (size_t word = 0; word < mask_words_; ++word) {
+      for (uint64_t m = mask[word]; m != 0; m &= m - 1) {
+        Run& w = runs_[(word * 64) + static_cast<size_t>(std::countr_zero(m))];
+        unlist_attribute_waiter(w);
+        wake(w);
+      }
+    }
+  }
+
+  void wake(Run& w) {
+    w.state_wait = false;
+    w.wake = std::min(w.wake, step_);
+    set_due(w.index, std::min(due_[w.index], w.wake));
   }
 
   // Something a guard may read changed: guards asleep on state wake at this step (a
@@ -1048,32 +1094,27 @@ class Life {
   // HotState::kAnyCode).
   void touch(std::optional<uint32_t> attribute, uint8_t writes = HotState::kAnything,
              uint32_t condition = HotState::kAnyCode) {
-    if (attribute) wake_waiters(0, attribute, writes, condition);  // attribute-only guards
-    wake_waiters(1, attribute, writes, condition);
+    if (attribute) wake_attribute_waiters(*attribute);  // attribute-only guards
+    wake_waiters(attribute, writes, condition);
   }
 
-  // touch() for the guards of state_waiters_[list]; drops entries of runs no longer asleep
-  // in a guard of that list's kind.
-  void wake_waiters(size_t list, std::optional<uint32_t> attribute, uint8_t writes,
-                    uint32_t condition) {
-    std::vector<Run*>& waiters = state_waiters_[list];
-    const auto bit = static_cast<uint8_t>(1U << list);
+  // touch() for the guards of state_waiters_; drops entries of runs no longer asleep in a
+  // guard reading more than attributes.
+  void wake_waiters(std::optional<uint32_t> attribute, uint8_t writes, uint32_t condition) {
+    std::vector<Run*>& waiters = state_waiters_;
+    constexpr auto kBit = uint8_t{2};
     size_t kept = 0;
     for (Run* w : waiters) {
-      if (!w->state_wait || (w->waits_on_attributes ? 0U : 1U) != list) {
-        w->listed &= static_cast<uint8_t>(~bit);
+      if (!w->state_wait || w->waits_on_attributes) {
+        w->listed &= static_cast<uint8_t>(~kBit);
         continue;
       }
-      if (attribute != kEverything &&
-          (list == 0 ? !has_attribute(*w, attribute)
-                     : !may_change_guard(*w, attribute, writes, condition))) {
+      if (attribute != kEverything && !may_change_guard(*w, attribute, writes, condition)) {
         waiters[kept++] = w;
         continue;
       }
-      w->listed &= static_cast<uint8_t>(~bit);
-      w->state_wait = false;
-      w->wake = std::min(w->wake, step_);
-      set_due(w->index, std::min(due_[w->index], w->wake));
+      w->listed &= static_cast<uint8_t>(~kBit);
+      wake(*w);
     }
     waiters.resize(kept);
   }
@@ -1914,6 +1955,7 @@ class Life {
 
   void process(Run& r, int64_t step) {
     r.state_wait = false;
+    unlist_attribute_waiter(r);
     int64_t t = r.resume_at_wake ? r.wake : step;
     if (!r.started) {
       r.started = true;
@@ -2026,9 +2068,14 @@ class Life {
   mutable int64_t last_age_time_ = std::numeric_limits<int64_t>::min();
   mutable size_t last_ages_ = 0;
   mutable Year year_;  ///< cache of civil(day)
-  /// Runs asleep in a guard that state changes may wake: [0] guards reading, besides
-  /// time, only attributes; [1] the others (entries may be stale: see wake_waiters).
-  std::array<std::vector<Run*>, 2> state_waiters_;
+  /// Runs asleep in a guard reading, besides time, only attributes: by attribute id, a
+  /// bit per run (Run::index) whose guard reads it, mask_words_ words each; and the union.
+  std::vector<uint64_t> attribute_waiters_;
+  std::vector<uint64_t> attribute_waiting_;
+  size_t mask_words_ = 0;
+  /// Runs asleep in a guard that reads more than attributes and that state changes may
+  /// wake (entries may be stale: see wake_waiters).
+  std::vector<Run*> state_waiters_;
   int64_t step_ = 0;       ///< the step being processed
   int64_t next_year_ = 0;  ///< when the next yearly lifecycle update is due
   std::vector<uint32_t> key_scratch_;
