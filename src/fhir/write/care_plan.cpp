@@ -23,7 +23,7 @@ void render_care_plan(const detail::PatientContext& ctx, size_t i, const detail:
   w.key("category");
   w.begin_array();
   w.raw(kAssessPlan);
-  detail::write_concept(w, plan.code);
+  detail::write_concept(w, plan.code, ctx.concepts());
   w.end_array();
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(plan.encounter, "care plan", i));
@@ -41,7 +41,7 @@ void render_care_plan(const detail::PatientContext& ctx, size_t i, const detail:
       w.key("detail");
       w.begin_object();
       w.key("code");
-      detail::write_concept(w, activity);
+      detail::write_concept(w, activity, ctx.concepts());
       w.field("status", plan.stop ? "completed" : "in-progress");
       w.end_object();
       w.end_object();

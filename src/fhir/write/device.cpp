@@ -35,7 +35,7 @@ void render_device(const detail::PatientContext& ctx, size_t i, const detail::Re
   }
   w.field("status", d.stop ? "inactive" : "active");
   w.key("type");
-  detail::write_concept(w, d.code);
+  detail::write_concept(w, d.code, ctx.concepts());
   detail::write_reference(w, "patient", ctx.patient());
   w.end_object();
 }

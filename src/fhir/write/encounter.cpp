@@ -85,13 +85,13 @@ void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w
                                     const ActCode cls = class_code(static_cast<EncounterClass>(v));
                                     detail::write_coding(x, kActCode, cls.code, cls.display);
                                   }));
-  detail::write_concept_list(w, "type", enc.type);
+  detail::write_concept_list(w, "type", enc.type, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   const detail::IsoText start(enc.start);
   const detail::IsoText end(enc.end);
   if (parties.provider != nullptr) write_participant(w, start, end, *parties.provider);
   detail::write_period(w, start, end);
-  if (enc.reason) detail::write_concept_list(w, "reasonCode", *enc.reason);
+  if (enc.reason) detail::write_concept_list(w, "reasonCode", *enc.reason, ctx.concepts());
   if (parties.organization != nullptr) {
     const std::string_view name = parties.organization->organization->name;
     w.key("location");

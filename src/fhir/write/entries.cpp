@@ -62,7 +62,7 @@ void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
     w.end_array();
     return;
   }
-  if (!code_key.empty()) detail::write_concept_list(w, code_key, *reason);
+  if (!code_key.empty()) detail::write_concept_list(w, code_key, *reason, ctx.concepts());
 }
 
 std::string uuid_oid(const Uuid& id) {

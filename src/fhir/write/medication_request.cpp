@@ -72,7 +72,7 @@ void render_medication_request(const detail::PatientContext& ctx, size_t i,
   w.field("status", m.stop ? "stopped" : "active");
   w.field("intent", "order");
   w.key("medicationCodeableConcept");
-  detail::write_concept(w, m.code);
+  detail::write_concept(w, m.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", encounter);
   detail::write_instant(w, "authoredOn", m.start);

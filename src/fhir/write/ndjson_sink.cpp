@@ -33,6 +33,9 @@ struct NdjsonBlock final : record::RenderedBlock {
   std::array<std::string, kPatientTypes> text;
   std::array<uint64_t, kPatientTypes> count{};
   SharedIds shared;
+  // Rendered codes, kept from block to block (the sink owns its blocks, so the cache does
+  // not outlive the text it has seen).
+  detail::ConceptCache concepts;
 
   // Empty again, keeping the buffers' capacity, except where a buffer is more than twice
   // what this block used (a large patient's block): that memory is given back rather than
@@ -66,7 +69,7 @@ class NdjsonSink final : public record::RecordSink {
       std::span<const record::PatientRecord> block) const override {
     std::unique_ptr<NdjsonBlock> out = take_spare();
     reserve(block, *out);
-    detail::PatientContext ctx(shared_);
+    detail::PatientContext ctx(shared_, &out->concepts);
     for (const auto& record : block) {
       ctx.load(record);
       render_patient_resources(ctx, *out);

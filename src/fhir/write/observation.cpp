@@ -101,17 +101,18 @@ void check_one_value(const record::PatientRecord& record, size_t i, int values) 
 }
 
 template <typename T>
-void write_value(JsonWriter& w, const T& part) {
+void write_value(JsonWriter& w, const T& part, detail::ConceptCache* concepts) {
   if (part.quantity) {
     w.key("valueQuantity");
     detail::write_quantity(w, *part.quantity);
   } else if (part.value_code) {
     w.key("valueCodeableConcept");
-    detail::write_concept(w, *part.value_code);
+    detail::write_concept(w, *part.value_code, concepts);
   }
 }
 
-void write_components(JsonWriter& w, const record::PatientRecord& record, size_t i) {
+void write_components(JsonWriter& w, const detail::PatientContext& ctx, size_t i) {
+  const record::PatientRecord& record = ctx.record();
   const record::Observation& obs = record.observations[i];
   if (obs.components.empty()) return;
   w.key("component");
@@ -120,8 +121,8 @@ void write_components(JsonWriter& w, const record::PatientRecord& record, size_t
     check_one_value(record, i, (part.quantity ? 1 : 0) + (part.value_code ? 1 : 0));
     w.begin_object();
     w.key("code");
-    detail::write_concept(w, part.code);
-    write_value(w, part);
+    detail::write_concept(w, part.code, ctx.concepts());
+    write_value(w, part, ctx.concepts());
     w.end_object();
   }
   w.end_array();
@@ -143,15 +144,15 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   w.key("category");
   w.raw(category_json(obs.category));
   w.key("code");
-  detail::write_concept(w, obs.code);
+  detail::write_concept(w, obs.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(obs.encounter, "observation", i));
   const detail::IsoText effective(obs.effective);
   w.field("effectiveDateTime", JsonPlain{effective.view()});
   w.field("issued", JsonPlain{effective.view()});
-  write_value(w, obs);
+  write_value(w, obs, ctx.concepts());
   if (obs.value_text && !obs.value_text->empty()) w.field("valueString", *obs.value_text);
-  write_components(w, record, i);
+  write_components(w, ctx, i);
   w.end_object();
 }
 

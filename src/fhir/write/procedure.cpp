@@ -19,7 +19,7 @@ void render_procedure(const detail::PatientContext& ctx, size_t i, const detail:
   w.raw(kMeta);
   w.field("status", "completed");
   w.key("code");
-  detail::write_concept(w, p.code);
+  detail::write_concept(w, p.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(p.encounter, "procedure", i));
   w.key("performedPeriod");
@@ -27,7 +27,7 @@ void render_procedure(const detail::PatientContext& ctx, size_t i, const detail:
   detail::write_instant(w, "start", p.start);
   detail::write_instant(w, "end", std::max(p.start, p.end));
   w.end_object();
-  if (p.reason) detail::write_concept_list(w, "reasonCode", *p.reason);
+  if (p.reason) detail::write_concept_list(w, "reasonCode", *p.reason, ctx.concepts());
   w.end_object();
 }
 

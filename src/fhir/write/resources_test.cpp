@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "core/error.hpp"
+#include "fhir/write/detail/concept_cache.hpp"
 #include "fhir/write/detail/elements.hpp"
 #include "fhir/write/resources.hpp"
 #include "fhir/write/test_fixture.hpp"
@@ -435,6 +436,46 @@ TEST(Elements, UuidOid) {
   const Uuid max = Uuid::parse("ffffffff-ffff-ffff-ffff-ffffffffffff");
   EXPECT_EQ(uuid_oid(max), "2.25.340282366920938463463374607431768211455");
   EXPECT_EQ(uuid_oid(Uuid::parse("00000000-0000-0000-0000-000000000100")), "2.25.256");
+}
+
+TEST(Elements, ConceptCacheRendersBorrowedCodesOnce) {
+  using record::literals::operator""_text;
+  const record::Code borrowed{record::CodeSystem::kSnomed, "44054006"_text,
+                              R"(Diabetes "type 2")"_text};
+  const record::Code same_text_owned{record::CodeSystem::kSnomed, record::Text("44054006"),
+                                     record::Text(R"(Diabetes "type 2")")};
+  const record::Code other_system{record::CodeSystem::kLoinc, borrowed.code, borrowed.display};
+  const auto render = [](const record::Code& code, detail::ConceptCache* cache) {
+    std::string text;
+    JsonWriter w(text);
+    detail::write_concept(w, code, cache);
+    w.flush();
+    return text;
+  };
+  detail::ConceptCache cache;
+  const std::string expected = render(borrowed, nullptr);
+  EXPECT_EQ(expected, R"({"coding":[{"system":"http://snomed.info/sct","code":"44054006",)"
+                      R"("display":"Diabetes \"type 2\""}],"text":"Diabetes \"type 2\""})");
+  EXPECT_EQ(render(borrowed, &cache), expected);
+  EXPECT_EQ(render(borrowed, &cache), expected);
+  EXPECT_EQ(cache.size(), 1U);
+  // Owning codes are rendered each time, not kept; the system is part of the key.
+  EXPECT_EQ(render(same_text_owned, &cache), expected);
+  EXPECT_EQ(cache.size(), 1U);
+  EXPECT_EQ(render(other_system, &cache), render(other_system, nullptr));
+  EXPECT_EQ(cache.size(), 2U);
+  // Past its first table size the cache grows and still finds every code.
+  std::vector<std::string> texts;
+  texts.reserve(3000);
+  for (int i = 0; i < 3000; ++i) texts.push_back("code-" + std::to_string(i));
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& t : texts) {
+      const record::Code code{record::CodeSystem::kLoinc, record::Text::borrow(t),
+                              record::Text::borrow(t)};
+      ASSERT_EQ(render(code, &cache), render(code, nullptr));
+    }
+  }
+  EXPECT_EQ(cache.size(), 3002U);
 }
 
 TEST(References, RelativeAndUrnStyles) {

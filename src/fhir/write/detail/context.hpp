@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fhir/write/detail/concept_cache.hpp"
 #include "fhir/write/detail/references.hpp"
 #include "record/patient_record.hpp"
 #include "record/provider.hpp"
@@ -53,7 +54,10 @@ struct EncounterParties {
 /// within a block so the per-encounter vectors keep their capacity.
 class PatientContext {
  public:
-  explicit PatientContext(const SharedIndex& shared) : shared_(shared) {}
+  /// `concepts`, when given, keeps rendered codes for the renderers (see ConceptCache); it
+  /// must outlive the context.
+  explicit PatientContext(const SharedIndex& shared, ConceptCache* concepts = nullptr)
+      : shared_(shared), concepts_(concepts) {}
 
   /// Point at `record` and compute the ids of its Patient and of all its entries, each
   /// hashed once however often it is named, several at a time. Throws
@@ -62,6 +66,8 @@ class PatientContext {
 
   const record::PatientRecord& record() const { return *record_; }
   RefStyle style() const { return shared_.style(); }
+  /// The concept cache to pass to write_concept; null when there is none.
+  ConceptCache* concepts() const { return concepts_; }
   const ResourceRef& patient() const { return patient_; }
   /// The encounter that entry `ordinal` of kind `kind` ("observation") names.
   /// Throws Error{kMapping} when `index` is not an encounter of this patient.
@@ -80,6 +86,7 @@ class PatientContext {
 
  private:
   const SharedIndex& shared_;
+  ConceptCache* concepts_ = nullptr;
   const record::PatientRecord* record_ = nullptr;
   ResourceRef patient_;
   // Per patient-owned type (kEncounter .. kSupplyDelivery): the entries' references.

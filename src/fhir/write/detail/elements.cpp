@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "fhir/write/detail/concept_cache.hpp"
 
 namespace fos::fhir::detail {
 namespace {
@@ -183,7 +184,14 @@ void write_concept(JsonWriter& w, std::string_view system, std::string_view code
   w.end_object();
 }
 
-void write_concept(JsonWriter& w, const record::Code& code) {
+void write_concept(JsonWriter& w, const record::Code& code, ConceptCache* cache) {
+  if (cache != nullptr) {
+    const std::string_view json = cache->concept_json(code);
+    if (!json.empty()) {
+      w.raw(json);
+      return;
+    }
+  }
   w.begin_object();
   w.key("coding");
   w.begin_array();
@@ -193,10 +201,10 @@ void write_concept(JsonWriter& w, const record::Code& code) {
   w.end_object();
 }
 
-void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code) {
+void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code, ConceptCache* cache) {
   w.key(key);
   w.begin_array();
-  write_concept(w, code);
+  write_concept(w, code, cache);
   w.end_array();
 }
 

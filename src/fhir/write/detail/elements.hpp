@@ -14,6 +14,8 @@
 
 namespace fos::fhir::detail {
 
+class ConceptCache;
+
 inline constexpr std::string_view kUcumSystem = "http://unitsofmeasure.org";
 
 /// The FHIR system URI of a record code system; empty for CodeSystem::kOther.
@@ -48,9 +50,11 @@ void write_coding(JsonWriter& w, const record::Code& code);
 /// A CodeableConcept object (no key) with one coding and `text` = display.
 void write_concept(JsonWriter& w, std::string_view system, std::string_view code,
                    std::string_view display);
-void write_concept(JsonWriter& w, const record::Code& code);
+/// With a cache, a code that borrows its text is rendered once and then copied.
+void write_concept(JsonWriter& w, const record::Code& code, ConceptCache* cache = nullptr);
 /// `"<key>":[<CodeableConcept>]`.
-void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code);
+void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code,
+                        ConceptCache* cache = nullptr);
 void write_concept_list(JsonWriter& w, JsonKey key, std::string_view system, std::string_view code,
                         std::string_view display);
 
