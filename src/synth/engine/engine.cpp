@@ -934,16 +934,49 @@ class Life {
     return Value{ValueKind::kString, {}, 0, 0, nullptr};
   }
 
+  // The kinds most conditions are made of are dispatched here; the others (and their
+  // register-hungry helpers) are kept out of line so this stays a small leaf-like function.
   bool eval(const Logic& l, const Run& r, int64_t t) const {
     switch (l.kind) {
       case LogicKind::kAnd:
-        return std::all_of(l.children.begin(), l.children.end(),
-                           [&](const Logic& c) { return eval(c, r, t); });
+        return eval_all(l, r, t);
       case LogicKind::kOr:
-        return std::any_of(l.children.begin(), l.children.end(),
-                           [&](const Logic& c) { return eval(c, r, t); });
+        return eval_any(l, r, t);
       case LogicKind::kNot:
         return !eval(l.children[0], r, t);
+      case LogicKind::kAge: {
+        const Ages& a = ages(t);
+        return compare(l.months ? a.months : a.years, l.op, l.quantity);
+      }
+      case LogicKind::kAttribute:
+        return compare_values(attributes_[l.attribute], l.op, l.value);
+      default:
+        return eval_other(l, r, t);
+    }
+  }
+
+  [[gnu::noinline]] bool eval_all(const Logic& l, const Run& r, int64_t t) const {
+    for (const Logic& c : l.children) {
+      if (!eval(c, r, t)) return false;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool eval_any(const Logic& l, const Run& r, int64_t t) const {
+    for (const Logic& c : l.children) {
+      if (eval(c, r, t)) return true;
+    }
+    return false;
+  }
+
+  [[gnu::noinline]] bool eval_other(const Logic& l, const Run& r, int64_t t) const {
+    switch (l.kind) {
+      case LogicKind::kAnd:
+      case LogicKind::kOr:
+      case LogicKind::kNot:
+      case LogicKind::kAge:
+      case LogicKind::kAttribute:
+        return eval(l, r, t);
       case LogicKind::kAtLeast:
       case LogicKind::kAtMost: {
         const auto n = std::count_if(l.children.begin(), l.children.end(),
@@ -956,10 +989,6 @@ class Life {
         return false;
       case LogicKind::kGender:
         return (rec_.person.sex == record::Sex::kMale) == l.male;
-      case LogicKind::kAge: {
-        const Ages& a = ages(t);
-        return compare(l.months ? a.months : a.years, l.op, l.quantity);
-      }
       case LogicKind::kDate:
         if (l.year) return compare(ages(t).year, l.op, l.year);
         if (l.month) return compare(ages(t).month, l.op, l.month);
@@ -982,8 +1011,6 @@ class Life {
         return active_entry(l.kind, l);
       case LogicKind::kPriorState:
         return prior_state(l, r, t);
-      case LogicKind::kAttribute:
-        return compare_values(attributes_[l.attribute], l.op, l.value);
     }
     return false;
   }
@@ -1318,34 +1345,43 @@ class Life {
         return pick(tr.weights, nullptr, r);
       case TransitionKind::kConditional:
       case TransitionKind::kComplex:
-        for (const TransitionOption& o : tr.options) {
-          if (o.condition && !eval(*o.condition, r, t)) continue;
-          return o.target != kNone ? o.target : pick(o.weights, nullptr, r);
-        }
-        {
-          const TransitionOption& last = tr.options.back();
-          return last.target != kNone ? last.target : pick(last.weights, nullptr, r);
-        }
-      case TransitionKind::kLookupTable: {
-        const LookupTable::Row* row = lookup_row(*tr.table, t);
-        if (!row) return pick(tr.weights, nullptr, r);
-        probability_scratch_.clear();
-        for (int32_t c : tr.table_columns)
-          probability_scratch_.push_back(row->probabilities[static_cast<size_t>(c)]);
-        return pick(tr.weights, &probability_scratch_, r);
-      }
-      case TransitionKind::kTypeOfCare: {
-        // Telemedicine from March 2020 (Synthea's TelemedicineConfig, simplified).
-        const bool tele_era = Instant(t) >= Instant::at(Date::from_civil(2020, 3, 1));
-        const double u = r.rng.uniform();
-        if (u < 0.1) return tr.emergency;
-        if (tele_era && u < 0.35) return tr.telemedicine;
-        return tr.ambulatory;
-      }
+        return conditional_state(tr, r, t);
+      case TransitionKind::kLookupTable:
+        return lookup_state(tr, r, t);
+      case TransitionKind::kTypeOfCare:
+        return type_of_care(tr, r, t);
       case TransitionKind::kNone:
         break;
     }
     return kNone;
+  }
+
+  // The transitions that need more than a draw, out of line so that next_state stays small.
+  [[gnu::noinline]] int32_t conditional_state(const Transition& tr, Run& r, int64_t t) {
+    for (const TransitionOption& o : tr.options) {
+      if (o.condition && !eval(*o.condition, r, t)) continue;
+      return o.target != kNone ? o.target : pick(o.weights, nullptr, r);
+    }
+    const TransitionOption& last = tr.options.back();
+    return last.target != kNone ? last.target : pick(last.weights, nullptr, r);
+  }
+
+  [[gnu::noinline]] int32_t lookup_state(const Transition& tr, Run& r, int64_t t) {
+    const LookupTable::Row* row = lookup_row(*tr.table, t);
+    if (!row) return pick(tr.weights, nullptr, r);
+    probability_scratch_.clear();
+    for (int32_t c : tr.table_columns)
+      probability_scratch_.push_back(row->probabilities[static_cast<size_t>(c)]);
+    return pick(tr.weights, &probability_scratch_, r);
+  }
+
+  [[gnu::noinline]] static int32_t type_of_care(const Transition& tr, Run& r, int64_t t) {
+    // Telemedicine from March 2020 (Synthea's TelemedicineConfig, simplified).
+    const bool tele_era = Instant(t) >= Instant::at(Date::from_civil(2020, 3, 1));
+    const double u = r.rng.uniform();
+    if (u < 0.1) return tr.emergency;
+    if (tele_era && u < 0.35) return tr.telemedicine;
+    return tr.ambulatory;
   }
 
   // ---- entries -------------------------------------------------------------------------
