@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "core/error.hpp"
 
@@ -17,8 +20,11 @@ namespace {
 
 std::atomic<uint64_t> temp_counter{0};
 
-// A file's written bytes are handed to the disk every this many bytes (decision 0011).
-constexpr uint64_t kWritebackBytes = uint64_t{16} << 20;
+// An AtomicFile collects this many bytes before writing them. Full buffers of a long file
+// go straight to the disk (decision 0011), so the buffer, its size and the file offsets are
+// multiples of kDirectAlign, which satisfies O_DIRECT on the usual block devices.
+constexpr size_t kBufferBytes = size_t{1} << 20;
+constexpr size_t kDirectAlign = 4096;
 
 std::string unique_suffix() {
   return std::to_string(::getpid()) + "-" + std::to_string(temp_counter.fetch_add(1));
@@ -28,61 +34,100 @@ std::string unique_suffix() {
   fail(ErrorKind::kIo, path.string() + ": " + what + ": " + std::strerror(err));
 }
 
+// Sets or clears O_DIRECT on an open file; false when the file system refuses it.
+bool set_direct(int fd, bool on) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags == -1) return false;
+  return ::fcntl(fd, F_SETFL, on ? (flags | O_DIRECT) : (flags & ~O_DIRECT)) == 0;
+}
+
 }  // namespace
+
+void AtomicFile::FreeBuffer::operator()(char* p) const {
+  std::free(p);  // from std::aligned_alloc
+}
 
 AtomicFile::AtomicFile(fs::path path) : path_(std::move(path)) {
   temp_ = path_;
   temp_ += ".tmp-" + unique_suffix();
-  file_ = std::fopen(temp_.c_str(), "wb");
-  if (file_ == nullptr) io_fail(path_, "cannot create", errno);
-  std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ == -1) io_fail(path_, "cannot create", errno);
 }
 
 AtomicFile::AtomicFile(AtomicFile&& other) noexcept
     : path_(std::move(other.path_)),
       temp_(std::move(other.temp_)),
-      file_(other.file_),
+      fd_(other.fd_),
+      buffer_(std::move(other.buffer_)),
+      used_(other.used_),
       size_(other.size_),
-      written_back_(other.written_back_) {
-  other.file_ = nullptr;
+      direct_(other.direct_),
+      direct_tried_(other.direct_tried_) {
+  other.fd_ = -1;
   other.temp_.clear();
 }
 
 AtomicFile::~AtomicFile() {
-  if (file_ != nullptr) {
-    std::fclose(file_);
+  if (fd_ != -1) {
+    ::close(fd_);
     std::error_code ignored;
     fs::remove(temp_, ignored);
   }
 }
 
 void AtomicFile::write(std::string_view bytes) {
-  FOS_ASSERT(file_ != nullptr);
-  if (bytes.empty()) return;
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-    io_fail(path_, "write failed", errno);
-  }
+  FOS_ASSERT(fd_ != -1);
   size_ += bytes.size();
-  if (size_ - written_back_ >= kWritebackBytes) start_writeback();
+  while (!bytes.empty()) {
+    if (!buffer_) {
+      buffer_.reset(static_cast<char*>(std::aligned_alloc(kDirectAlign, kBufferBytes)));
+      if (!buffer_) fail(ErrorKind::kIo, path_.string() + ": out of memory for its buffer");
+    }
+    const size_t n = std::min(bytes.size(), kBufferBytes - used_);
+    std::memcpy(buffer_.get() + used_, bytes.data(), n);
+    used_ += n;
+    bytes.remove_prefix(n);
+    if (used_ == kBufferBytes) flush_buffer();
+  }
 }
 
-void AtomicFile::start_writeback() {
-  if (std::fflush(file_) != 0) io_fail(path_, "write failed", errno);
-  // Only a hint: where the kernel cannot start the writeback, the pages go out as usual.
-  (void)::sync_file_range(::fileno(file_), static_cast<off_t>(written_back_),
-                          static_cast<off_t>(size_ - written_back_), SYNC_FILE_RANGE_WRITE);
-  written_back_ = size_;
+void AtomicFile::flush_buffer() {
+  if (!direct_tried_) {
+    direct_tried_ = true;
+    direct_ = set_direct(fd_, true);
+  }
+  write_out(buffer_.get(), used_);
+  used_ = 0;
+}
+
+void AtomicFile::write_out(const char* data, size_t n) {
+  while (n > 0) {
+    const ssize_t done = ::write(fd_, data, n);
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0 && errno == EINVAL && direct_) {
+      // The file system takes O_DIRECT but not these writes: go through the page cache.
+      direct_ = false;
+      if (!set_direct(fd_, false)) io_fail(path_, "write failed", errno);
+      continue;
+    }
+    if (done <= 0) io_fail(path_, "write failed", done < 0 ? errno : EIO);
+    data += done;
+    n -= static_cast<size_t>(done);
+  }
 }
 
 void AtomicFile::commit() {
-  FOS_ASSERT(file_ != nullptr);
-  std::FILE* f = file_;
-  file_ = nullptr;
-  const bool ok = std::fflush(f) == 0;
-  const int err = errno;
-  std::fclose(f);
+  FOS_ASSERT(fd_ != -1);
+  // The tail is shorter than a buffer: it goes through the page cache. A failure here
+  // leaves fd_ open for the destructor, which removes the temporary file.
+  if (direct_ && !set_direct(fd_, false)) io_fail(path_, "write failed", errno);
+  direct_ = false;
+  if (used_ > 0) write_out(buffer_.get(), used_);
+  used_ = 0;
+  buffer_.reset();
   std::error_code ec;
-  if (!ok) {
+  if (::close(std::exchange(fd_, -1)) != 0) {
+    const int err = errno;
     fs::remove(temp_, ec);
     io_fail(path_, "write failed", err);
   }

@@ -1,14 +1,17 @@
 // Atomic output: files and folders that appear whole or not at all.
 //
 // AtomicFile writes to a temporary name beside its target and renames it on
-// commit(); dropped without commit(), it removes the temporary file.
+// commit(); dropped without commit(), it removes the temporary file. It buffers
+// 1 MB at a time; a long file's full buffers go straight to the disk, past the
+// page cache (decision 0011).
 // StagedDir collects a run's outputs in a hidden staging folder inside the
 // target folder and moves them into place on commit(), so a failed run leaves
 // no half-written table and an earlier run's files stay intact.
 #pragma once
 
-#include <cstdio>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,22 +29,33 @@ class AtomicFile {
   AtomicFile& operator=(AtomicFile&&) = delete;
 
   void write(std::string_view bytes);
-  /// Flush, close and rename onto the target. REQUIRES: not yet committed.
+  /// Write what is buffered, close and rename onto the target. REQUIRES: not yet committed.
   void commit();
   /// Bytes written so far.
   uint64_t size() const { return size_; }
   const std::filesystem::path& path() const { return path_; }
+  /// Whether the file's full buffers went to the disk directly, past the page cache
+  /// (decision 0011): true once a buffer filled up on a file system that allows it.
+  bool direct() const { return direct_; }
 
  private:
-  // Ask the kernel to start writing the bytes since the last call to disk now, so a long
-  // stream does not pile up dirty pages until the kernel throttles the writer.
-  void start_writeback();
+  struct FreeBuffer {
+    void operator()(char* p) const;
+  };
+  // Write the full buffer: directly to the disk where the file system allows it, else
+  // through the page cache.
+  void flush_buffer();
+  // Write `n` bytes at `data` to the file, through the page cache unless direct_.
+  void write_out(const char* data, size_t n);
 
   std::filesystem::path path_;
   std::filesystem::path temp_;
-  std::FILE* file_ = nullptr;
+  int fd_ = -1;
+  std::unique_ptr<char, FreeBuffer> buffer_;  ///< kBufferBytes, page-aligned, made on first use
+  size_t used_ = 0;                           ///< bytes in buffer_
   uint64_t size_ = 0;
-  uint64_t written_back_ = 0;  ///< bytes handed to start_writeback() so far
+  bool direct_ = false;        ///< the file is open with O_DIRECT
+  bool direct_tried_ = false;  ///< O_DIRECT was asked for (once, at the first full buffer)
 };
 
 /// Write a whole file atomically.
