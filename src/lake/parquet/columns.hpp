@@ -35,13 +35,17 @@ struct ColumnSpec {
   ColumnType type = ColumnType::kVarchar;
 };
 
-/// One column of a batch. Every row has a slot in the storage of its type, nulls included.
+/// One column of a batch: a null flag per row, and the values of its non-NULL rows only, in
+/// row order (value i is the i-th non-NULL row's), so a NULL costs one flag.
 class BatchColumn {
  public:
   explicit BatchColumn(ColumnType type) : type_(type) {}
 
   ColumnType type() const { return type_; }
+  /// Rows, NULLs included.
   size_t size() const { return valid_.size(); }
+  /// Non-NULL rows (values held).
+  size_t values() const { return type_ == ColumnType::kVarchar ? ends_.size() : words_.size(); }
 
   /// Integer, date (days) or timestamp (microseconds) columns.
   void push_int(int64_t value) {
@@ -57,26 +61,25 @@ class BatchColumn {
     ends_.push_back(bytes_.size());
     valid_.push_back(1);
   }
-  void push_null() {
-    if (type_ == ColumnType::kVarchar) {
-      ends_.push_back(bytes_.size());
-    } else {
-      words_.push_back(0);
-    }
-    valid_.push_back(0);
-  }
+  void push_null() { valid_.push_back(0); }
   /// Make room for `rows` more rows without growing (text bytes are not reserved).
   void reserve(size_t rows);
 
   bool is_null(size_t row) const { return valid_[row] == 0; }
-  int64_t int_at(size_t row) const { return static_cast<int64_t>(words_[row]); }
-  double double_at(size_t row) const { return std::bit_cast<double>(words_[row]); }
   /// The null flags (1 value, 0 NULL), one per row.
   const uint8_t* valid_data() const { return valid_.data(); }
-  std::string_view text_at(size_t row) const {
-    const size_t begin = row == 0 ? 0 : ends_[row - 1];
-    return std::string_view(bytes_).substr(begin, ends_[row] - begin);
+  /// Value `i` (of the non-NULL rows) of an integer, date or timestamp column.
+  int64_t int_value(size_t i) const { return static_cast<int64_t>(words_[i]); }
+  double double_value(size_t i) const { return std::bit_cast<double>(words_[i]); }
+  /// The values of a non-text column as 64-bit words (integers, or doubles' bits).
+  const uint64_t* word_data() const { return words_.data(); }
+  std::string_view text_value(size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(bytes_).substr(begin, ends_[i] - begin);
   }
+  /// The text values' bytes, back to back, and where each value ends in them.
+  std::string_view text_bytes() const { return bytes_; }
+  const size_t* text_ends() const { return ends_.data(); }
 
   /// Approximate heap bytes held (for sizing queues).
   size_t bytes() const {
@@ -86,7 +89,7 @@ class BatchColumn {
  private:
   ColumnType type_;
   std::vector<uint64_t> words_;  ///< integers, or doubles' bits (not kVarchar)
-  std::vector<size_t> ends_;
+  std::vector<size_t> ends_;     ///< kVarchar: the end of each value in bytes_
   std::string bytes_;
   std::vector<uint8_t> valid_;
 };

@@ -175,6 +175,13 @@ class ValueBuffer {
   void put(T value) {
     append(&value, sizeof(T));
   }
+  /// Room for `n` more bytes, counted as written: the caller fills them.
+  char* extend(size_t n) {
+    if (size_ + n > capacity_) grow(size_ + n);
+    char* out = data_.get() + size_;
+    size_ += n;
+    return out;
+  }
 
  private:
   void grow(size_t need) {
@@ -255,6 +262,7 @@ struct ParquetWriter::Impl {
   bool broken = false;  // a write failed: the file is unusable
 
   std::vector<ColumnState> state;  // per column, of the row group being built
+  std::vector<size_t> next_value;  // per column, the next value of the batch being added
   size_t group_rows = 0;
   std::vector<GroupMeta> groups;
   std::string body, compressed, header;  // scratch of write_page
@@ -294,10 +302,13 @@ struct ParquetWriter::Impl {
   void add(const ColumnBatch& batch) {
     check(batch);
     if (state.empty()) state.resize(columns.size());
+    next_value.assign(columns.size(), 0);
     size_t from = 0;
     while (from < batch.rows) {
       const size_t take = std::min(batch.rows - from, options.row_group_rows - group_rows);
-      for (size_t c = 0; c < columns.size(); ++c) encode(c, batch.columns[c], from, take);
+      for (size_t c = 0; c < columns.size(); ++c) {
+        encode(c, batch.columns[c], from, take, next_value[c]);
+      }
       from += take;
       group_rows += take;
       rows += take;
@@ -305,69 +316,125 @@ struct ParquetWriter::Impl {
     }
   }
 
-  // Visit rows [from, from + count) of `column`: record each definition level, let `put`
-  // append a value's plain encoding, and finish a page whenever it is full.
-  template <typename Put>
-  void visit(ColumnState& s, const BatchColumn& column, size_t from, size_t count, Put put) {
-    const uint8_t* valid = column.valid_data();
-    const size_t page_bytes = options.page_bytes;
-    for (size_t r = from, end = from + count; r < end; ++r) {
-      const uint8_t level = valid[r];
-      s.levels.push_back(level);
-      if (level == 0) {
-        ++s.meta.nulls;
-        continue;  // a NULL adds no value bytes, so the page cannot have filled
-      }
-      put(r);
-      if (s.values.size() >= page_bytes) write_page(s);
-    }
-  }
-
-  int32_t int32_value(const BatchColumn& column, size_t row, size_t c) const {
-    const int64_t value = column.int_at(row);
-    if (value < std::numeric_limits<int32_t>::min() ||
-        value > std::numeric_limits<int32_t>::max()) {
-      fail(ErrorKind::kInternal, "value " + std::to_string(value) + " of column " +
-                                     columns[c].name + " does not fit a 32-bit INTEGER");
-    }
-    return static_cast<int32_t>(value);
-  }
-
-  void encode(size_t c, const BatchColumn& column, size_t from, size_t count) {
+  // Encode rows [from, from + count) of column `c`, whose first non-NULL row holds value
+  // `value` (advanced past the values taken): a page at a time, each ending right after the
+  // value that makes its plain values reach options.page_bytes.
+  void encode(size_t c, const BatchColumn& column, size_t from, size_t count, size_t& value) {
     ColumnState& s = state[c];
+    const uint8_t* valid = column.valid_data();
+    const size_t end = from + count;
+    const size_t width = plain_width(columns[c].type);
+    const size_t* text_ends = column.text_ends();
+    while (from < end) {
+      const size_t room = options.page_bytes - s.values.size();
+      size_t bytes = 0;
+      size_t taken = 0;
+      size_t stop = from;
+      bool full = false;
+      while (stop < end) {
+        if (valid[stop++] == 0) continue;
+        const size_t v = value + taken++;
+        bytes += width != 0 ? width : 4 + text_ends[v] - (v == 0 ? 0 : text_ends[v - 1]);
+        if (bytes >= room) {
+          full = true;
+          break;
+        }
+      }
+      s.levels.insert(s.levels.end(), valid + from, valid + stop);
+      s.meta.nulls += static_cast<int64_t>(stop - from - taken);
+      put_values(c, s, column, value, taken);
+      value += taken;
+      from = stop;
+      if (full) write_page(s);
+    }
+  }
+
+  // The bytes of one plain value of a fixed-width type; 0 for text.
+  static size_t plain_width(ColumnType type) {
+    switch (type) {
+      case ColumnType::kInteger:
+      case ColumnType::kDate:
+        return 4;
+      case ColumnType::kBigint:
+      case ColumnType::kTimestamp:
+      case ColumnType::kDouble:
+        return 8;
+      case ColumnType::kVarchar:
+        return 0;
+    }
+    return 0;
+  }
+
+  [[noreturn]] void out_of_range(int64_t value, size_t c) const {
+    fail(ErrorKind::kInternal, "value " + std::to_string(value) + " of column " + columns[c].name +
+                                   " does not fit a 32-bit INTEGER");
+  }
+
+  // Append values [first, first + n) of `column` to the page's plain values and the chunk's
+  // statistics.
+  void put_values(size_t c, ColumnState& s, const BatchColumn& column, size_t first, size_t n) {
+    if (n == 0) return;
     switch (columns[c].type) {
       case ColumnType::kInteger:
       case ColumnType::kDate:
-        visit(s, column, from, count, [&](size_t row) {
-          const int32_t value = int32_value(column, row, c);
-          s.ints.add(int64_t{value});
-          s.values.put(value);
-        });
-        return;
+        return put_int32(c, s, column.word_data() + first, n);
       case ColumnType::kBigint:
-      case ColumnType::kTimestamp:
-        visit(s, column, from, count, [&](size_t row) {
-          const int64_t value = column.int_at(row);
-          s.ints.add(value);
-          s.values.put(value);
-        });
+      case ColumnType::kTimestamp: {
+        const uint64_t* words = column.word_data() + first;
+        NumberBounds<int64_t> bounds;
+        for (size_t i = 0; i < n; ++i) bounds.add(static_cast<int64_t>(words[i]));
+        s.ints.add(bounds.min);
+        s.ints.add(bounds.max);
+        std::memcpy(s.values.extend(n * 8), words, n * 8);
         return;
-      case ColumnType::kDouble:
-        visit(s, column, from, count, [&](size_t row) {
-          const double value = column.double_at(row);
+      }
+      case ColumnType::kDouble: {
+        const uint64_t* words = column.word_data() + first;
+        for (size_t i = 0; i < n; ++i) {
+          const auto value = std::bit_cast<double>(words[i]);
           if (value == value) s.doubles.add(value);  // NaN takes no part in the bounds
-          s.values.put(value);
-        });
+        }
+        std::memcpy(s.values.extend(n * 8), words, n * 8);
         return;
+      }
       case ColumnType::kVarchar:
-        visit(s, column, from, count, [&](size_t row) {
-          const std::string_view text = column.text_at(row);
-          s.texts.add(text);
-          s.values.put(static_cast<uint32_t>(text.size()));
-          s.values.append(text.data(), text.size());
-        });
-        return;
+        return put_texts(s, column, first, n);
     }
+  }
+
+  void put_int32(size_t c, ColumnState& s, const uint64_t* words, size_t n) {
+    NumberBounds<int64_t> bounds;
+    for (size_t i = 0; i < n; ++i) bounds.add(static_cast<int64_t>(words[i]));
+    if (bounds.min < std::numeric_limits<int32_t>::min() ||
+        bounds.max > std::numeric_limits<int32_t>::max()) {
+      for (size_t i = 0; i < n; ++i) {
+        const auto value = static_cast<int64_t>(words[i]);
+        if (value != static_cast<int32_t>(value)) out_of_range(value, c);
+      }
+    }
+    s.ints.add(bounds.min);
+    s.ints.add(bounds.max);
+    char* out = s.values.extend(n * 4);
+    for (size_t i = 0; i < n; ++i) {
+      const auto value = static_cast<int32_t>(words[i]);
+      std::memcpy(out + i * 4, &value, 4);
+    }
+  }
+
+  // Text values: each a 4-byte length and its bytes; the bounds of the run are found as views
+  // and copied into the chunk's bounds once.
+  static void put_texts(ColumnState& s, const BatchColumn& column, size_t first, size_t n) {
+    std::string_view least = column.text_value(first);
+    std::string_view greatest = least;
+    for (size_t i = first; i < first + n; ++i) {
+      const std::string_view text = column.text_value(i);
+      if (text < least) least = text;
+      if (greatest < text) greatest = text;
+      s.values.put(static_cast<uint32_t>(text.size()));
+      s.values.append(text.data(), text.size());
+    }
+    s.texts.add(least);
+    s.texts.add(greatest);
   }
 
   // The plain-encoded bounds of column `c`'s chunk, if it has values.

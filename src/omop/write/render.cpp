@@ -104,6 +104,17 @@ int32_t visit_concept(EncounterClass c) {
   return 0;
 }
 
+// The table of each domain an entry may be routed to.
+std::optional<PatientTable> table_of_domain(std::string_view domain) {
+  if (domain == "Condition") return PatientTable::kConditionOccurrence;
+  if (domain == "Drug") return PatientTable::kDrugExposure;
+  if (domain == "Procedure") return PatientTable::kProcedureOccurrence;
+  if (domain == "Device") return PatientTable::kDeviceExposure;
+  if (domain == "Measurement") return PatientTable::kMeasurement;
+  if (domain == "Observation") return PatientTable::kObservation;
+  return std::nullopt;
+}
+
 // Per-patient state shared by the table renderers.
 class PatientRenderer {
  public:
@@ -167,13 +178,29 @@ class PatientRenderer {
     ++out_.unmapped;
     return 0;
   }
-  CodeMapping map(std::string_view vocabulary, std::string_view code) const {
-    if (ctx_.mappings != nullptr) return ctx_.mappings->map(vocabulary, code);
-    return ctx_.vocabulary.map(vocabulary, code);
+  // Mappings come from the context's cache, or from one of this patient's own; either way
+  // they stay put while the patient is rendered.
+  const CodeMapping& map(std::string_view vocabulary, std::string_view code) {
+    return mappings().map(vocabulary, code);
   }
-  CodeMapping map(const record::Code& code) const {
-    if (ctx_.mappings != nullptr) return ctx_.mappings->map(code);
-    return ctx_.vocabulary.map(vocabulary_id(code.system), code.code);
+  const CodeMapping& map(const record::Code& code) { return mappings().map(code); }
+  MappingCache& mappings() {
+    if (ctx_.mappings != nullptr) return *ctx_.mappings;
+    if (!own_mappings_) own_mappings_.emplace(ctx_.vocabulary);
+    return *own_mappings_;
+  }
+
+  // route() without copying the mapping.
+  struct Routed {
+    PatientTable table;
+    int32_t concept_id = 0;  ///< 0: unmapped
+    const CodeMapping& mapping;
+  };
+  static Routed routed(const CodeMapping& mapping, PatientTable fallback) {
+    if (!mapping.standard) return {fallback, 0, mapping};
+    const std::optional<PatientTable> table = table_of_domain(mapping.standard->domain_id);
+    if (!table) return {fallback, 0, mapping};
+    return {*table, mapping.standard->concept_id, mapping};
   }
 
   // The ids of a patient's rows repeat the same few providers and sites: each is looked up in
@@ -218,8 +245,10 @@ class PatientRenderer {
     if (encounter >= p_.encounters.size()) return std::nullopt;
     return record::event_id(p_.person.index, encounter);
   }
-  uint64_t encounter_provider(uint32_t encounter) const {
-    return encounter < p_.encounters.size() ? p_.encounters[encounter].provider_id : 0;
+  // The provider_id of the visit of `encounter` (visits are rendered before other rows).
+  std::optional<int64_t> encounter_provider(uint32_t encounter) const {
+    if (encounter >= visit_providers_.size()) return std::nullopt;
+    return visit_providers_[encounter];
   }
   bool has_address() const {
     return !p_.person.address.city.empty() || !p_.person.address.line.empty();
@@ -289,7 +318,7 @@ class PatientRenderer {
 
   void visit(size_t i) {
     const record::Encounter& e = p_.encounters[i];
-    const CodeMapping source = map(e.type);
+    const CodeMapping& source = map(e.type);
     const Instant end = std::max(e.start, e.end);
     ++ordinals_[static_cast<size_t>(PatientTable::kVisitOccurrence)];
     row(PatientTable::kVisitOccurrence)
@@ -301,7 +330,7 @@ class PatientRenderer {
         .date(end.date())
         .datetime(end)
         .concept_id(kEhr)
-        .integer(provider(e.provider_id))
+        .integer(visit_providers_.emplace_back(provider(e.provider_id)))
         .integer(care_site(e.organization_id))
         .text(e.type.code)
         .concept_id(source.source_concept_id)
@@ -338,7 +367,7 @@ class PatientRenderer {
   }
 
   void emit(PatientTable fallback, const Event& e) {
-    const Routing r = route(map(e.code), fallback);
+    const Routed r = routed(map(e.code), fallback);
     if (r.concept_id == 0) ++out_.unmapped;
     switch (r.table) {
       case PatientTable::kConditionOccurrence:
@@ -356,7 +385,7 @@ class PatientRenderer {
     }
   }
 
-  void condition(const Routing& r, const Event& e) {
+  void condition(const Routed& r, const Event& e) {
     const int32_t concept_id = r.concept_id;
     RowBuilder row_out = row(PatientTable::kConditionOccurrence);
     row_out.integer(next_id(PatientTable::kConditionOccurrence))
@@ -368,7 +397,7 @@ class PatientRenderer {
     row_out.concept_id(kEhr)
         .null()  // condition_status_concept_id
         .null()  // stop_reason
-        .integer(provider(encounter_provider(e.encounter)))
+        .integer(encounter_provider(e.encounter))
         .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
         .text(e.code.code)
@@ -382,7 +411,7 @@ class PatientRenderer {
   }
 
   // An exposure with no stop (an ongoing medication) lasts to the end of the observation period.
-  void drug(const Routing& r, const Event& e) {
+  void drug(const Routed& r, const Event& e) {
     const Instant end =
         e.end ? std::max(e.start, *e.end) : std::max(e.start, Instant::at(observation_end_));
     const bool stopped = e.prescription && e.end.has_value();
@@ -404,7 +433,7 @@ class PatientRenderer {
         .null()                           // sig
         .null()                           // route_concept_id
         .null()                           // lot_number
-        .integer(provider(encounter_provider(e.encounter)))
+        .integer(encounter_provider(e.encounter))
         .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
         .text(e.code.code)
@@ -418,7 +447,7 @@ class PatientRenderer {
     }
   }
 
-  void procedure(const Routing& r, const Event& e) {
+  void procedure(const Routed& r, const Event& e) {
     RowBuilder row_out = row(PatientTable::kProcedureOccurrence);
     row_out.integer(next_id(PatientTable::kProcedureOccurrence))
         .integer(person_id_)
@@ -429,7 +458,7 @@ class PatientRenderer {
     row_out.concept_id(kEhr)
         .null()  // modifier_concept_id
         .null()  // quantity
-        .integer(provider(encounter_provider(e.encounter)))
+        .integer(encounter_provider(e.encounter))
         .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
         .text(e.code.code)
@@ -438,7 +467,7 @@ class PatientRenderer {
         .end();
   }
 
-  void device(const Routing& r, const Event& e) {
+  void device(const Routed& r, const Event& e) {
     RowBuilder row_out = row(PatientTable::kDeviceExposure);
     row_out.integer(next_id(PatientTable::kDeviceExposure))
         .integer(person_id_)
@@ -450,7 +479,7 @@ class PatientRenderer {
         .text_or_null(e.unique_device_id)
         .null()  // production_id
         .integer(e.count ? std::optional<int64_t>(std::llround(*e.count)) : std::nullopt)
-        .integer(provider(encounter_provider(e.encounter)))
+        .integer(encounter_provider(e.encounter))
         .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
         .text(e.code.code)
@@ -475,19 +504,24 @@ class PatientRenderer {
   struct Value {
     std::optional<int32_t> concept_id;  ///< value_as_concept_id
     std::optional<int32_t> unit;        ///< unit_concept_id
-    CodeMapping unit_mapping;
-    std::string source;  ///< value_source_value
+    const CodeMapping* unit_mapping = nullptr;
+    std::array<char, 64> number{};  ///< the quantity's text, when there is a quantity
+    std::string_view quantity;      ///< the quantity's value as text ("" without one)
+    std::string_view source;        ///< value_source_value (may view `number`)
   };
 
   // The value of `e`; a code whose source concept has a 'Maps to value' target (the "X" of
   // "family history of X") gives value_as_concept_id when the event carries no coded value.
-  Value value_of(const Event& e, const Routing& routing) {
-    Value v;
+  // `v` is filled in place: its views may point into itself.
+  void value_of(const Event& e, const Routed& routing, Value& v) {
     if (routing.mapping.value) v.concept_id = routing.mapping.value->concept_id;
     const record::Quantity* quantity = quantity_of(e);
-    if (quantity != nullptr) v.source = format_number(quantity->value, quantity->decimals);
+    if (quantity != nullptr) {
+      v.quantity = number_text(v.number, quantity->value, quantity->decimals);
+      v.source = v.quantity;
+    }
     if (e.value_code != nullptr && e.value_code->has_value()) {
-      const CodeMapping m = map(**e.value_code);
+      const CodeMapping& m = map(**e.value_code);
       v.concept_id = m.standard ? m.standard->concept_id : 0;
       if (!m.standard) ++out_.unmapped;
       v.source = (*e.value_code)->code;
@@ -495,18 +529,18 @@ class PatientRenderer {
       v.source = **e.value_text;
     }
     if (quantity != nullptr && !quantity->unit.empty()) {
-      v.unit_mapping = map("UCUM", quantity->unit);
-      v.unit = standard(v.unit_mapping, "Unit");
+      v.unit_mapping = &map("UCUM", quantity->unit);
+      v.unit = standard(*v.unit_mapping, "Unit");
     }
-    return v;
   }
 
   static const record::Quantity* quantity_of(const Event& e) {
     return e.quantity != nullptr && e.quantity->has_value() ? &**e.quantity : nullptr;
   }
 
-  void measurement(const Routing& routing, const Event& e) {
-    const Value v = value_of(e, routing);
+  void measurement(const Routed& routing, const Event& e) {
+    Value v;
+    value_of(e, routing, v);
     const record::Quantity* quantity = quantity_of(e);
     RowBuilder r = row(PatientTable::kMeasurement);
     r.integer(next_id(PatientTable::kMeasurement))
@@ -518,14 +552,14 @@ class PatientRenderer {
         .concept_id(kEhr)
         .null();  // operator_concept_id
     if (quantity != nullptr)
-      r.number(quantity->value, quantity->decimals);
+      r.formatted_number(v.quantity, quantity->decimals);
     else
       r.null();
     concept_or_null(r, v.concept_id);
     concept_or_null(r, v.unit);
     r.null()  // range_low
         .null()
-        .integer(provider(encounter_provider(e.encounter)))
+        .integer(encounter_provider(e.encounter))
         .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
         .text(e.code.code)
@@ -537,8 +571,9 @@ class PatientRenderer {
         .end();
   }
 
-  void observation(const Routing& routing, const Event& e) {
-    const Value v = value_of(e, routing);
+  void observation(const Routed& routing, const Event& e) {
+    Value v;
+    value_of(e, routing, v);
     const record::Quantity* quantity = quantity_of(e);
     RowBuilder r = row(PatientTable::kObservation);
     r.integer(next_id(PatientTable::kObservation))
@@ -548,7 +583,7 @@ class PatientRenderer {
         .datetime(e.start)
         .concept_id(kEhr);
     if (quantity != nullptr)
-      r.number(quantity->value, quantity->decimals);
+      r.formatted_number(v.quantity, quantity->decimals);
     else
       r.null();
     if (e.value_text != nullptr && e.value_text->has_value())
@@ -558,7 +593,7 @@ class PatientRenderer {
     concept_or_null(r, v.concept_id);
     r.null();  // qualifier_concept_id
     concept_or_null(r, v.unit);
-    r.integer(provider(encounter_provider(e.encounter)))
+    r.integer(encounter_provider(e.encounter))
         .integer(visit_id(e.encounter))
         .null()  // visit_detail_id
         .text(e.code.code)
@@ -587,7 +622,7 @@ class PatientRenderer {
     else
       r.null();
     if (v.unit)
-      r.concept_id(v.unit_mapping.source_concept_id);
+      r.concept_id(v.unit_mapping->source_concept_id);
     else
       r.null();
   }
@@ -662,18 +697,9 @@ class PatientRenderer {
   ConceptLog concepts_;  ///< concept ids written
   std::vector<SeenId> providers_seen_;
   std::vector<SeenId> sites_seen_;
+  std::vector<std::optional<int64_t>> visit_providers_;  ///< per encounter, its provider_id
+  std::optional<MappingCache> own_mappings_;             ///< when the context has no cache
 };
-
-// The table of each domain an entry may be routed to.
-std::optional<PatientTable> table_of_domain(std::string_view domain) {
-  if (domain == "Condition") return PatientTable::kConditionOccurrence;
-  if (domain == "Drug") return PatientTable::kDrugExposure;
-  if (domain == "Procedure") return PatientTable::kProcedureOccurrence;
-  if (domain == "Device") return PatientTable::kDeviceExposure;
-  if (domain == "Measurement") return PatientTable::kMeasurement;
-  if (domain == "Observation") return PatientTable::kObservation;
-  return std::nullopt;
-}
 
 }  // namespace
 

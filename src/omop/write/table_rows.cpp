@@ -31,19 +31,6 @@ std::vector<TableLayout> build_layouts() {
   return out;
 }
 
-// `value` with `decimals` digits after the point, without "-0.0", into `buf`.
-std::string_view number_text(std::span<char, 64> buf, double value, int decimals) {
-  if (!std::isfinite(value)) fail(ErrorKind::kMapping, "a measurement value is not finite");
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value,
-                                 std::chars_format::fixed, decimals < 0 ? 0 : decimals);
-  if (ec != std::errc()) fail(ErrorKind::kMapping, "a measurement value is too large");
-  std::string_view text(buf.data(), static_cast<size_t>(end - buf.data()));
-  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
-    text.remove_prefix(1);
-  }
-  return text;
-}
-
 void append_int(std::string& out, int64_t value) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
@@ -68,6 +55,18 @@ std::string csv_header(const CdmTable& table) {
   }
   out += '\n';
   return out;
+}
+
+std::string_view number_text(std::span<char, 64> buf, double value, int decimals) {
+  if (!std::isfinite(value)) fail(ErrorKind::kMapping, "a measurement value is not finite");
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value,
+                                 std::chars_format::fixed, decimals < 0 ? 0 : decimals);
+  if (ec != std::errc()) fail(ErrorKind::kMapping, "a measurement value is too large");
+  std::string_view text(buf.data(), static_cast<size_t>(end - buf.data()));
+  if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
+    text.remove_prefix(1);
+  }
+  return text;
 }
 
 std::string_view truncate_utf8(std::string_view text, size_t max_chars) {
@@ -102,29 +101,31 @@ void TableRows::append_csv(std::string& out) const {
     return;
   }
   const size_t columns = batch_.columns.size();
+  std::vector<size_t> next(columns, 0);  // per column, its next value (NULLs hold none)
   for (size_t row = 0; row < batch_.rows; ++row) {
     for (size_t c = 0; c < columns; ++c) {
       if (c > 0) out += ',';
       const BatchColumn& column = batch_.columns[c];
       if (column.is_null(row)) continue;
+      const size_t value = next[c]++;
       switch (column.type()) {
         case ColumnType::kInteger:
         case ColumnType::kBigint:
-          append_int(out, column.int_at(row));
+          append_int(out, column.int_value(value));
           break;
         case ColumnType::kDouble: {
           std::array<char, 64> buf{};
-          out.append(number_text(buf, column.double_at(row), decimals_[c][row]));
+          out.append(number_text(buf, column.double_value(value), decimals_[c][value]));
           break;
         }
         case ColumnType::kDate:
-          Date(static_cast<int32_t>(column.int_at(row))).append_iso(out);
+          Date(static_cast<int32_t>(column.int_value(value))).append_iso(out);
           break;
         case ColumnType::kTimestamp:
-          Instant(column.int_at(row) / kMicrosPerSecond).append_sql(out);
+          Instant(column.int_value(value) / kMicrosPerSecond).append_sql(out);
           break;
         case ColumnType::kVarchar:
-          append_csv_field(out, column.text_at(row));
+          append_csv_field(out, column.text_value(value));
           break;
       }
     }
@@ -213,21 +214,22 @@ RowBuilder& RowBuilder::csv_datetime(Instant value) {
 }
 
 RowBuilder& RowBuilder::number(double value, int decimals) {
+  std::array<char, 64> buf{};
+  return formatted_number(number_text(buf, value, decimals), decimals);
+}
+
+RowBuilder& RowBuilder::formatted_number(std::string_view text, int decimals) {
   if (csv_ != nullptr) {
-    std::array<char, 64> buf{};
-    csv_field().append(number_text(buf, value, decimals));
+    csv_field().append(text);
     return *this;
   }
   const size_t index = fields_;
   BatchColumn& column = next("number");
   if (column.type() != ColumnType::kDouble) wrong_type("number");
   // Keep the value its CSV text reads back as, so CSV and Parquet agree exactly.
-  std::array<char, 64> buf{};
-  const std::string_view text = number_text(buf, value, decimals);
   double rounded = 0;
   std::from_chars(text.data(), text.data() + text.size(), rounded);
   column.push_double(rounded);
-  rows_.decimals_[index].resize(column.size() - 1);
   rows_.decimals_[index].push_back(static_cast<int8_t>(decimals < 0 ? 0 : decimals));
   return *this;
 }

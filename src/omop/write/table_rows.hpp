@@ -14,6 +14,7 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,7 +64,7 @@ class TableRows {
   const TableLayout* layout_ = nullptr;
   Form form_ = Form::kColumns;
   lake::ColumnBatch batch_;
-  std::vector<std::vector<int8_t>> decimals_;  ///< per DOUBLE column, digits after the point
+  std::vector<std::vector<int8_t>> decimals_;  ///< per DOUBLE column and value, its decimals
   std::string csv_;                            ///< kCsv: the rows' text
   size_t csv_rows_ = 0;
 };
@@ -119,7 +120,8 @@ class RowBuilder {
   }
   RowBuilder& text(std::string_view value) {
     const std::optional<size_t>* width = fields_ < column_count_ ? &widths()[fields_] : nullptr;
-    if (width != nullptr && *width) value = truncate(value, **width);
+    // A text of at most n bytes has at most n characters: only longer ones are cut.
+    if (width != nullptr && *width && value.size() > **width) value = truncate(value, **width);
     if (csv_ != nullptr) return csv_text(value);
     lake::BatchColumn& column = next("text");
     if (column.type() != lake::ColumnType::kVarchar) [[unlikely]]
@@ -149,6 +151,8 @@ class RowBuilder {
   }
   /// `value` rounded to `decimals` digits after the point (the value its text reads as).
   RowBuilder& number(double value, int decimals);
+  /// number() for a value already formatted: `text` is number_text(value, decimals).
+  RowBuilder& formatted_number(std::string_view text, int decimals);
   RowBuilder& null() {
     if (csv_ != nullptr) return csv_null();
     next("NULL").push_null();
@@ -204,5 +208,7 @@ class RowBuilder {
 std::string_view truncate_utf8(std::string_view text, size_t max_chars);
 /// A number with exactly `decimals` digits after the point ("170.3", "120").
 std::string format_number(double value, int decimals);
+/// format_number() into `buf`, viewed; throws Error{kMapping} for a value not finite.
+std::string_view number_text(std::span<char, 64> buf, double value, int decimals);
 
 }  // namespace fos::omop

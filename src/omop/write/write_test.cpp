@@ -364,15 +364,15 @@ TEST(OmopTableRows, CsvAndBatchAgree) {
   const lake::ColumnBatch batch = rows.take_batch();
   EXPECT_EQ(rows.size(), 0u);
   ASSERT_EQ(batch.rows, 1u);
-  EXPECT_EQ(batch.columns[0].int_at(0), 7);
+  EXPECT_EQ(batch.columns[0].int_value(0), 7);
   EXPECT_FALSE(batch.columns[2].is_null(0));  // "" stays an empty string
-  EXPECT_EQ(batch.columns[2].text_at(0), "");
+  EXPECT_EQ(batch.columns[2].text_value(0), "");
   EXPECT_TRUE(batch.columns[5].is_null(0));
-  EXPECT_EQ(batch.columns[6].text_at(0), "Prince George's Oute");
+  EXPECT_EQ(batch.columns[6].text_value(0), "Prince George's Oute");
   EXPECT_TRUE(batch.columns[9].is_null(0));
-  EXPECT_EQ(batch.columns[10].double_at(0), 42.123456);
-  EXPECT_EQ(batch.columns[11].double_at(0), 0.0);
-  EXPECT_FALSE(std::signbit(batch.columns[11].double_at(0)));
+  EXPECT_EQ(batch.columns[10].double_value(0), 42.123456);
+  EXPECT_EQ(batch.columns[11].double_value(0), 0.0);
+  EXPECT_FALSE(std::signbit(batch.columns[11].double_value(0)));
 }
 
 TEST(OmopTableRows, AValueOfTheWrongTypeNamesTheColumn) {
