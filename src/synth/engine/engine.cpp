@@ -444,12 +444,16 @@ struct Engine::Tables {
   std::unordered_map<double, uint32_t> numbers;
   /// Per lookup table: each row's key values as string ids, and the rows grouped by
   /// the hash of their key ids (in file order), so a transition scans only its group.
+  struct Group {
+    std::vector<uint32_t> rows;
+    /// The rows have disjoint time ranges in ascending order and no age range: the one
+    /// row holding a time is found by binary search.
+    bool time_sorted = false;
+    bool one_key = false;  ///< all rows have the same key ids (compared once)
+  };
   struct TableIndex {
     std::vector<std::vector<uint32_t>> keys;
-    std::unordered_map<uint64_t, std::vector<uint32_t>> groups;
-    /// Groups (by hash) whose rows have disjoint time ranges in ascending order and no
-    /// age range: the one row holding a time is found by binary search.
-    std::unordered_map<uint64_t, bool> time_sorted;
+    std::unordered_map<uint64_t, Group> groups;
     int64_t first_time_ms = std::numeric_limits<int64_t>::max();  ///< earliest time_low
   };
   std::vector<TableIndex> keys;  ///< by LookupTable::id (tables no transition uses: empty)
@@ -808,20 +812,17 @@ class Life {
 
   double age_years(int64_t t) const { return ages(t).years; }
 
-  // Age in whole years and months on the date of `t`, cached for the last date asked (as
+  // Age in whole years and months on the date of `t`, kept for the last day asked (as
   // age_in_years/age_in_months, with the birth date's calendar date computed once).
-  // Both ages hold from day `from` to the day before `until`: within a calendar month
-  // they can change only on the birth day of the month.
   struct Ages {
-    int32_t from = 0;
-    int32_t until = 0;
     double years = 0;
     double months = 0;
-    int year = 0;  ///< the calendar month of those days
+    int year = 0;  ///< the calendar month of that day
     int month = 0;
   };
-  // The calendar date of `day`, from the calendar year last asked about when it holds
-  // the day (run-aheads walk through a year month by month).
+  // The calendar date of `day`, from one of the two calendar years last asked about when
+  // it holds the day (run-aheads walk through a year month by month, and a run-ahead may
+  // reach into the next year while the steps are still in this one).
   struct Year {
     int32_t first = 0;  ///< January 1st
     int32_t end = 0;    ///< January 1st of the next year
@@ -829,6 +830,7 @@ class Life {
     size_t leap = 0;
   };
   CivilDate civil(int32_t day) const {
+    if (day < year_.first || day >= year_.end) std::swap(year_, other_year_);
     if (day < year_.first || day >= year_.end) {
       const int y = Date(day).civil().year;
       year_.year = y;
@@ -842,23 +844,15 @@ class Life {
     return CivilDate{year_.year, month, of_month};
   }
 
-  // Two ranges are kept: evaluations at the current step and those a run-ahead makes
-  // at later times alternate.
+  // Computed afresh for each new day: from the cached calendar year this costs about as
+  // much as checking whether a cached range of days holds it.
   const Ages& ages(int64_t t) const {
-    if (t == last_age_time_) return ages_[last_ages_];  // conditions often ask twice at once
+    if (t == last_age_time_) return ages_;  // conditions often ask twice at once
     last_age_time_ = t;
     const int32_t day = Instant(t).date().days();
-    if (day >= ages_[0].from && day < ages_[0].until) {
-      last_ages_ = 0;
-      return ages_[0];
-    }
-    if (day >= ages_[1].from && day < ages_[1].until) {
-      last_ages_ = 1;
-      return ages_[1];
-    }
-    last_ages_ = ages_victim_;
-    Ages& a = ages_[ages_victim_];
-    ages_victim_ ^= 1;
+    if (day == ages_day_) return ages_;
+    ages_day_ = day;
+    Ages& a = ages_;
     const CivilDate o = civil(day);
     a.year = o.year;
     a.month = o.month;
@@ -866,16 +860,6 @@ class Life {
     const bool before_birthday = o.month < b.month || (o.month == b.month && o.day < b.day);
     a.years = o.year - b.year - (before_birthday ? 1 : 0);
     a.months = ((o.year - b.year) * 12) + (o.month - b.month) - (o.day < b.day ? 1 : 0);
-    const int32_t first = day - (o.day - 1);  // the first of the month
-    const int32_t next_month = first + days_in_month(o.year, o.month);
-    const int32_t flip = first + (b.day - 1);  // the birth day of this month (may not exist)
-    if (o.day < b.day) {
-      a.from = first;
-      a.until = std::min(flip, next_month);
-    } else {
-      a.from = flip;
-      a.until = next_month;
-    }
     return a;
   }
 
@@ -1316,19 +1300,22 @@ class Life {
     if (group == index.groups.end()) return nullptr;
     const double age = table.has_age ? age_years(t) : 0;
     const int64_t ms = t * 1000;
-    const std::vector<uint32_t>& rows = group->second;
-    if (index.time_sorted.at(group->first)) {
+    const std::vector<uint32_t>& rows = group->second.rows;
+    const bool one_key = group->second.one_key;
+    if (one_key && index.keys[rows[0]] != key_scratch_) return nullptr;
+    if (group->second.time_sorted) {
       // Disjoint ascending time ranges: the last row starting at or before `ms`.
       const auto it = std::upper_bound(rows.begin(), rows.end(), ms, [&](int64_t v, uint32_t row) {
         return v < table.rows[row].time_low;
       });
       if (it == rows.begin()) return nullptr;
       const uint32_t row = *(it - 1);
-      if (index.keys[row] != key_scratch_ || ms > table.rows[row].time_high) return nullptr;
+      if ((!one_key && index.keys[row] != key_scratch_) || ms > table.rows[row].time_high)
+        return nullptr;
       return &table.rows[row];
     }
     for (const uint32_t row : rows) {
-      if (index.keys[row] != key_scratch_) continue;
+      if (!one_key && index.keys[row] != key_scratch_) continue;
       const LookupTable::Row& rw = table.rows[row];
       if (table.has_age && (age < rw.age_low || age > rw.age_high)) continue;
       if (table.has_time && (ms < rw.time_low || ms > rw.time_high)) continue;
@@ -2098,12 +2085,12 @@ class Life {
   bool stats_on_ = false;
   std::vector<std::pair<const Module*, int32_t>> entered_;
   CivilDate birth_civil_;
-  mutable std::array<Ages, 2> ages_;  ///< cache of ages(t)
-  mutable size_t ages_victim_ = 0;    ///< the entry a miss replaces
+  mutable Ages ages_;  ///< cache of ages(t), for the day ages_day_
+  mutable int32_t ages_day_ = std::numeric_limits<int32_t>::min();
   /// The time ages() was last asked about and the entry it returned.
   mutable int64_t last_age_time_ = std::numeric_limits<int64_t>::min();
-  mutable size_t last_ages_ = 0;
-  mutable Year year_;  ///< cache of civil(day)
+  mutable Year year_;  ///< cache of civil(day), and the year it held before
+  mutable Year other_year_;
   /// Runs asleep in a guard reading, besides time, only attributes: by attribute id, a
   /// bit per run (Run::index) whose guard reads it, mask_words_ words each; and the union.
   std::vector<uint64_t> attribute_waiters_;
@@ -2239,18 +2226,22 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
         std::vector<uint32_t> ids;
         for (const std::string& k : row.keys) ids.push_back(t.strings.intern(k));
         const auto row_index = static_cast<uint32_t>(index.keys.size());
-        index.groups[key_hash(ids)].push_back(row_index);
+        index.groups[key_hash(ids)].rows.push_back(row_index);
         index.keys.push_back(std::move(ids));
         if (table->has_time) index.first_time_ms = std::min(index.first_time_ms, row.time_low);
       }
-      for (const auto& [hash, rows] : index.groups) {
+      for (auto& [hash, group] : index.groups) {
+        const std::vector<uint32_t>& rows = group.rows;
+        group.one_key = std::all_of(rows.begin(), rows.end(), [&](uint32_t row) {
+          return index.keys[row] == index.keys[rows[0]];
+        });
         bool sorted = table->has_time && !table->has_age;
         for (size_t k = 0; sorted && k < rows.size(); ++k) {
           const LookupTable::Row& row = table->rows[rows[k]];
           sorted = row.time_low <= row.time_high && index.keys[rows[k]] == index.keys[rows[0]] &&
                    (k == 0 || table->rows[rows[k - 1]].time_high < row.time_low);
         }
-        index.time_sorted[hash] = sorted;
+        group.time_sorted = sorted;
       }
     }
   };
