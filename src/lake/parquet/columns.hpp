@@ -5,10 +5,15 @@
 // room) read them. Nothing here knows a file format.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace fos::lake {
@@ -35,6 +40,72 @@ struct ColumnSpec {
   ColumnType type = ColumnType::kVarchar;
 };
 
+/// A growable array of plain values whose appends are small enough to inline everywhere: the
+/// growing is kept out of line. (std::vector inlines its reallocation into every push_back.)
+template <typename T>
+class PodBuffer {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  PodBuffer() = default;
+  PodBuffer(const PodBuffer& other) { append(other.data(), other.size()); }
+  PodBuffer& operator=(const PodBuffer& other) {
+    if (this != &other) {
+      size_ = 0;
+      append(other.data(), other.size());
+    }
+    return *this;
+  }
+  PodBuffer(PodBuffer&& other) noexcept
+      : data_(std::move(other.data_)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  PodBuffer& operator=(PodBuffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    return *this;
+  }
+  ~PodBuffer() = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const T* data() const { return data_.get(); }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+  void push_back(T value) {
+    if (size_ == capacity_) [[unlikely]]
+      grow(size_ + 1);
+    data_[size_++] = value;
+  }
+  void append(const T* values, size_t n) {
+    if (n == 0) return;
+    if (size_ + n > capacity_) [[unlikely]]
+      grow(size_ + n);
+    std::memcpy(data_.get() + size_, values, n * sizeof(T));
+    size_ += n;
+  }
+  void reserve(size_t n) {
+    if (n > capacity_) resize_storage(n);
+  }
+  void clear() { size_ = 0; }
+
+ private:
+  [[gnu::noinline]] void grow(size_t need) {
+    resize_storage(std::max({need, capacity_ * 2, size_t{16}}));
+  }
+  void resize_storage(size_t capacity) {
+    auto next = std::make_unique_for_overwrite<T[]>(capacity);
+    if (size_ > 0) std::memcpy(next.get(), data_.get(), size_ * sizeof(T));
+    data_ = std::move(next);
+    capacity_ = capacity;
+  }
+
+  std::unique_ptr<T[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 /// One column of a batch: a null flag per row, and the values of its non-NULL rows only, in
 /// row order (value i is the i-th non-NULL row's), so a NULL costs one flag.
 class BatchColumn {
@@ -57,7 +128,7 @@ class BatchColumn {
     valid_.push_back(1);
   }
   void push_text(std::string_view value) {
-    bytes_.append(value);
+    bytes_.append(value.data(), value.size());
     ends_.push_back(bytes_.size());
     valid_.push_back(1);
   }
@@ -75,10 +146,10 @@ class BatchColumn {
   const uint64_t* word_data() const { return words_.data(); }
   std::string_view text_value(size_t i) const {
     const size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return std::string_view(bytes_).substr(begin, ends_[i] - begin);
+    return {bytes_.data() + begin, ends_[i] - begin};
   }
   /// The text values' bytes, back to back, and where each value ends in them.
-  std::string_view text_bytes() const { return bytes_; }
+  std::string_view text_bytes() const { return {bytes_.data(), bytes_.size()}; }
   const size_t* text_ends() const { return ends_.data(); }
 
   /// Approximate heap bytes held (for sizing queues).
@@ -88,10 +159,10 @@ class BatchColumn {
 
  private:
   ColumnType type_;
-  std::vector<uint64_t> words_;  ///< integers, or doubles' bits (not kVarchar)
-  std::vector<size_t> ends_;     ///< kVarchar: the end of each value in bytes_
-  std::string bytes_;
-  std::vector<uint8_t> valid_;
+  PodBuffer<uint64_t> words_;  ///< integers, or doubles' bits (not kVarchar)
+  PodBuffer<size_t> ends_;     ///< kVarchar: the end of each value in bytes_
+  PodBuffer<char> bytes_;
+  PodBuffer<uint8_t> valid_;
 };
 
 /// Rows of a fixed set of typed columns.
