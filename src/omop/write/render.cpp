@@ -506,7 +506,7 @@ class PatientRenderer {
     std::optional<int32_t> unit;        ///< unit_concept_id
     const CodeMapping* unit_mapping = nullptr;
     std::array<char, 64> number{};  ///< the quantity's text, when there is a quantity
-    std::string_view quantity;      ///< the quantity's value as text ("" without one)
+    RoundedNumber quantity;         ///< the quantity's value (its text in `number`)
     std::string_view source;        ///< value_source_value (may view `number`)
   };
 
@@ -517,8 +517,8 @@ class PatientRenderer {
     if (routing.mapping.value) v.concept_id = routing.mapping.value->concept_id;
     const record::Quantity* quantity = quantity_of(e);
     if (quantity != nullptr) {
-      v.quantity = number_text(v.number, quantity->value, quantity->decimals);
-      v.source = v.quantity;
+      v.quantity = round_number(v.number, quantity->value, quantity->decimals);
+      v.source = v.quantity.text;
     }
     if (e.value_code != nullptr && e.value_code->has_value()) {
       const CodeMapping& m = map(**e.value_code);
@@ -552,7 +552,7 @@ class PatientRenderer {
         .concept_id(kEhr)
         .null();  // operator_concept_id
     if (quantity != nullptr)
-      r.formatted_number(v.quantity, quantity->decimals);
+      r.number(v.quantity, quantity->decimals);
     else
       r.null();
     concept_or_null(r, v.concept_id);
@@ -583,7 +583,7 @@ class PatientRenderer {
         .datetime(e.start)
         .concept_id(kEhr);
     if (quantity != nullptr)
-      r.formatted_number(v.quantity, quantity->decimals);
+      r.number(v.quantity, quantity->decimals);
     else
       r.null();
     if (e.value_text != nullptr && e.value_text->has_value())

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <span>
 
 #include "core/csv.hpp"
@@ -57,16 +59,85 @@ std::string csv_header(const CdmTable& table) {
   return out;
 }
 
-std::string_view number_text(std::span<char, 64> buf, double value, int decimals) {
+namespace {
+
+constexpr std::array<uint64_t, 10> kPowersOf10 = {
+    1, 10, 100, 1'000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000, 1'000'000'000};
+constexpr uint64_t kExactIntegers = uint64_t{1} << 53;  // doubles hold every integer below
+
+// `value` * 10^decimals rounded to an integer (ties to even, as printf and to_chars round the
+// exact binary value), when it is below 2^53 and decimals is at most 9; nullopt otherwise.
+std::optional<uint64_t> scaled_units(double value, int decimals) {
+  if (decimals > 9) return std::nullopt;
+  const auto bits = std::bit_cast<uint64_t>(value);
+  const auto biased = static_cast<int>((bits >> 52) & 0x7FF);
+  uint64_t mantissa = bits & ((uint64_t{1} << 52) - 1);
+  int exponent = -1074;  // value = mantissa * 2^exponent
+  if (biased != 0) {
+    mantissa |= uint64_t{1} << 52;
+    exponent = biased - 1075;
+  }
+  const uint64_t scale = kPowersOf10[static_cast<size_t>(decimals)];
+  if (exponent >= 0) {
+    if (exponent > 10) return std::nullopt;
+    const auto units = static_cast<unsigned __int128>(mantissa << exponent) * scale;
+    if (units >= kExactIntegers) return std::nullopt;
+    return static_cast<uint64_t>(units);
+  }
+  const int shift = -exponent;
+  if (shift >= 127) return 0;  // below 2^83 / 2^127: rounds to 0
+  const auto exact = static_cast<unsigned __int128>(mantissa) * scale;
+  unsigned __int128 units = exact >> shift;
+  const unsigned __int128 rest = exact - (units << shift);
+  const unsigned __int128 half = static_cast<unsigned __int128>(1) << (shift - 1);
+  if (rest > half || (rest == half && (units & 1) != 0)) ++units;
+  if (units >= kExactIntegers) return std::nullopt;
+  return static_cast<uint64_t>(units);
+}
+
+// The text of `units` * 10^-decimals (with the sign when not zero) into `buf`.
+std::string_view units_text(std::span<char, 64> buf, uint64_t units, int decimals, bool negative) {
+  std::array<char, 24> digits{};  // least significant first
+  size_t count = 0;
+  for (uint64_t rest = units; count == 0 || rest != 0; rest /= 10) {
+    digits[count++] = static_cast<char>('0' + rest % 10);
+  }
+  const auto fraction = static_cast<size_t>(decimals);
+  while (count <= fraction) digits[count++] = '0';
+  char* out = buf.data();
+  if (negative && units != 0) *out++ = '-';
+  for (size_t i = count; i-- > fraction;) *out++ = digits[i];
+  if (fraction > 0) {
+    *out++ = '.';
+    for (size_t i = fraction; i-- > 0;) *out++ = digits[i];
+  }
+  return {buf.data(), static_cast<size_t>(out - buf.data())};
+}
+
+}  // namespace
+
+RoundedNumber round_number(std::span<char, 64> buf, double value, int decimals) {
   if (!std::isfinite(value)) fail(ErrorKind::kMapping, "a measurement value is not finite");
-  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value,
-                                 std::chars_format::fixed, decimals < 0 ? 0 : decimals);
+  decimals = std::max(decimals, 0);
+  const bool negative = std::signbit(value);
+  if (const std::optional<uint64_t> units = scaled_units(value, decimals)) {
+    // Both operands are exact, so the quotient is the correctly rounded value of the text.
+    // A value rounding to zero reads back as +0 ("-0.0" is written "0.0").
+    if (*units == 0) return {units_text(buf, 0, decimals, false), 0.0};
+    const double rounded = static_cast<double>(*units) /
+                           static_cast<double>(kPowersOf10[static_cast<size_t>(decimals)]);
+    return {units_text(buf, *units, decimals, negative), negative ? -rounded : rounded};
+  }
+  auto [end, ec] =
+      std::to_chars(buf.data(), buf.data() + buf.size(), value, std::chars_format::fixed, decimals);
   if (ec != std::errc()) fail(ErrorKind::kMapping, "a measurement value is too large");
   std::string_view text(buf.data(), static_cast<size_t>(end - buf.data()));
   if (text.front() == '-' && text.find_first_not_of("-0.") == std::string_view::npos) {
     text.remove_prefix(1);
   }
-  return text;
+  double rounded = 0;
+  std::from_chars(text.data(), text.data() + text.size(), rounded);
+  return {text, rounded};
 }
 
 std::string_view truncate_utf8(std::string_view text, size_t max_chars) {
@@ -80,7 +151,7 @@ std::string_view truncate_utf8(std::string_view text, size_t max_chars) {
 
 std::string format_number(double value, int decimals) {
   std::array<char, 64> buf{};
-  return std::string(number_text(buf, value, decimals));
+  return std::string(round_number(buf, value, decimals).text);
 }
 
 // ---- TableRows ----
@@ -115,7 +186,7 @@ void TableRows::append_csv(std::string& out) const {
           break;
         case ColumnType::kDouble: {
           std::array<char, 64> buf{};
-          out.append(number_text(buf, column.double_value(value), decimals_[c][value]));
+          out.append(round_number(buf, column.double_value(value), decimals_[c][value]).text);
           break;
         }
         case ColumnType::kDate:
@@ -215,21 +286,19 @@ RowBuilder& RowBuilder::csv_datetime(Instant value) {
 
 RowBuilder& RowBuilder::number(double value, int decimals) {
   std::array<char, 64> buf{};
-  return formatted_number(number_text(buf, value, decimals), decimals);
+  return number(round_number(buf, value, decimals), decimals);
 }
 
-RowBuilder& RowBuilder::formatted_number(std::string_view text, int decimals) {
+RowBuilder& RowBuilder::number(const RoundedNumber& rounded, int decimals) {
   if (csv_ != nullptr) {
-    csv_field().append(text);
+    csv_field().append(rounded.text);
     return *this;
   }
   const size_t index = fields_;
   BatchColumn& column = next("number");
   if (column.type() != ColumnType::kDouble) wrong_type("number");
-  // Keep the value its CSV text reads back as, so CSV and Parquet agree exactly.
-  double rounded = 0;
-  std::from_chars(text.data(), text.data() + text.size(), rounded);
-  column.push_double(rounded);
+  // The value its CSV text reads back as, so CSV and Parquet agree exactly.
+  column.push_double(rounded.value);
   rows_.decimals_[index].push_back(static_cast<int8_t>(decimals < 0 ? 0 : decimals));
   return *this;
 }

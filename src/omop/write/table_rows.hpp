@@ -90,6 +90,16 @@ class ConceptLog {
   std::vector<int32_t> ids_;
 };
 
+/// A number rounded to a count of digits after the point: its text (format_number's) and the
+/// double that text reads back as.
+struct RoundedNumber {
+  std::string_view text;  ///< in the buffer given to round_number()
+  double value = 0;
+};
+/// `value` rounded to `decimals` digits after the point, its text written to `buf`. Throws
+/// Error{kMapping} for a value that is not finite.
+RoundedNumber round_number(std::span<char, 64> buf, double value, int decimals);
+
 /// Appends one row to a TableRows. The common fields of kColumns rows are appended inline:
 /// a bounds check and a type check per field, the column count checked at end().
 class RowBuilder {
@@ -151,8 +161,8 @@ class RowBuilder {
   }
   /// `value` rounded to `decimals` digits after the point (the value its text reads as).
   RowBuilder& number(double value, int decimals);
-  /// number() for a value already formatted: `text` is number_text(value, decimals).
-  RowBuilder& formatted_number(std::string_view text, int decimals);
+  /// number() for a value already rounded: `rounded` is round_number(value, decimals).
+  RowBuilder& number(const RoundedNumber& rounded, int decimals);
   RowBuilder& null() {
     if (csv_ != nullptr) return csv_null();
     next("NULL").push_null();
@@ -208,7 +218,5 @@ class RowBuilder {
 std::string_view truncate_utf8(std::string_view text, size_t max_chars);
 /// A number with exactly `decimals` digits after the point ("170.3", "120").
 std::string format_number(double value, int decimals);
-/// format_number() into `buf`, viewed; throws Error{kMapping} for a value not finite.
-std::string_view number_text(std::span<char, 64> buf, double value, int decimals);
 
 }  // namespace fos::omop

@@ -2,10 +2,15 @@
 // Parquet and DuckDB outputs with CDM types, abandoned sinks, options.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -323,6 +328,49 @@ TEST(OmopTableRows, TruncatesAndFormats) {
   std::set<int32_t> logged;
   concepts.drain(logged);
   EXPECT_TRUE(logged.contains(32817));
+}
+
+// round_number's integer rounding gives the text std::to_chars prints (exact ties to even) and
+// the double that text reads back as, for values near ties, tiny and huge values and every
+// digit count (those past its fast range take to_chars itself).
+TEST(OmopTableRows, RoundedNumbersMatchToChars) {
+  std::vector<double> values = {
+      0.0,        -0.0,      0.5,    1.5,     2.5,   -2.5,   0.125, 0.375,
+      1.005,      -0.00001,  5e-324, -5e-324, 1e300, -1e300, 1e15,  9007199254740991.0,
+      123456.789, 42.123456, -1.25};
+  uint64_t state = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double unit = static_cast<double>(state >> 11) / static_cast<double>(uint64_t{1} << 53);
+    values.push_back((unit - 0.5) * 2e4);
+    values.push_back(std::round((unit - 0.5) * 2e6) / 1000);  // three digits, near ties
+    values.push_back(std::ldexp(unit, static_cast<int>(state % 120) - 60));
+  }
+  for (const double value : values) {
+    for (int decimals = -1; decimals <= 11; ++decimals) {
+      std::array<char, 64> expected_buf{};
+      const int digits = decimals < 0 ? 0 : decimals;
+      auto [end, ec] = std::to_chars(expected_buf.data(), expected_buf.data() + 64, value,
+                                     std::chars_format::fixed, digits);
+      std::array<char, 64> buf{};
+      if (ec != std::errc()) {  // too long for the buffer: an error, as before
+        EXPECT_THROW(round_number(buf, value, decimals), Error);
+        continue;
+      }
+      std::string expected(expected_buf.data(), end);
+      if (expected.front() == '-' && expected.find_first_not_of("-0.") == std::string::npos) {
+        expected.erase(0, 1);
+      }
+      double expected_value = 0;
+      std::from_chars(expected.data(), expected.data() + expected.size(), expected_value);
+      const RoundedNumber rounded = round_number(buf, value, decimals);
+      ASSERT_EQ(rounded.text, expected) << value << " to " << decimals;
+      ASSERT_EQ(std::bit_cast<uint64_t>(rounded.value), std::bit_cast<uint64_t>(expected_value))
+          << value << " to " << decimals;
+    }
+  }
+  std::array<char, 64> buf{};
+  EXPECT_THROW(round_number(buf, std::nan(""), 1), Error);
 }
 
 // The typed rows give the CSV text fos has always written, and the batch holds the values
