@@ -269,8 +269,40 @@ struct HotState {
   /// kConditions in `writes`: the one condition code id the state may start or end, or
   /// kAnyCode (ModuleLibrary::code_ids; an Encounter diagnoses whatever waits for it).
   uint32_t condition = kAnyCode;
+  uint32_t guard = 0;  ///< Guard: index into Engine::Tables::guards
   static constexpr uint32_t kAnyCode = std::numeric_limits<uint32_t>::max();
 };
+
+/// What a guard's condition reads besides time (computed once per library): which state
+/// changes may wake a run asleep in it.
+struct GuardReads {
+  bool attributes_only = false;      ///< it reads, besides time, only attributes
+  std::vector<uint32_t> attributes;  ///< the attribute ids of its Attribute conditions
+  uint8_t parts = 0;                 ///< HotState::Part bits it reads
+  std::vector<uint32_t> conditions;  ///< with kConditions: its Active Condition leaves' codes
+};
+
+// Collects the attribute ids of the Attribute conditions in `l`.
+void attribute_leaves(const Logic& l, std::vector<uint32_t>& ids) {
+  if (l.kind == LogicKind::kAttribute) ids.push_back(l.attribute);
+  for (const Logic& c : l.children) attribute_leaves(c, ids);
+}
+
+// Whether the state-reading leaves of `l` are all Attribute conditions.
+bool attributes_only(const Logic& l) {
+  switch (l.kind) {
+    case LogicKind::kAnd:
+    case LogicKind::kOr:
+    case LogicKind::kNot:
+    case LogicKind::kAtLeast:
+    case LogicKind::kAtMost:
+      return std::all_of(l.children.begin(), l.children.end(), attributes_only);
+    case LogicKind::kAttribute:
+      return true;
+    default:
+      return time_only(l);
+  }
+}
 
 // The condition code id a ConditionOnset or ConditionEnd state may change, if one.
 uint32_t condition_written(const ModuleState& s) {
@@ -328,6 +360,15 @@ uint8_t guard_reads(const Logic& l) {
     default:
       return P::kAnything;
   }
+}
+
+GuardReads guard_reads_of(const Logic& allow) {
+  GuardReads g;
+  g.attributes_only = attributes_only(allow);
+  attribute_leaves(allow, g.attributes);
+  g.parts = guard_reads(allow);
+  if (g.parts & HotState::kConditions) condition_leaves(allow, g.conditions);
+  return g;
 }
 
 // The HotState::Part bits a state of `type` may change, besides the attribute that
@@ -472,6 +513,7 @@ struct Engine::Tables {
   /// Per top-level module: hash64 of its key, the tag of its Rng stream.
   std::vector<uint64_t> module_streams;
   std::vector<std::vector<HotState>> submodule_hot;
+  std::vector<GuardReads> guards;  ///< by HotState::guard
 };
 
 namespace {
@@ -501,11 +543,8 @@ struct Run {
   /// Bit 0: in Life::attribute_waiters_ (for wait_attributes); bit 1: in Life::state_waiters_.
   uint8_t listed = 0;
   /// The guard asleep reads, besides time, only these attributes (else any state).
-  bool waits_on_attributes = false;
-  std::vector<uint32_t> wait_attributes;  ///< else: the Attribute conditions it reads
-  uint8_t wait_reads = 0;                 ///< else: HotState::Part bits it reads
-  std::vector<uint32_t> wait_conditions;  ///< else: its Active Condition leaves' code ids
-  int32_t encounter = kNone;              ///< encounter this module has open (or joined)
+  const GuardReads* wait = nullptr;  ///< with state_wait: what the guard reads
+  int32_t encounter = kNone;         ///< encounter this module has open (or joined)
   uint32_t encounter_state = 0;
   size_t wellness_joined = 0;  ///< wellness visits before this one were joined or missed
   Rng rng{0, 0};
@@ -1030,22 +1069,15 @@ class Life {
 
   // A false guard sleeps until the next instant its time leaves can change, and, if it
   // reads attributes or entries, until the next step on which some module changes them.
-  void sleep_on_guard(const Logic& allow, Run& r, int64_t t, int64_t step) {
+  void sleep_on_guard(const Logic& allow, const GuardReads& reads, Run& r, int64_t t,
+                      int64_t step) {
     bool reads_state = false;
     const int64_t change = next_change(allow, t, reads_state);
     block(r, std::max(step + kStep, change), false, t);
     if (!reads_state || change == kNoIdle) return;
     r.state_wait = true;
-    r.wait_attributes.clear();
-    r.waits_on_attributes = attributes_read(allow, r.wait_attributes);
-    if (!r.waits_on_attributes) {
-      r.wait_attributes.clear();
-      attribute_leaves(allow, r.wait_attributes);
-      r.wait_reads = guard_reads(allow);
-      r.wait_conditions.clear();
-      if (r.wait_reads & HotState::kConditions) condition_leaves(allow, r.wait_conditions);
-    }
-    if (r.waits_on_attributes) {
+    r.wait = &reads;
+    if (reads.attributes_only) {
       list_attribute_waiter(r);
       return;
     }
@@ -1058,7 +1090,7 @@ class Life {
   void list_attribute_waiter(Run& r) {
     const size_t word = r.index / 64;
     const uint64_t bit = uint64_t{1} << (r.index % 64);
-    for (const uint32_t a : r.wait_attributes) attribute_waiters_[(a * mask_words_) + word] |= bit;
+    for (const uint32_t a : r.wait->attributes) attribute_waiters_[(a * mask_words_) + word] |= bit;
     attribute_waiting_[word] |= bit;
     r.listed |= 1;
   }
@@ -1067,7 +1099,8 @@ class Life {
     if (!(r.listed & 1)) return;
     const size_t word = r.index / 64;
     const uint64_t keep = ~(uint64_t{1} << (r.index % 64));
-    for (const uint32_t a : r.wait_attributes) attribute_waiters_[(a * mask_words_) + word] &= keep;
+    for (const uint32_t a : r.wait->attributes)
+      attribute_waiters_[(a * mask_words_) + word] &= keep;
     attribute_waiting_[word] &= keep;
     r.listed &= static_cast<uint8_t>(~1U);
   }
@@ -1116,7 +1149,7 @@ class Life {
     constexpr auto kBit = uint8_t{2};
     size_t kept = 0;
     for (Run* w : waiters) {
-      if (!w->state_wait || w->waits_on_attributes) {
+      if (!w->state_wait || w->wait->attributes_only) {
         w->listed &= static_cast<uint8_t>(~kBit);
         continue;
       }
@@ -1132,7 +1165,7 @@ class Life {
 
   static bool has_attribute(const Run& w, std::optional<uint32_t> attribute) {
     if (!attribute) return false;
-    for (const uint32_t a : w.wait_attributes) {
+    for (const uint32_t a : w.wait->attributes) {
       if (a == *attribute) return true;
     }
     return false;
@@ -1144,39 +1177,15 @@ class Life {
   // condition whose code none of them names.
   static bool may_change_guard(const Run& w, std::optional<uint32_t> attribute, uint8_t writes,
                                uint32_t condition) {
-    if ((w.wait_reads | writes) & HotState::kAnything) return true;
-    const uint8_t both = writes & w.wait_reads & ~HotState::kAttributes;
+    const uint8_t reads = w.wait->parts;
+    if ((reads | writes) & HotState::kAnything) return true;
+    const uint8_t both = writes & reads & ~HotState::kAttributes;
     if (both != 0 && (both != HotState::kConditions || condition == HotState::kAnyCode ||
-                      any_id(w.wait_conditions, condition))) {
+                      any_id(w.wait->conditions, condition))) {
       return true;
     }
-    if (!(w.wait_reads & HotState::kAttributes)) return false;
+    if (!(reads & HotState::kAttributes)) return false;
     return (writes & HotState::kAttributes) || has_attribute(w, attribute);
-  }
-
-  // Collects the attribute ids of the Attribute conditions in `l`.
-  static void attribute_leaves(const Logic& l, std::vector<uint32_t>& ids) {
-    if (l.kind == LogicKind::kAttribute) ids.push_back(l.attribute);
-    for (const Logic& c : l.children) attribute_leaves(c, ids);
-  }
-
-  // Whether the state-reading leaves of `l` are all Attribute conditions; collects their
-  // attribute ids.
-  static bool attributes_read(const Logic& l, std::vector<uint32_t>& ids) {
-    switch (l.kind) {
-      case LogicKind::kAnd:
-      case LogicKind::kOr:
-      case LogicKind::kNot:
-      case LogicKind::kAtLeast:
-      case LogicKind::kAtMost:
-        return std::all_of(l.children.begin(), l.children.end(),
-                           [&](const Logic& c) { return attributes_read(c, ids); });
-      case LogicKind::kAttribute:
-        ids.push_back(l.attribute);
-        return true;
-      default:
-        return time_only(l);
-    }
   }
 
   int64_t next_change(const Logic& l, int64_t t, bool& reads_state) const {
@@ -1634,7 +1643,7 @@ class Life {
     switch (h.type) {
       case StateType::kGuard:
         if (eval(*s.allow, r, t)) return Outcome::kNext;
-        sleep_on_guard(*s.allow, r, t, step);
+        sleep_on_guard(*s.allow, t_.guards[h.guard], r, t, step);
         return Outcome::kBlock;
       case StateType::kDelay:
       case StateType::kProcedure: {
@@ -2272,6 +2281,10 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
       h.name_id = s.name_id;
       h.writes = state_writes(s.type);
       h.condition = condition_written(s);
+      if (s.type == StateType::kGuard && s.allow) {
+        h.guard = static_cast<uint32_t>(t.guards.size());
+        t.guards.push_back(guard_reads_of(*s.allow));
+      }
       if (s.name_id < t.prior_names.size() && t.prior_names[s.name_id])
         h.flags |= HotState::kRemember;
       if (chain[i]) h.flags |= HotState::kPrivate;
