@@ -178,6 +178,38 @@ TEST(JsonWriter, WritesNestedStructuresWithCommas) {
   EXPECT_EQ(plain, R"(["2025-01-01T00:00:00Z",""])");
 }
 
+TEST(JsonWriter, InsertsSerializedMembersWithTheirCommas) {
+  const std::string json = write_json([](JsonWriter& w) {
+    w.begin_object();
+    w.raw_members(R"("a":1,"b":[2])");
+    w.raw_member("c", R"({"d":true})");
+    w.key("e");
+    w.begin_object();
+    w.raw_member("f", "null");
+    w.raw_members(R"("g":"h")");
+    w.end_object();
+    w.raw_members(R"("i":{})");
+    w.end_object();
+  });
+  EXPECT_EQ(json, R"({"a":1,"b":[2],"c":{"d":true},"e":{"f":null,"g":"h"},"i":{}})");
+  // A value longer than the writer's buffer goes through the slow path with the same result.
+  const std::string long_text(5000, 'x');
+  const std::string big = write_json([&](JsonWriter& w) {
+    w.begin_object();
+    w.field("a", 1);
+    w.raw_member("b", '"' + long_text + '"');
+    w.raw_members(R"("c":")" + long_text + '"');
+    w.end_object();
+  });
+  EXPECT_EQ(big, R"({"a":1,"b":")" + long_text + R"(","c":")" + long_text + R"("})");
+  // Members where a value belongs are refused.
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("a");
+  EXPECT_THROW(w.raw_members(R"("b":1)"), Error);
+}
+
 TEST(JsonWriter, EscapesAndRoundTripsThroughSimdjson) {
   std::string nasty = "quote\" backslash\\ newline\n tab\t cr\r bell\x07 nul";
   nasty.push_back('\0');

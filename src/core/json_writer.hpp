@@ -75,13 +75,19 @@ class JsonWriter {
       key_misplaced();
     const size_t n = name.size();
     reserve(n + 4);
-    if (take_comma()) *pos_++ = ',';
-    *pos_++ = '"';
-    std::memcpy(pos_, name.view().data(), n);
-    pos_ += n;
-    *pos_++ = '"';
-    *pos_++ = ':';
+    // Through a local pointer, with the state read first: stores through a char pointer
+    // could alias the writer's members, so the compiler would reload them after each one.
+    const bool comma = take_comma();
     after_key_ = true;
+    char* p = pos_;
+    *p = ',';
+    p += comma ? 1 : 0;
+    *p++ = '"';
+    std::memcpy(p, name.view().data(), n);
+    p += n;
+    p[0] = '"';
+    p[1] = ':';
+    pos_ = p + 2;
   }
   /// Write an object key known at run time (escaped). REQUIRES: inside an object, no pending key.
   template <JsonKeyText S>
@@ -96,11 +102,16 @@ class JsonWriter {
       value(plain.text);
       return;
     }
-    begin_value(n + 2);
-    *pos_++ = '"';
-    std::memcpy(pos_, plain.text.data(), n);
-    pos_ += n;
-    *pos_++ = '"';
+    reserve(n + 3);
+    const bool comma = take_comma();
+    char* p = pos_;
+    *p = ',';
+    p += comma ? 1 : 0;
+    *p++ = '"';
+    std::memcpy(p, plain.text.data(), n);
+    p += n;
+    *p++ = '"';
+    pos_ = p;
     end_value();
   }
   void value(const char* text) { value(std::string_view(text)); }
@@ -115,6 +126,49 @@ class JsonWriter {
   void null();
   /// Insert already-serialized JSON as one value. REQUIRES: `json` is one valid JSON value.
   void raw(std::string_view json);
+  /// key(name) then raw(json), in one step. REQUIRES: inside an object, no pending key,
+  /// `json` is one valid JSON value.
+  void raw_member(JsonKey name, std::string_view json) {
+    const size_t n = name.size();
+    const size_t m = json.size();
+    if (after_key_ || depth_ == 0 || m > kBufferSize - kJsonKeyRoom) [[unlikely]] {
+      key(name);
+      raw(json);
+      return;
+    }
+    reserve(n + m + 4);
+    const bool comma = take_comma();
+    char* p = pos_;
+    *p = ',';
+    p += comma ? 1 : 0;
+    *p++ = '"';
+    std::memcpy(p, name.view().data(), n);
+    p += n;
+    *p++ = '"';
+    *p++ = ':';
+    std::memcpy(p, json.data(), m);
+    pos_ = p + m;
+  }
+  /// Insert already-serialized members (`"a":1,"b":[2]`) into the current object, after
+  /// a comma when members came before. REQUIRES: inside an object, no pending key, `members`
+  /// is one or more valid members separated by commas.
+  void raw_members(std::string_view members) {
+    const size_t m = members.size();
+    if (after_key_ || depth_ == 0) [[unlikely]]
+      key_misplaced();
+    if (m + 1 > kBufferSize) [[unlikely]] {
+      if (take_comma()) put_char(',');
+      put_bytes(members);
+      return;
+    }
+    reserve(m + 1);
+    const bool comma = take_comma();
+    char* p = pos_;
+    *p = ',';
+    p += comma ? 1 : 0;
+    std::memcpy(p, members.data(), m);
+    pos_ = p + m;
+  }
 
   template <typename T>
   void field(JsonKey name, const T& v) {
@@ -137,6 +191,8 @@ class JsonWriter {
 
  private:
   static constexpr size_t kBufferSize = 4096;
+  // Room raw_member needs besides its value: the longest key, quotes, colon and comma.
+  static constexpr size_t kJsonKeyRoom = JsonKey::kMaxSize + 4;
 
   // Room for `n` more bytes in the buffer. REQUIRES: n <= kBufferSize.
   void reserve(size_t n) {
@@ -167,18 +223,27 @@ class JsonWriter {
   void open(char bracket) {
     if (depth_ >= 64) [[unlikely]]
       too_deep();
-    begin_value(1);
-    *pos_++ = bracket;
-    ++depth_;
-    need_comma_ &= ~(uint64_t{1} << (depth_ - 1));
+    reserve(2);
+    const bool comma = take_comma();
+    const int depth = depth_ + 1;
+    depth_ = depth;
+    need_comma_ &= ~(uint64_t{1} << (depth - 1));
+    char* p = pos_;
+    *p = ',';
+    p += comma ? 1 : 0;
+    *p = bracket;
+    pos_ = p + 1;
   }
   void close(char bracket) {
     if (depth_ <= 0 || after_key_) [[unlikely]]
       unbalanced();
     reserve(1);
-    *pos_++ = bracket;
-    --depth_;
-    end_value();
+    const int depth = depth_ - 1;
+    depth_ = depth;
+    char* p = pos_;
+    *p = bracket;
+    pos_ = p + 1;
+    if (depth == 0) flush();
   }
   void key_text(std::string_view name);
   // `text` as a JSON string, after a comma when `comma`.

@@ -56,7 +56,7 @@ void render_allergy_intolerance(const detail::PatientContext& ctx, size_t i,
                           "confirmed", "Confirmed");
   });
   w.begin_object();
-  w.field("resourceType", "AllergyIntolerance");
+  w.field("resourceType", JsonPlain{"AllergyIntolerance"});
   w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
@@ -64,7 +64,7 @@ void render_allergy_intolerance(const detail::PatientContext& ctx, size_t i,
   w.raw(a.resolved ? kResolved : kActive);
   w.key("verificationStatus");
   w.raw(kConfirmed);
-  w.field("type", "allergy");
+  w.field("type", JsonPlain{"allergy"});
   w.key("category");
   w.begin_array();
   w.value(category_code(a.category));

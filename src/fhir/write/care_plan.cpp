@@ -16,10 +16,10 @@ void render_care_plan(const detail::PatientContext& ctx, size_t i, const detail:
                           "assess-plan", "Assessment and Plan of Treatment");
   });
   w.begin_object();
-  w.field("resourceType", "CarePlan");
+  w.field("resourceType", JsonPlain{"CarePlan"});
   w.field("id", JsonPlain{self.id()});
   w.field("status", plan.stop ? "completed" : "active");
-  w.field("intent", "plan");
+  w.field("intent", JsonPlain{"plan"});
   w.key("category");
   w.begin_array();
   w.raw(kAssessPlan);

@@ -32,7 +32,7 @@ void render_condition(const detail::PatientContext& ctx, size_t i, const detail:
     x.end_array();
   });
   w.begin_object();
-  w.field("resourceType", "Condition");
+  w.field("resourceType", JsonPlain{"Condition"});
   w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);

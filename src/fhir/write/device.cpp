@@ -22,7 +22,7 @@ void render_device(const detail::PatientContext& ctx, size_t i, const detail::Re
   const record::Device& d = ctx.record().devices[i];
   ctx.encounter(d.encounter, "device", i);  // checked, though R4 Device has no encounter
   w.begin_object();
-  w.field("resourceType", "Device");
+  w.field("resourceType", JsonPlain{"Device"});
   w.field("id", JsonPlain{self.id()});
   if (!d.udi.empty()) {
     w.key("udiCarrier");

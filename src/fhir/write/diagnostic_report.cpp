@@ -17,11 +17,11 @@ void render_diagnostic_report(const detail::PatientContext& ctx, size_t i,
     x.end_array();
   });
   w.begin_object();
-  w.field("resourceType", "DiagnosticReport");
+  w.field("resourceType", JsonPlain{"DiagnosticReport"});
   w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
-  w.field("status", "final");
+  w.field("status", JsonPlain{"final"});
   w.key("category");
   w.raw(kCategory);
   w.key("code");
@@ -35,9 +35,7 @@ void render_diagnostic_report(const detail::PatientContext& ctx, size_t i,
     w.key("result");
     w.begin_array();
     for (uint32_t result : report.results) {
-      w.begin_object();
-      w.field("reference", JsonPlain{ctx.result(result, "report", i).reference()});
-      w.end_object();
+      w.raw(ctx.result(result, "report", i).json());
     }
     w.end_array();
   }

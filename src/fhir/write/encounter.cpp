@@ -36,16 +36,6 @@ ActCode class_code(EncounterClass c) {
   return {"AMB", "ambulatory"};
 }
 
-// Provider's full name for a reference display ("Dr. Ana Lopez").
-void append_name(std::string& out, const record::HumanName& name) {
-  for (std::string_view part : {std::string_view(name.prefix), std::string_view(name.given),
-                                std::string_view(name.family)}) {
-    if (part.empty()) continue;
-    if (!out.empty()) out.push_back(' ');
-    out.append(part);
-  }
-}
-
 void write_participant(JsonWriter& w, const detail::IsoText& start, const detail::IsoText& end,
                        const detail::ProviderEntry& provider) {
   w.key("participant");
@@ -59,9 +49,7 @@ void write_participant(JsonWriter& w, const detail::IsoText& start, const detail
   w.key("type");
   w.raw(kType);
   detail::write_period(w, start, end);
-  std::string display;
-  append_name(display, provider.provider->name);
-  detail::write_reference(w, "individual", provider.ref, display);
+  w.raw_member("individual", provider.ref_json);
   w.end_object();
   w.end_array();
 }
@@ -72,13 +60,13 @@ void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w
   const record::Encounter& enc = ctx.record().encounters[i];
   const detail::EncounterParties& parties = ctx.parties(i);
   w.begin_object();
-  w.field("resourceType", "Encounter");
+  w.field("resourceType", JsonPlain{"Encounter"});
   w.field("id", JsonPlain{ctx.encounter(static_cast<uint32_t>(i), "encounter", i).id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-encounter");
   w.key("meta");
   w.raw(kMeta);
-  w.field("status", "finished");
+  w.field("status", JsonPlain{"finished"});
   w.key("class");
   w.raw(detail::per_value_json<6>(static_cast<size_t>(enc.encounter_class),
                                   [](JsonWriter& x, size_t v) {
@@ -93,14 +81,13 @@ void render_encounter(const detail::PatientContext& ctx, size_t i, JsonWriter& w
   detail::write_period(w, start, end);
   if (enc.reason) detail::write_concept_list(w, "reasonCode", *enc.reason, ctx.concepts());
   if (parties.organization != nullptr) {
-    const std::string_view name = parties.organization->organization->name;
     w.key("location");
     w.begin_array();
     w.begin_object();
-    detail::write_reference(w, "location", parties.organization->location, name);
+    w.raw_member("location", parties.organization->location_json);
     w.end_object();
     w.end_array();
-    detail::write_reference(w, "serviceProvider", parties.organization->ref, name);
+    w.raw_member("serviceProvider", parties.organization->ref_json);
   }
   w.end_object();
 }

@@ -56,9 +56,7 @@ void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
   if (const auto condition = ctx.condition_for(*reason, at)) {
     w.key(reference_key);
     w.begin_array();
-    w.begin_object();
-    w.field("reference", JsonPlain{ctx.entry(ResourceType::kCondition, *condition).reference()});
-    w.end_object();
+    w.raw(ctx.entry(ResourceType::kCondition, *condition).json());
     w.end_array();
     return;
   }

@@ -39,7 +39,7 @@ void render_imaging_study(const detail::PatientContext& ctx, size_t i,
   const uint64_t person = ctx.record().person.index;
   const uint32_t instances = std::max<uint32_t>(study.instances, 1);
   w.begin_object();
-  w.field("resourceType", "ImagingStudy");
+  w.field("resourceType", JsonPlain{"ImagingStudy"});
   w.field("id", JsonPlain{self.id()});
   w.key("identifier");
   w.begin_array();
@@ -49,7 +49,7 @@ void render_imaging_study(const detail::PatientContext& ctx, size_t i,
   w.field("value", "urn:oid:" + uuid_oid(record::resource_uuid("ImagingStudy", person, i)));
   w.end_object();
   w.end_array();
-  w.field("status", "available");
+  w.field("status", JsonPlain{"available"});
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(study.encounter, "imaging study", i));
   detail::write_instant(w, "started", study.started);

@@ -8,13 +8,13 @@ void render_immunization(const detail::PatientContext& ctx, size_t i,
                          const detail::ResourceRef& self, JsonWriter& w) {
   const record::Immunization& imm = ctx.record().immunizations[i];
   w.begin_object();
-  w.field("resourceType", "Immunization");
+  w.field("resourceType", JsonPlain{"Immunization"});
   w.field("id", JsonPlain{self.id()});
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-immunization");
   w.key("meta");
   w.raw(kMeta);
-  w.field("status", "completed");
+  w.field("status", JsonPlain{"completed"});
   w.key("vaccineCode");
   detail::write_concept(w, imm.code, ctx.concepts());
   detail::write_reference(w, "patient", ctx.patient());

@@ -67,10 +67,10 @@ void render_medication_request(const detail::PatientContext& ctx, size_t i,
   const record::Medication& m = ctx.record().medications[i];
   const detail::ResourceRef& encounter = ctx.encounter(m.encounter, "medication", i);
   w.begin_object();
-  w.field("resourceType", "MedicationRequest");
+  w.field("resourceType", JsonPlain{"MedicationRequest"});
   w.field("id", JsonPlain{self.id()});
   w.field("status", m.stop ? "stopped" : "active");
-  w.field("intent", "order");
+  w.field("intent", JsonPlain{"order"});
   w.key("medicationCodeableConcept");
   detail::write_concept(w, m.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());

@@ -104,7 +104,7 @@ template <typename T>
 void write_value(JsonWriter& w, const T& part, detail::ConceptCache* concepts) {
   if (part.quantity) {
     w.key("valueQuantity");
-    detail::write_quantity(w, *part.quantity);
+    detail::write_quantity(w, *part.quantity, concepts);
   } else if (part.value_code) {
     w.key("valueCodeableConcept");
     detail::write_concept(w, *part.value_code, concepts);
@@ -137,10 +137,10 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   check_one_value(record, i,
                   (obs.quantity ? 1 : 0) + (obs.value_code ? 1 : 0) + (obs.value_text ? 1 : 0));
   w.begin_object();
-  w.field("resourceType", "Observation");
+  w.field("resourceType", JsonPlain{"Observation"});
   w.field("id", JsonPlain{self.id()});
   write_meta(w, obs);
-  w.field("status", "final");
+  w.field("status", JsonPlain{"final"});
   w.key("category");
   w.raw(category_json(obs.category));
   w.key("code");

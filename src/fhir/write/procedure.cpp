@@ -13,11 +13,11 @@ void render_procedure(const detail::PatientContext& ctx, size_t i, const detail:
   static const std::string kMeta =
       detail::meta_profiles("http://hl7.org/fhir/us/core/StructureDefinition/us-core-procedure");
   w.begin_object();
-  w.field("resourceType", "Procedure");
+  w.field("resourceType", JsonPlain{"Procedure"});
   w.field("id", JsonPlain{self.id()});
   w.key("meta");
   w.raw(kMeta);
-  w.field("status", "completed");
+  w.field("status", JsonPlain{"completed"});
   w.key("code");
   detail::write_concept(w, p.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());

@@ -476,6 +476,19 @@ TEST(Elements, ConceptCacheRendersBorrowedCodesOnce) {
     }
   }
   EXPECT_EQ(cache.size(), 3002U);
+  // Quantities: the unit's members are kept by content and give the same bytes.
+  const auto quantity = [](std::string unit, detail::ConceptCache* c) {
+    std::string text;
+    JsonWriter w(text);
+    detail::write_quantity(w, record::Quantity{1.5, 2, std::move(unit)}, c);
+    w.flush();
+    return text;
+  };
+  EXPECT_EQ(quantity("mm[Hg]", &cache),
+            R"({"value":1.50,"unit":"mm[Hg]","system":"http://unitsofmeasure.org",)"
+            R"("code":"mm[Hg]"})");
+  EXPECT_EQ(quantity("mm[Hg]", &cache), quantity("mm[Hg]", nullptr));
+  EXPECT_EQ(quantity("", &cache), R"({"value":1.50})");
 }
 
 TEST(References, RelativeAndUrnStyles) {
@@ -486,6 +499,13 @@ TEST(References, RelativeAndUrnStyles) {
   EXPECT_EQ(rel.reference(), "Patient/" + id.str());
   EXPECT_EQ(urn.reference(), "urn:uuid:" + id.str());
   EXPECT_EQ(urn.id(), id.str());
+  EXPECT_EQ(rel.json(), R"({"reference":"Patient/)" + id.str() + R"("})");
+  // The longest type name still fits.
+  detail::ResourceRef allergy(detail::ResourceType::kAllergyIntolerance, id, RefStyle::kRelative);
+  EXPECT_EQ(allergy.json(), R"({"reference":"AllergyIntolerance/)" + id.str() + R"("})");
+  EXPECT_EQ(detail::reference_json(allergy, ""), allergy.json());
+  EXPECT_EQ(detail::reference_json(rel, R"(Dr. "A")"),
+            R"({"reference":"Patient/)" + id.str() + R"(","display":"Dr. \"A\""})");
 }
 
 TEST(Elements, IsoTextAndSystems) {

@@ -15,9 +15,9 @@ void render_supply_delivery(const detail::PatientContext& ctx, size_t i,
                           "Device");
   });
   w.begin_object();
-  w.field("resourceType", "SupplyDelivery");
+  w.field("resourceType", JsonPlain{"SupplyDelivery"});
   w.field("id", JsonPlain{self.id()});
-  w.field("status", "completed");
+  w.field("status", JsonPlain{"completed"});
   detail::write_reference(w, "patient", ctx.patient());
   w.key("type");
   w.raw(kType);

@@ -61,6 +61,20 @@ std::string_view ConceptCache::add(Slot& slot, const record::Code& code) {
   return json;
 }
 
+std::string_view ConceptCache::unit_members(std::string_view unit) {
+  if (auto it = units_.find(unit); it != units_.end()) return it->second;
+  std::string members;
+  {
+    JsonWriter w(members);
+    w.begin_object();
+    write_unit(w, unit);
+    w.end_object();
+  }
+  // Without the braces of the object the members were written in.
+  members = members.substr(1, members.size() - 2);
+  return units_.emplace(std::string(unit), std::move(members)).first->second;
+}
+
 void ConceptCache::grow() {
   std::vector<Slot> old(slots_.size() * 2);
   old.swap(slots_);

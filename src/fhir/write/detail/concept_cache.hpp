@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "record/code.hpp"
@@ -32,6 +33,9 @@ class ConceptCache {
   std::string_view concept_json(const record::Code& code);
   /// Distinct concepts held.
   size_t size() const { return used_; }
+  /// The members write_quantity writes after the value for a non-empty UCUM `unit`:
+  /// `"unit":"<unit>","system":"http://unitsofmeasure.org","code":"<unit>"` (kept by content).
+  std::string_view unit_members(std::string_view unit);
 
  private:
   struct Slot {
@@ -53,6 +57,12 @@ class ConceptCache {
   std::vector<Slot> slots_;
   size_t used_ = 0;
   std::string text_;  // the rendered concepts, one after another
+
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> units_;
 };
 
 }  // namespace fos::fhir::detail

@@ -8,6 +8,22 @@
 
 namespace fos::fhir::detail {
 
+namespace {
+
+// A provider's full name for a reference display ("Dr. Ana Lopez").
+std::string full_name(const record::HumanName& name) {
+  std::string out;
+  for (std::string_view part : {std::string_view(name.prefix), std::string_view(name.given),
+                                std::string_view(name.family)}) {
+    if (part.empty()) continue;
+    if (!out.empty()) out.push_back(' ');
+    out.append(part);
+  }
+  return out;
+}
+
+}  // namespace
+
 SharedIndex::SharedIndex(const record::ProviderDirectory& directory, RefStyle style)
     : style_(style) {
   organizations_.reserve(directory.organizations().size());
@@ -18,6 +34,8 @@ SharedIndex::SharedIndex(const record::ProviderDirectory& directory, RefStyle st
                             record::shared_uuid("Organization", org.id), style);
     entry.location =
         ResourceRef(ResourceType::kLocation, record::shared_uuid("Location", org.id), style);
+    entry.ref_json = reference_json(entry.ref, org.name);
+    entry.location_json = reference_json(entry.location, org.name);
     organizations_.emplace(org.id, entry);
   }
   providers_.reserve(directory.providers().size());
@@ -26,6 +44,7 @@ SharedIndex::SharedIndex(const record::ProviderDirectory& directory, RefStyle st
     entry.provider = &provider;
     entry.ref = ResourceRef(ResourceType::kPractitioner,
                             record::shared_uuid("Practitioner", provider.id), style);
+    entry.ref_json = reference_json(entry.ref, full_name(provider.name));
     providers_.emplace(provider.id, entry);
   }
 }

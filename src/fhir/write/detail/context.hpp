@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -17,15 +18,20 @@
 namespace fos::fhir::detail {
 
 /// An organization with the references to it and to its one Location (at its address).
+/// The `*_json` members are the Reference objects encounters write, made once: each with
+/// the organization's name (or the provider's full name) as display.
 struct OrganizationEntry {
   const record::Organization* organization = nullptr;
   ResourceRef ref;
   ResourceRef location;
+  std::string ref_json;
+  std::string location_json;
 };
 
 struct ProviderEntry {
   const record::Provider* provider = nullptr;
   ResourceRef ref;
+  std::string ref_json;
 };
 
 /// The provider directory with each entry's FHIR ids computed once. Immutable; shared by threads.

@@ -216,14 +216,22 @@ void write_concept_list(JsonWriter& w, JsonKey key, std::string_view system, std
   w.end_array();
 }
 
-void write_quantity(JsonWriter& w, const record::Quantity& quantity) {
+void write_unit(JsonWriter& w, std::string_view unit) {
+  w.field("unit", unit);
+  w.field("system", kUcumSystem);
+  w.field("code", unit);
+}
+
+void write_quantity(JsonWriter& w, const record::Quantity& quantity, ConceptCache* cache) {
   w.begin_object();
   w.key("value");
   w.value_fixed(quantity.value, quantity.decimals);
   if (!quantity.unit.empty()) {
-    w.field("unit", quantity.unit);
-    w.field("system", kUcumSystem);
-    w.field("code", quantity.unit);
+    if (cache != nullptr) {
+      w.raw_members(cache->unit_members(quantity.unit));
+    } else {
+      write_unit(w, quantity.unit);
+    }
   }
   w.end_object();
 }

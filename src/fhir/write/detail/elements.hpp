@@ -59,7 +59,10 @@ void write_concept_list(JsonWriter& w, JsonKey key, std::string_view system, std
                         std::string_view display);
 
 /// A Quantity object (no key): value with the record's decimals, UCUM unit and code.
-void write_quantity(JsonWriter& w, const record::Quantity& quantity);
+/// With a cache, the unit's members are made once per unit.
+void write_quantity(JsonWriter& w, const record::Quantity& quantity, ConceptCache* cache = nullptr);
+/// The unit members of a Quantity (unit, system, code). REQUIRES: `unit` is not empty.
+void write_unit(JsonWriter& w, std::string_view unit);
 
 /// JSON text made once by `fn` (a constant part of a resource: a profile list, a
 /// fixed coding) and then inserted with JsonWriter::raw, so the hot path does not

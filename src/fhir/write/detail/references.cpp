@@ -47,20 +47,40 @@ std::string_view type_name(ResourceType type) {
 
 ResourceRef::ResourceRef(ResourceType type, const Uuid& id, RefStyle style) : type_(type) {
   const std::string_view prefix = style == RefStyle::kUrnUuid ? kUrnPrefix : type_name(type);
-  size_t pos = prefix.size();
-  std::memcpy(buf_, prefix.data(), prefix.size());
+  std::memcpy(buf_, kJsonPrefix.data(), kJsonPrefix.size());
+  size_t pos = kJsonPrefix.size();
+  std::memcpy(buf_ + pos, prefix.data(), prefix.size());
+  pos += prefix.size();
   if (style == RefStyle::kRelative) buf_[pos++] = '/';
   id_pos_ = static_cast<uint8_t>(pos);
   format_uuid(id, buf_ + pos);
-  len_ = static_cast<uint8_t>(pos + 36);
+  pos += 36;
+  buf_[pos] = '"';
+  buf_[pos + 1] = '}';
+  len_ = static_cast<uint8_t>(pos - kJsonPrefix.size());
 }
 
 void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref, std::string_view display) {
+  if (display.empty()) {
+    w.raw_member(key, ref.json());
+    return;
+  }
   w.key(key);
   w.begin_object();
   w.field("reference", JsonPlain{ref.reference()});
-  if (!display.empty()) w.field("display", display);
+  w.field("display", display);
   w.end_object();
+}
+
+std::string reference_json(const ResourceRef& ref, std::string_view display) {
+  if (display.empty()) return std::string(ref.json());
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("reference", JsonPlain{ref.reference()});
+  w.field("display", display);
+  w.end_object();
+  return out;
 }
 
 }  // namespace fos::fhir::detail

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/json_writer.hpp"
@@ -53,10 +54,14 @@ class ResourceRef {
   /// The 36-character UUID text.
   std::string_view id() const { return {buf_ + id_pos_, 36}; }
   /// "Patient/<id>" or "urn:uuid:<id>".
-  std::string_view reference() const { return {buf_, len_}; }
+  std::string_view reference() const { return {buf_ + kJsonPrefix.size(), len_}; }
+  /// The Reference object without display: `{"reference":"<reference()>"}`.
+  std::string_view json() const { return {buf_, kJsonPrefix.size() + len_ + 2}; }
 
  private:
-  char buf_[56] = {};
+  static constexpr std::string_view kJsonPrefix = R"({"reference":")";
+
+  char buf_[80] = {};
   uint8_t id_pos_ = 0;
   uint8_t len_ = 0;
   ResourceType type_ = ResourceType::kPatient;
@@ -65,5 +70,7 @@ class ResourceRef {
 /// Write `"<key>":{"reference":"...","display":"..."}` (display only when not empty).
 void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref,
                      std::string_view display = {});
+/// The Reference object write_reference writes after the key.
+std::string reference_json(const ResourceRef& ref, std::string_view display);
 
 }  // namespace fos::fhir::detail
