@@ -132,6 +132,32 @@ void put_levels(std::string& out, const std::vector<uint8_t>& levels) {
   flush_packed();
 }
 
+// Text with its first 8 bytes as a big-endian number (zero-padded), which orders most pairs
+// without comparing the bytes.
+struct KeyedText {
+  std::string_view text;
+  uint64_t key = 0;
+
+  explicit KeyedText(std::string_view t) : text(t) {
+    if (t.size() >= 8) {
+      std::memcpy(&key, t.data(), 8);
+      key = byteswap(key);
+      return;
+    }
+    for (size_t i = 0; i < t.size(); ++i) {
+      key |= uint64_t{static_cast<unsigned char>(t[i])} << (56 - 8 * i);
+    }
+  }
+  // Different keys order as their texts; equal keys need the bytes ("a" and "a\0").
+  bool operator<(const KeyedText& other) const {
+    if (key != other.key) return key < other.key;
+    return text < other.text;
+  }
+
+ private:
+  static uint64_t byteswap(uint64_t x) { return __builtin_bswap64(x); }
+};
+
 // The least and greatest text of a column chunk.
 struct TextBounds {
   std::optional<std::string> min, max;
@@ -327,6 +353,14 @@ struct ParquetWriter::Impl {
     const size_t* text_ends = column.text_ends();
     while (from < end) {
       const size_t room = options.page_bytes - s.values.size();
+      if (const std::optional<size_t> taken =
+              values_fitting(column, valid, from, end, value, width, room)) {
+        s.levels.insert(s.levels.end(), valid + from, valid + end);
+        s.meta.nulls += static_cast<int64_t>(end - from - *taken);
+        put_values(c, s, column, value, *taken);
+        value += *taken;
+        return;
+      }
       size_t bytes = 0;
       size_t taken = 0;
       size_t stop = from;
@@ -347,6 +381,22 @@ struct ParquetWriter::Impl {
       from = stop;
       if (full) write_page(s);
     }
+  }
+
+  // The values of rows [from, end) when all of them fit the page's `room` without filling it
+  // (the common case: no row ends the page); nullopt when some row fills it.
+  static std::optional<size_t> values_fitting(const BatchColumn& column, const uint8_t* valid,
+                                              size_t from, size_t end, size_t value, size_t width,
+                                              size_t room) {
+    size_t taken = 0;
+    for (size_t r = from; r < end; ++r) taken += valid[r];
+    size_t bytes = taken * width;
+    if (width == 0 && taken > 0) {
+      const size_t* ends = column.text_ends();
+      bytes = taken * 4 + ends[value + taken - 1] - (value == 0 ? 0 : ends[value - 1]);
+    }
+    if (bytes >= room) return std::nullopt;
+    return taken;
   }
 
   // The bytes of one plain value of a fixed-width type; 0 for text.
@@ -424,17 +474,17 @@ struct ParquetWriter::Impl {
   // Text values: each a 4-byte length and its bytes; the bounds of the run are found as views
   // and copied into the chunk's bounds once.
   static void put_texts(ColumnState& s, const BatchColumn& column, size_t first, size_t n) {
-    std::string_view least = column.text_value(first);
-    std::string_view greatest = least;
+    KeyedText least(column.text_value(first));
+    KeyedText greatest = least;
     for (size_t i = first; i < first + n; ++i) {
-      const std::string_view text = column.text_value(i);
+      const KeyedText text(column.text_value(i));
       if (text < least) least = text;
       if (greatest < text) greatest = text;
-      s.values.put(static_cast<uint32_t>(text.size()));
-      s.values.append(text.data(), text.size());
+      s.values.put(static_cast<uint32_t>(text.text.size()));
+      s.values.append(text.text.data(), text.text.size());
     }
-    s.texts.add(least);
-    s.texts.add(greatest);
+    s.texts.add(least.text);
+    s.texts.add(greatest.text);
   }
 
   // The plain-encoded bounds of column `c`'s chunk, if it has values.

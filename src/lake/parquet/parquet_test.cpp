@@ -183,6 +183,36 @@ TEST_F(Parquet, StatisticsAreInTheFooter) {
       "fos");
 }
 
+// Text bounds order by bytes, also where texts share their first 8 bytes or one is a prefix of
+// another.
+TEST_F(Parquet, TextBoundsOrderByBytes) {
+  const std::vector<ColumnSpec> columns = {{"s", ColumnType::kVarchar}};
+  const std::vector<std::string> cases[] = {{"abcdefgh-2", "abcdefgh-10", "abcdefgh", "abcdefgh-1"},
+                                            {"ab", "abc", "b", "a", "ba"},
+                                            {"zz", "z", "\xC3\xA9", "Z", "abc"}};
+  const std::pair<std::string, std::string> expected[] = {
+      {"abcdefgh", "abcdefgh-2"}, {"a", "ba"}, {"Z", "\xC3\xA9"}};
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    const fs::path out = dir_ / ("bounds" + std::to_string(i) + ".parquet");
+    {
+      ParquetWriter writer(out, columns);
+      ColumnBatch batch(columns);
+      for (const std::string& text : cases[i]) {
+        batch.columns[0].push_text(text);
+        ++batch.rows;
+      }
+      writer.write(batch);
+      writer.finish();
+    }
+    QueryResult stats =
+        con_.query("SELECT stats_min_value, stats_max_value FROM parquet_metadata(" +
+                   sql_quote(out.string()) + ")");
+    ASSERT_EQ(stats.row_count(), 1u);
+    EXPECT_EQ(stats.str(0, 0), expected[i].first) << i;
+    EXPECT_EQ(stats.str(0, 1), expected[i].second) << i;
+  }
+}
+
 TEST_F(Parquet, AllNullColumnsAndNoRows) {
   const fs::path empty = write("empty.parquet", 0, 1);
   EXPECT_EQ(con_.scalar_int64("SELECT count(*)" + from(empty)), 0);
