@@ -1,5 +1,7 @@
 // The patient-owned resource types the sinks write, and helpers shared by their renderers.
 #include <array>
+#include <charconv>
+#include <cstring>
 #include <string>
 
 #include "fhir/write/detail/elements.hpp"
@@ -63,7 +65,7 @@ void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
   if (!code_key.empty()) detail::write_concept_list(w, code_key, *reason, ctx.concepts());
 }
 
-std::string uuid_oid(const Uuid& id) {
+size_t put_uuid_oid(const Uuid& id, char* out) {
   // The 128-bit number in decimal: repeated division of four big-endian 32-bit limbs by 10^9
   // gives nine digits per round.
   constexpr uint64_t kBase = 1'000'000'000;
@@ -84,17 +86,22 @@ std::string uuid_oid(const Uuid& id) {
     }
     chunks[used++] = static_cast<uint32_t>(remainder);
   }
-  std::string out = "2.25." + std::to_string(chunks[used - 1]);
+  std::memcpy(out, "2.25.", 5);
+  char* pos = std::to_chars(out + 5, out + kUuidOidMax, chunks[used - 1]).ptr;
   for (size_t i = used - 1; i-- > 0;) {
-    char buf[10];
     uint32_t chunk = chunks[i];
     for (int d = 8; d >= 0; --d) {
-      buf[d] = static_cast<char>('0' + chunk % 10);
+      pos[d] = static_cast<char>('0' + chunk % 10);
       chunk /= 10;
     }
-    out.append(buf, 9);
+    pos += 9;
   }
-  return out;
+  return static_cast<size_t>(pos - out);
+}
+
+std::string uuid_oid(const Uuid& id) {
+  char buf[kUuidOidMax];
+  return {buf, put_uuid_oid(id, buf)};
 }
 
 }  // namespace fos::fhir

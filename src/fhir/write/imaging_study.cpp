@@ -3,6 +3,7 @@
 // name-based UUIDs, so they are deterministic and never collide across patients.
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "fhir/write/detail/elements.hpp"
 #include "fhir/write/resources.hpp"
@@ -14,17 +15,24 @@ namespace {
 void write_instances(JsonWriter& w, const record::ImagingStudy& study, uint32_t instances,
                      uint64_t person, size_t i) {
   const std::string kind = "ImagingStudy/" + std::to_string(i) + "/instance";
-  // The SOP class as a URI (system urn:ietf:rfc:3986): "urn:oid:" + the DICOM UID.
+  // The SOP class as a URI (system urn:ietf:rfc:3986): "urn:oid:" + the DICOM UID; the
+  // same coding for every instance, so made once.
   std::string sop_class = study.sop_class.code.str();
   if (sop_class.rfind("urn:oid:", 0) != 0) sop_class.insert(0, "urn:oid:");
+  const std::string sop_coding = detail::json_text([&](JsonWriter& x) {
+    detail::write_coding(x, detail::system_uri(study.sop_class.system), sop_class,
+                         study.sop_class.display);
+  });
+  // The instances' UUIDs are resource_uuid(kind, person, n) for n = 0, 1, ...: made together.
+  std::vector<Uuid> ids(instances);
+  record::resource_uuids(kind, person, ids);
   w.key("instance");
   w.begin_array();
+  char oid[kUuidOidMax];
   for (uint32_t n = 0; n < instances; ++n) {
     w.begin_object();
-    w.field("uid", uuid_oid(record::resource_uuid(kind, person, n)));
-    w.key("sopClass");
-    detail::write_coding(w, detail::system_uri(study.sop_class.system), sop_class,
-                         study.sop_class.display);
+    w.field("uid", JsonPlain{{oid, put_uuid_oid(ids[n], oid)}});
+    w.raw_member("sopClass", sop_coding);
     w.field("number", static_cast<uint64_t>(n) + 1);
     w.end_object();
   }

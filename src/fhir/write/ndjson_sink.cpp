@@ -10,6 +10,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/json_writer.hpp"
@@ -33,9 +36,6 @@ struct NdjsonBlock final : record::RenderedBlock {
   std::array<std::string, kPatientTypes> text;
   std::array<uint64_t, kPatientTypes> count{};
   SharedIds shared;
-  // Rendered codes, kept from block to block (the sink owns its blocks, so the cache does
-  // not outlive the text it has seen).
-  detail::ConceptCache concepts;
 
   // Empty again, keeping the buffers' capacity, except where a buffer is more than twice
   // what this block used (a large patient's block): that memory is given back rather than
@@ -69,7 +69,7 @@ class NdjsonSink final : public record::RecordSink {
       std::span<const record::PatientRecord> block) const override {
     std::unique_ptr<NdjsonBlock> out = take_spare();
     reserve(block, *out);
-    detail::PatientContext ctx(shared_, &out->concepts);
+    detail::PatientContext ctx(shared_, &thread_concepts());
     for (const auto& record : block) {
       ctx.load(record);
       render_patient_resources(ctx, *out);
@@ -132,6 +132,17 @@ class NdjsonSink final : public record::RecordSink {
     block->clear();
     std::lock_guard lock(spare_mutex_);
     if (spare_.size() < kMaxSpareBlocks) spare_.push_back(std::move(block));
+  }
+
+  // The calling thread's concept cache. One per rendering thread, kept for the sink's life
+  // (so it does not outlive the text it has seen), stays warm in that core's caches.
+  detail::ConceptCache& thread_concepts() const {
+    const std::thread::id me = std::this_thread::get_id();
+    std::lock_guard lock(concepts_mutex_);
+    for (auto& [id, cache] : concepts_) {
+      if (id == me) return *cache;
+    }
+    return *concepts_.emplace_back(me, std::make_unique<detail::ConceptCache>()).second;
   }
 
   // Room for the block's text at typical resource sizes, so buffers grow at most rarely.
@@ -218,6 +229,8 @@ class NdjsonSink final : public record::RecordSink {
   bool finished_ = false;
   mutable std::mutex spare_mutex_;
   mutable std::vector<std::unique_ptr<NdjsonBlock>> spare_;
+  mutable std::mutex concepts_mutex_;
+  mutable std::vector<std::pair<std::thread::id, std::unique_ptr<detail::ConceptCache>>> concepts_;
 };
 
 }  // namespace

@@ -64,6 +64,9 @@ void write_reason(const detail::PatientContext& ctx, JsonWriter& w,
 
 /// DICOM UID "2.25.<decimal>" of a UUID (ITU-T X.667 / DICOM PS3.5 B.2): at most 44 characters.
 std::string uuid_oid(const Uuid& id);
+/// The same text at `out` (room for kUuidOidMax characters); returns its length.
+inline constexpr size_t kUuidOidMax = 44;
+size_t put_uuid_oid(const Uuid& id, char* out);
 
 /// The 10-digit NPI-shaped number fos gives a provider: nine digits from the
 /// provider id and a Luhn check digit computed as for real NPIs (prefix 80840).
