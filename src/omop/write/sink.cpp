@@ -108,9 +108,10 @@ std::unique_ptr<lake::ParquetWriter> parquet_writer(const fs::path& dir,
 
 // The Parquet writers' work, done on a thread of its own: write() runs on the population's one
 // ordered writer thread, which also writes the FHIR text, so it only queues the batches here and
-// their encoding and compression run beside it. Batches are written in the order pushed. At
-// most kMaxQueuedBytes of them wait, so memory does not grow with the population; a writer's
-// error comes back from the next push() or from drain().
+// their encoding and compression run beside it. A rendered block's batches (one per table) are
+// handed over together, one lock and wake-up per block. Batches are written in the order
+// pushed. At most kMaxQueuedBytes of them wait, so memory does not grow with the population; a
+// writer's error comes back from the next push() or from drain().
 class ParquetQueue {
  public:
   ParquetQueue() : thread_([this] { run(); }) {}
@@ -127,13 +128,21 @@ class ParquetQueue {
   ParquetQueue(const ParquetQueue&) = delete;
   ParquetQueue& operator=(const ParquetQueue&) = delete;
 
-  /// Queue `batch` for `writer` (which must outlive the queue or the next drain()).
-  void push(lake::ParquetWriter& writer, lake::ColumnBatch batch) {
-    const size_t bytes = batch.bytes();
+  /// A batch for a writer (which must outlive the queue or the next drain()).
+  struct Batch {
+    lake::ParquetWriter* writer = nullptr;
+    lake::ColumnBatch rows;
+  };
+
+  /// Queue `batches`, written in their order.
+  void push(std::vector<Batch> batches) {
+    if (batches.empty()) return;
+    size_t bytes = 0;
+    for (const Batch& batch : batches) bytes += batch.rows.bytes();
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return queued_bytes_ < kMaxQueuedBytes || error_; });
     if (error_) std::rethrow_exception(error_);
-    jobs_.push_back({&writer, std::move(batch), bytes});
+    jobs_.push_back({std::move(batches), bytes});
     queued_bytes_ += bytes;
     changed_.notify_all();
   }
@@ -149,8 +158,7 @@ class ParquetQueue {
   static constexpr size_t kMaxQueuedBytes = 32 << 20;
 
   struct Job {
-    lake::ParquetWriter* writer = nullptr;
-    lake::ColumnBatch batch;
+    std::vector<Batch> batches;
     size_t bytes = 0;
   };
 
@@ -165,7 +173,7 @@ class ParquetQueue {
       lock.unlock();
       std::exception_ptr error;
       try {
-        job.writer->write(job.batch);
+        for (const Batch& batch : job.batches) batch.writer->write(batch.rows);
       } catch (...) {
         error = std::current_exception();
       }
@@ -258,10 +266,12 @@ class OmopSink : public record::RecordSink {
     auto* omop = dynamic_cast<OmopBlock*>(block.get());
     FOS_ASSERT(omop != nullptr);
     PatientRows& rows = omop->rows;
+    std::vector<ParquetQueue::Batch> batches;
     for (size_t t = 0; t < kPatientTableCount; ++t) {
       put(outputs_.at(std::string(table_name(static_cast<PatientTable>(t)))), rows.tables[t],
-          omop->csv[t]);
+          omop->csv[t], batches);
     }
+    if (parquet_queue_) parquet_queue_->push(std::move(batches));
     used_concepts_.merge(rows.concepts);
     providers_.merge(rows.providers);
     organizations_.merge(rows.organizations);
@@ -280,7 +290,9 @@ class OmopSink : public record::RecordSink {
       TableOutput& output = outputs_.at(name);
       if (parquet_ && !output.parquet) output.parquet = parquet_writer(dir_, *output.layout);
       const std::string text = output.csv ? rows.take_csv() : std::string();
-      put(output, rows, text);
+      std::vector<ParquetQueue::Batch> batches;
+      put(output, rows, text, batches);
+      if (parquet_queue_) parquet_queue_->push(std::move(batches));
     }
     for (std::string_view name : kSharedTables) {  // tables without rows get an empty file
       TableOutput& output = outputs_.at(std::string(name));
@@ -343,11 +355,14 @@ class OmopSink : public record::RecordSink {
     outputs_.emplace(std::string(name), std::move(output));
   }
 
-  // Append `rows` (and their CSV text `csv`) to a table's outputs.
-  void put(TableOutput& output, TableRows& rows, std::string_view csv) {
+  // Append `rows` (and their CSV text `csv`) to a table's outputs; its Parquet batch, if any, to
+  // `batches`.
+  void put(TableOutput& output, TableRows& rows, std::string_view csv,
+           std::vector<ParquetQueue::Batch>& batches) {
     output.rows += rows.size();
     if (output.csv) output.csv->write(csv);
-    if (output.parquet && rows.size() > 0) parquet_queue_->push(*output.parquet, rows.take_batch());
+    if (output.parquet && rows.size() > 0)
+      batches.push_back({output.parquet.get(), rows.take_batch()});
   }
 
   // A mapping cache for one block's rendering: one a worker used before, when one is free, so

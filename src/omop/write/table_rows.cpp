@@ -221,8 +221,7 @@ void TableRows::reserve(size_t rows) {
 
 void ConceptLog::drain(std::set<int32_t>& out) {
   std::sort(ids_.begin(), ids_.end());
-  ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
-  out.insert(ids_.begin(), ids_.end());
+  out.insert(ids_.begin(), std::unique(ids_.begin(), ids_.end()));
   ids_.clear();
 }
 

@@ -87,7 +87,7 @@ class ConceptLog {
   static constexpr size_t kSlots = 256;
   static constexpr int32_t kEmpty = std::numeric_limits<int32_t>::min();  // not a concept id
   std::array<int32_t, kSlots> recent_{};
-  std::vector<int32_t> ids_;
+  lake::PodBuffer<int32_t> ids_;  // (its append inlines without the reallocation path)
 };
 
 /// A number rounded to a count of digits after the point: its text (format_number's) and the
