@@ -1,7 +1,7 @@
 // The patient-owned resource types the sinks write, and helpers shared by their renderers.
+#include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <string>
 
 #include "fhir/write/detail/elements.hpp"
@@ -86,8 +86,9 @@ size_t put_uuid_oid(const Uuid& id, char* out) {
     }
     chunks[used++] = static_cast<uint32_t>(remainder);
   }
-  std::memcpy(out, "2.25.", 5);
-  char* pos = std::to_chars(out + 5, out + kUuidOidMax, chunks[used - 1]).ptr;
+  constexpr std::string_view kPrefix = "2.25.";
+  std::copy(kPrefix.begin(), kPrefix.end(), out);
+  char* pos = std::to_chars(out + kPrefix.size(), out + kUuidOidMax, chunks[used - 1]).ptr;
   for (size_t i = used - 1; i-- > 0;) {
     uint32_t chunk = chunks[i];
     for (int d = 8; d >= 0; --d) {
