@@ -46,9 +46,18 @@ const std::string& category_json(ObservationCategory c) {
   return kTexts[static_cast<size_t>(c)];
 }
 
+// The members between the id and the code, made once per kind of observation:
+// `"meta":<meta>,` when `meta` is not empty, then status and category.
+std::string head_members(std::string_view meta, ObservationCategory c) {
+  std::string out;
+  if (!meta.empty()) out.append(R"("meta":)").append(meta).push_back(',');
+  out.append(R"("status":"final","category":)").append(category_json(c));
+  return out;
+}
+
 struct VitalSignProfile {
   std::string_view loinc;
-  std::string meta;
+  std::string head;  // head_members with the profile's meta
 };
 
 // meta.profile of a vital sign: the generic vital-signs profile plus the FHIR R4
@@ -68,29 +77,36 @@ std::vector<VitalSignProfile> make_vital_sign_profiles() {
   };
   std::vector<VitalSignProfile> out;
   for (const auto& [code, profile] : kProfiles) {
-    out.push_back({code, detail::meta_profiles(kVitalSigns, profile)});
+    out.push_back({code, head_members(detail::meta_profiles(kVitalSigns, profile),
+                                      ObservationCategory::kVitalSigns)});
   }
   return out;
 }
 
-const std::string& vital_sign_meta(std::string_view loinc) {
+const std::string& vital_sign_head(std::string_view loinc) {
   static const std::vector<VitalSignProfile> kProfiles = make_vital_sign_profiles();
-  static const std::string kGeneric = detail::meta_profiles(kVitalSigns);
+  static const std::string kGeneric =
+      head_members(detail::meta_profiles(kVitalSigns), ObservationCategory::kVitalSigns);
   for (const auto& p : kProfiles) {
-    if (p.loinc == loinc) return p.meta;
+    if (p.loinc == loinc) return p.head;
   }
   return kGeneric;
 }
 
-void write_meta(JsonWriter& w, const record::Observation& obs) {
-  static const std::string kLabMeta = detail::meta_profiles(kUsCoreLab);
-  if (obs.category == ObservationCategory::kVitalSigns) {
-    w.key("meta");
-    w.raw(vital_sign_meta(obs.code.code));
-  } else if (obs.category == ObservationCategory::kLaboratory) {
-    w.key("meta");
-    w.raw(kLabMeta);
-  }
+// meta (vital signs and laboratory results have profiles), status and category.
+const std::string& observation_head(const record::Observation& obs) {
+  static const std::array<std::string, kCategoryCount> kHeads = [] {
+    std::array<std::string, kCategoryCount> heads;
+    for (int i = 0; i < kCategoryCount; ++i) {
+      const auto c = static_cast<ObservationCategory>(i);
+      const std::string meta =
+          c == ObservationCategory::kLaboratory ? detail::meta_profiles(kUsCoreLab) : "";
+      heads[i] = head_members(meta, c);
+    }
+    return heads;
+  }();
+  if (obs.category == ObservationCategory::kVitalSigns) return vital_sign_head(obs.code.code);
+  return kHeads[static_cast<size_t>(obs.category)];
 }
 
 // Throws when a value[x] choice would be written twice (FHIR allows one).
@@ -139,10 +155,7 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   w.begin_object();
   w.field("resourceType", JsonPlain{"Observation"});
   w.field("id", JsonPlain{self.id()});
-  write_meta(w, obs);
-  w.field("status", JsonPlain{"final"});
-  w.key("category");
-  w.raw(category_json(obs.category));
+  w.raw_members(observation_head(obs));
   w.key("code");
   detail::write_concept(w, obs.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
