@@ -71,7 +71,6 @@ class PodBuffer {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   const T* data() const { return data_.get(); }
-  T* data() { return data_.get(); }
   const T& operator[](size_t i) const { return data_[i]; }
   T* begin() { return data_.get(); }
   T* end() { return data_.get() + size_; }
@@ -92,8 +91,6 @@ class PodBuffer {
     if (n > capacity_) resize_storage(n);
   }
   void clear() { size_ = 0; }
-  /// Keep the first `n` values. REQUIRES: n <= size().
-  void shrink(size_t n) { size_ = n; }
 
  private:
   [[gnu::noinline]] void grow(size_t need) {

@@ -98,6 +98,29 @@ std::string le_bytes(T value) {
   return out;
 }
 
+// How many levels from `i` on equal levels[i] (of `n`), compared 8 at a time.
+size_t run_length(const uint8_t* levels, size_t i, size_t n) {
+  const uint64_t same = levels[i] * uint64_t{0x0101010101010101};
+  size_t j = i + 1;
+  for (; j + 8 <= n; j += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, levels + j, 8);
+    if (const uint64_t differ = word ^ same; differ != 0) {
+      return j + static_cast<size_t>(std::countr_zero(differ)) / 8 - i;
+    }
+  }
+  while (j < n && levels[j] == levels[i]) ++j;
+  return j - i;
+}
+
+// Eight levels (each 0 or 1) as the bits of a byte, the first the lowest: the multiplication
+// moves byte b's low bit to bit 56 + b, without carries.
+unsigned pack_levels(const uint8_t* levels) {
+  uint64_t word = 0;
+  std::memcpy(&word, levels, 8);
+  return static_cast<unsigned>((word * uint64_t{0x0102040810204080}) >> 56);
+}
+
 // Definition levels (1 value, 0 NULL) in the RLE / bit-packing hybrid of bit width 1: runs of
 // 8 or more equal levels as RLE runs, the rest bit-packed 8 to a byte (the last group padded).
 void put_levels(std::string& out, const std::vector<uint8_t>& levels) {
@@ -112,10 +135,10 @@ void put_levels(std::string& out, const std::vector<uint8_t>& levels) {
     groups = 0;
   };
   const size_t n = levels.size();
+  const uint8_t* data = levels.data();
   size_t i = 0;
   while (i < n) {
-    size_t run = 1;
-    while (i + run < n && levels[i + run] == levels[i]) ++run;
+    const size_t run = run_length(data, i, n);
     if (run >= 8) {
       flush_packed();
       thrift::put_varint(out, run << 1);
@@ -124,7 +147,11 @@ void put_levels(std::string& out, const std::vector<uint8_t>& levels) {
       continue;
     }
     unsigned byte = 0;
-    for (size_t b = 0; b < 8 && i + b < n; ++b) byte |= unsigned{levels[i + b]} << b;
+    if (i + 8 <= n) {
+      byte = pack_levels(data + i);
+    } else {
+      for (size_t b = 0; i + b < n; ++b) byte |= unsigned{levels[i + b]} << b;
+    }
     packed.push_back(static_cast<char>(byte));
     i += 8;
     if (++groups == kMaxGroups) flush_packed();
@@ -476,12 +503,17 @@ struct ParquetWriter::Impl {
   static void put_texts(ColumnState& s, const BatchColumn& column, size_t first, size_t n) {
     KeyedText least(column.text_value(first));
     KeyedText greatest = least;
+    const size_t* ends = column.text_ends();
+    const size_t begin = first == 0 ? 0 : ends[first - 1];
+    char* out = s.values.extend(n * 4 + ends[first + n - 1] - begin);
     for (size_t i = first; i < first + n; ++i) {
       const KeyedText text(column.text_value(i));
       if (text < least) least = text;
       if (greatest < text) greatest = text;
-      s.values.put(static_cast<uint32_t>(text.text.size()));
-      s.values.append(text.text.data(), text.text.size());
+      const auto size = static_cast<uint32_t>(text.text.size());
+      std::memcpy(out, &size, 4);
+      if (size > 0) std::memcpy(out + 4, text.text.data(), size);
+      out += 4 + size;
     }
     s.texts.add(least.text);
     s.texts.add(greatest.text);
