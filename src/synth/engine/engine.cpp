@@ -1258,6 +1258,18 @@ class Life {
   }
 
   // ---- transitions ---------------------------------------------------------------------
+  // A weighted draw; with the weights' running sums (Transition::cumulative) when they are
+  // fixed, the same draw against the same sums.
+  int32_t pick(const std::vector<WeightedTarget>& weights, const std::vector<double>& cumulative,
+               Run& r) {
+    if (cumulative.empty()) return pick(weights, nullptr, r);
+    const double u = r.rng.uniform();
+    for (size_t i = 0; i < cumulative.size(); ++i) {
+      if (u < cumulative[i]) return weights[i].target;
+    }
+    return weights.back().target;
+  }
+
   int32_t pick(const std::vector<WeightedTarget>& weights, const std::vector<double>* given,
                Run& r) {
     const double u = r.rng.uniform();
@@ -1289,9 +1301,7 @@ class Life {
           ids.push_back(n->second);
           continue;
         }
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%g", v.number);
-        const auto id = t_.strings.find(buf);
+        const auto id = formatted_id(v.number);
         if (!id) return false;
         ids.push_back(*id);
       } else {
@@ -1299,6 +1309,21 @@ class Life {
       }
     }
     return true;
+  }
+
+  // The string whose text is the "%g" text of `v`, if any. Formatting is slow and a
+  // patient's numeric keys repeat: the last few answers are kept (by the number's bits).
+  std::optional<uint32_t> formatted_id(double v) const {
+    const auto bits = std::bit_cast<uint64_t>(v);
+    for (const Formatted& f : formatted_) {
+      if (f.used && f.bits == bits) return f.id;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    const std::optional<uint32_t> id = t_.strings.find(buf);
+    formatted_[formatted_next_] = Formatted{bits, id, true};
+    formatted_next_ = (formatted_next_ + 1) % formatted_.size();
+    return id;
   }
 
   // The first row (file order) whose keys equal `ids` and whose age/time ranges hold at `t`.
@@ -1338,7 +1363,7 @@ class Life {
       case TransitionKind::kDirect:
         return tr.target;
       case TransitionKind::kDistributed:
-        return pick(tr.weights, nullptr, r);
+        return pick(tr.weights, tr.cumulative, r);
       case TransitionKind::kConditional:
       case TransitionKind::kComplex:
         return conditional_state(tr, r, t);
@@ -1356,15 +1381,15 @@ class Life {
   [[gnu::noinline]] int32_t conditional_state(const Transition& tr, Run& r, int64_t t) {
     for (const TransitionOption& o : tr.options) {
       if (o.condition && !eval(*o.condition, r, t)) continue;
-      return o.target != kNone ? o.target : pick(o.weights, nullptr, r);
+      return o.target != kNone ? o.target : pick(o.weights, o.cumulative, r);
     }
     const TransitionOption& last = tr.options.back();
-    return last.target != kNone ? last.target : pick(last.weights, nullptr, r);
+    return last.target != kNone ? last.target : pick(last.weights, last.cumulative, r);
   }
 
   [[gnu::noinline]] int32_t lookup_state(const Transition& tr, Run& r, int64_t t) {
     const LookupTable::Row* row = lookup_row(*tr.table, t);
-    if (!row) return pick(tr.weights, nullptr, r);
+    if (!row) return pick(tr.weights, tr.cumulative, r);
     probability_scratch_.clear();
     for (int32_t c : tr.table_columns)
       probability_scratch_.push_back(row->probabilities[static_cast<size_t>(c)]);
@@ -2111,6 +2136,13 @@ class Life {
   int64_t step_ = 0;       ///< the step being processed
   int64_t next_year_ = 0;  ///< when the next yearly lifecycle update is due
   std::vector<uint32_t> key_scratch_;
+  struct Formatted {
+    uint64_t bits = 0;
+    std::optional<uint32_t> id;
+    bool used = false;
+  };
+  mutable std::array<Formatted, 4> formatted_;  ///< cache of formatted_id
+  mutable size_t formatted_next_ = 0;
   std::vector<double> probability_scratch_;
 };
 

@@ -38,6 +38,7 @@ std::shared_ptr<const ModuleLibrary> ModuleLibrary::load(const LoadOptions& opti
   for (const auto& [key, path] : files) loader.add(key, path.string(), read_file(path));
   loader.finish(options.filter);
   library->intern_codes();
+  library->sum_weights();
   return library;
 }
 
@@ -58,6 +59,7 @@ std::shared_ptr<const ModuleLibrary> ModuleLibrary::load_texts(
   for (const auto& [key, text] : sorted) loader.add(key, "modules/" + key + ".json", text);
   loader.finish(options.filter);
   library->intern_codes();
+  library->sum_weights();
   return library;
 }
 
@@ -86,6 +88,29 @@ void ModuleLibrary::intern_codes() {
       }
       body(s.observation);
       for (ObservationBody& b : s.observations) body(b);
+    }
+  };
+  for (const auto& m : modules_) module(*m);
+  for (const auto& m : submodules_) module(*m);
+}
+
+void ModuleLibrary::sum_weights() {
+  auto sum = [](const std::vector<WeightedTarget>& weights, std::vector<double>& out) {
+    out.clear();
+    const bool fixed = std::none_of(weights.begin(), weights.end(), [](const WeightedTarget& w) {
+      return w.attribute.has_value();
+    });
+    if (!fixed) return;
+    double total = 0;
+    for (const WeightedTarget& w : weights) {
+      total += w.probability;
+      out.push_back(total);
+    }
+  };
+  auto module = [&](Module& m) {
+    for (ModuleState& s : m.states) {
+      sum(s.transition.weights, s.transition.cumulative);
+      for (TransitionOption& o : s.transition.options) sum(o.weights, o.cumulative);
     }
   };
   for (const auto& m : modules_) module(*m);

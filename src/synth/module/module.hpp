@@ -180,6 +180,9 @@ struct TransitionOption {
   std::optional<Logic> condition;       ///< conditional/complex; none = always
   int32_t target = kNone;               ///< fixed target (conditional, complex)
   std::vector<WeightedTarget> weights;  ///< complex `distributions`
+  /// Running sums of the weights' probabilities, in order, when no weight reads an
+  /// attribute (else empty): a draw picks the first weight whose sum exceeds it.
+  std::vector<double> cumulative;
 };
 
 struct LookupTable;
@@ -188,6 +191,7 @@ struct Transition {
   TransitionKind kind = TransitionKind::kNone;
   int32_t target = kNone;                 ///< direct
   std::vector<WeightedTarget> weights;    ///< distributed; lookup defaults
+  std::vector<double> cumulative;         ///< as TransitionOption::cumulative, for `weights`
   std::vector<TransitionOption> options;  ///< conditional, complex
   const LookupTable* table = nullptr;     ///< lookup: rows give probabilities per weights[i]
   std::vector<int32_t> table_columns;     ///< lookup: table column feeding weights[i]
@@ -417,6 +421,8 @@ class ModuleLibrary {
   friend class ModuleLoader;
   /// Fill the code_ids of every state, logic condition and observation body.
   void intern_codes();
+  /// Fill the cumulative probabilities of every transition's fixed weights.
+  void sum_weights();
   std::vector<std::unique_ptr<Module>> modules_;
   std::vector<std::unique_ptr<Module>> submodules_;
   std::vector<std::unique_ptr<LookupTable>> tables_;
