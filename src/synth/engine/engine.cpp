@@ -1606,15 +1606,17 @@ class Life {
     auto chain = [&](int32_t state) { return (hot[state].flags & HotState::kPrivate) != 0; };
     if (!chain(f.state)) return;
     const Module& m = *f.module;
-    const int64_t end = in_.end.seconds();
+    // An expiry's step (step_at) is past the end, at or after the next yearly update or at
+    // or after a known death exactly when it is at or after `stop` (a step), that is when
+    // the expiry is after `last` (expiries are never before birth).
+    int64_t stop = std::min(step_at(in_.end.seconds() + 1), step_at(next_year_));
+    if (death_) stop = std::min(stop, step_at(death_->seconds()));
+    const int64_t last = stop - kStep;
     int32_t delay = f.state;
     int64_t until = f.until;
     int64_t transitions = 0;
     for (;;) {
-      const int64_t at = step_at(until);
-      if (at > end || at >= next_year_ || (death_ && at >= death_->seconds())) {
-        break;  // wait in `delay` as usual
-      }
+      if (until > last) break;  // wait in `delay` as usual
       int32_t state = delay;
       do {
         // A chain that spins without time passing is left to process(), which reports it.
