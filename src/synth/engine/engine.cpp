@@ -53,12 +53,29 @@ record::EncounterClass record_class(ModuleEncounterClass c) {
 
 record::ObservationCategory category(std::string_view c) {
   using record::ObservationCategory;
-  if (c == "laboratory") return ObservationCategory::kLaboratory;
-  if (c == "survey") return ObservationCategory::kSurvey;
-  if (c == "social-history") return ObservationCategory::kSocialHistory;
-  if (c == "imaging") return ObservationCategory::kImaging;
-  if (c == "procedure") return ObservationCategory::kProcedure;
-  if (c == "vital-signs") return ObservationCategory::kVitalSigns;
+  // The names have different lengths: one comparison decides.
+  switch (c.size()) {
+    case 10:
+      if (c == "laboratory") return ObservationCategory::kLaboratory;
+      break;
+    case 6:
+      if (c == "survey") return ObservationCategory::kSurvey;
+      break;
+    case 14:
+      if (c == "social-history") return ObservationCategory::kSocialHistory;
+      break;
+    case 7:
+      if (c == "imaging") return ObservationCategory::kImaging;
+      break;
+    case 9:
+      if (c == "procedure") return ObservationCategory::kProcedure;
+      break;
+    case 11:
+      if (c == "vital-signs") return ObservationCategory::kVitalSigns;
+      break;
+    default:
+      break;
+  }
   return ObservationCategory::kExam;  // exam, therapy, unset
 }
 
@@ -1502,29 +1519,37 @@ class Life {
     o.code = b.codes[0];
     o.category = category(b.category);
     o.effective = Instant(t);
+    observe_value(b, r, t, o);
+  }
+
+  // The value of an observation or of a panel's component (which has no text value).
+  template <class Out>
+  void observe_value(const ObservationBody& b, Run& r, int64_t t, Out& o) {
+    constexpr bool kText = requires {
+      o.value_text;
+    };
     switch (b.source) {
       case ObsSource::kDistribution:
-        o.quantity =
-            record::Quantity{round_to(draw(b.distribution, r.rng), b.decimals), b.decimals, b.unit};
+        o.quantity.emplace(round_to(draw(b.distribution, r.rng), b.decimals), b.decimals, b.unit);
         break;
       case ObsSource::kVitalSign:
-        o.quantity =
-            record::Quantity{round_to(vitals_.at(b.vital, Instant(t), glycemia()), 1), 1, b.unit};
+        o.quantity.emplace(round_to(vitals_.at(b.vital, Instant(t), glycemia()), 1), 1, b.unit);
         break;
       case ObsSource::kAttribute: {
         const Value& v = attributes_[b.attribute];
-        if (v.kind == ValueKind::kNumber)
-          o.quantity = record::Quantity{round_to(v.number, 2), 2, b.unit};
+        if (v.kind == ValueKind::kNumber) o.quantity.emplace(round_to(v.number, 2), 2, b.unit);
         if (v.kind == ValueKind::kCode) o.value_code = *v.code;
-        if (v.kind == ValueKind::kString) o.value_text = std::string(text(v.id));
-        if (v.kind == ValueKind::kBool) o.value_text = v.number != 0 ? "true" : "false";
+        if constexpr (kText) {
+          if (v.kind == ValueKind::kString) o.value_text = std::string(text(v.id));
+          if (v.kind == ValueKind::kBool) o.value_text = v.number != 0 ? "true" : "false";
+        }
         break;
       }
       case ObsSource::kValueCode:
         o.value_code = b.value_code;
         break;
       case ObsSource::kText:
-        o.value_text = b.text;
+        if constexpr (kText) o.value_text = b.text;
         break;
       default:
         break;
@@ -1905,10 +1930,9 @@ class Life {
         panel.effective = Instant(t);
         panel.components.reserve(s.observations.size());
         for (const ObservationBody& b : s.observations) {
-          record::Observation part;
-          observe(b, r, t, part);
-          panel.components.push_back(
-              {std::move(part.code), std::move(part.quantity), std::move(part.value_code)});
+          record::ObservationComponent& part = panel.components.emplace_back();
+          part.code = b.codes[0];
+          observe_value(b, r, t, part);
         }
         rec_.observations.push_back(std::move(panel));
         module_observations_.push_back(static_cast<uint32_t>(rec_.observations.size() - 1));
