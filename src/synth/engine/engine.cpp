@@ -1522,6 +1522,15 @@ class Life {
     observe_value(b, r, t, o);
   }
 
+  // Builds the quantity in place (no temporary to move from).
+  static void set_quantity(std::optional<record::Quantity>& q, double value, int decimals,
+                           const std::string& unit) {
+    record::Quantity& x = q.emplace();
+    x.value = value;
+    x.decimals = decimals;
+    x.unit = unit;
+  }
+
   // The value of an observation or of a panel's component (which has no text value).
   template <class Out>
   void observe_value(const ObservationBody& b, Run& r, int64_t t, Out& o) {
@@ -1530,14 +1539,17 @@ class Life {
     };
     switch (b.source) {
       case ObsSource::kDistribution:
-        o.quantity.emplace(round_to(draw(b.distribution, r.rng), b.decimals), b.decimals, b.unit);
+        set_quantity(o.quantity, round_to(draw(b.distribution, r.rng), b.decimals), b.decimals,
+                     b.unit);
         break;
       case ObsSource::kVitalSign:
-        o.quantity.emplace(round_to(vitals_.at(b.vital, Instant(t), glycemia()), 1), 1, b.unit);
+        set_quantity(o.quantity, round_to(vitals_.at(b.vital, Instant(t), glycemia()), 1), 1,
+                     b.unit);
         break;
       case ObsSource::kAttribute: {
         const Value& v = attributes_[b.attribute];
-        if (v.kind == ValueKind::kNumber) o.quantity.emplace(round_to(v.number, 2), 2, b.unit);
+        if (v.kind == ValueKind::kNumber)
+          set_quantity(o.quantity, round_to(v.number, 2), 2, b.unit);
         if (v.kind == ValueKind::kCode) o.value_code = *v.code;
         if constexpr (kText) {
           if (v.kind == ValueKind::kString) o.value_text = std::string(text(v.id));
