@@ -297,7 +297,53 @@ struct GuardReads {
   std::vector<uint32_t> attributes;  ///< the attribute ids of its Attribute conditions
   uint8_t parts = 0;                 ///< HotState::Part bits it reads
   std::vector<uint32_t> conditions;  ///< with kConditions: its Active Condition leaves' codes
+  /// Without Age or Date leaves, Life::next_change gives the same at any time: these.
+  bool timed = true;
+  int64_t untimed_change = 0;
+  bool untimed_reads_state = false;
 };
+
+constexpr int64_t kNoIdleTime = std::numeric_limits<int64_t>::min();  ///< Life::kNoIdle
+
+// Whether `l` has an Age or Date leaf.
+bool timed(const Logic& l) {
+  if (l.kind == LogicKind::kAge || l.kind == LogicKind::kDate) return true;
+  return std::any_of(l.children.begin(), l.children.end(), timed);
+}
+
+// Life::next_change for logic without Age or Date leaves (which never depends on the time).
+int64_t untimed_change(const Logic& l, bool& reads_state) {
+  switch (l.kind) {
+    case LogicKind::kAnd:
+    case LogicKind::kOr:
+    case LogicKind::kNot:
+    case LogicKind::kAtLeast:
+    case LogicKind::kAtMost:
+      for (const Logic& c : l.children) {
+        if (untimed_change(c, reads_state) == kNoIdleTime) return kNoIdleTime;
+      }
+      return kNever;
+    case LogicKind::kTrue:
+    case LogicKind::kFalse:
+    case LogicKind::kGender:
+    case LogicKind::kRace:
+    case LogicKind::kSes:
+      return kNever;
+    case LogicKind::kAttribute:
+    case LogicKind::kActiveCondition:
+    case LogicKind::kActiveMedication:
+    case LogicKind::kActiveCarePlan:
+    case LogicKind::kActiveAllergy:
+    case LogicKind::kObservation:
+    case LogicKind::kSymptom:
+      reads_state = true;
+      return kNever;
+    case LogicKind::kPriorState:
+      return l.within ? kNoIdleTime : kNever;
+    default:
+      return kNoIdleTime;
+  }
+}
 
 // Collects the attribute ids of the Attribute conditions in `l`.
 void attribute_leaves(const Logic& l, std::vector<uint32_t>& ids) {
@@ -385,6 +431,8 @@ GuardReads guard_reads_of(const Logic& allow) {
   attribute_leaves(allow, g.attributes);
   g.parts = guard_reads(allow);
   if (g.parts & HotState::kConditions) condition_leaves(allow, g.conditions);
+  g.timed = timed(allow);
+  if (!g.timed) g.untimed_change = untimed_change(allow, g.untimed_reads_state);
   return g;
 }
 
@@ -499,7 +547,13 @@ struct Engine::Tables {
   std::array<uint32_t, 4> educations{};    ///< less_than_hs .. bs_degree
   /// Strings that are the "%g" text of a number, by that number: lookup-table keys read
   /// from numeric attributes without formatting them.
-  std::unordered_map<double, uint32_t> numbers;
+  /// (Hashed by bits; both zeros hash alike, as they compare equal.)
+  struct NumberHash {
+    size_t operator()(double v) const {
+      return v == 0 ? 0 : static_cast<size_t>(std::bit_cast<uint64_t>(v) * 0x9E3779B97F4A7C15ULL);
+    }
+  };
+  std::unordered_map<double, uint32_t, NumberHash> numbers;
   /// Per lookup table: each row's key values as string ids, and the rows grouped by
   /// the hash of their key ids (in file order), so a transition scans only its group.
   struct Group {
@@ -935,6 +989,11 @@ class Life {
     switch (kind) {
       case LogicKind::kActiveCondition:
         if (!ref) {
+          if (l.code_ids.size() == 1) {  // most conditions name one code
+            const uint32_t want = l.code_ids[0];
+            return std::find(active_condition_ids_.begin(), active_condition_ids_.end(), want) !=
+                   active_condition_ids_.end();
+          }
           for (const uint32_t id : active_condition_ids_) {
             if (any_id(l.code_ids, id)) return true;
           }
@@ -1034,7 +1093,7 @@ class Life {
         if (l.month) return compare(ages(t).month, l.op, l.month);
         return compare(static_cast<double>(t), l.op, static_cast<double>(l.instant));
       case LogicKind::kSes:
-        return text(l.name) == text(t_.ses_values[ses_]);
+        return l.name == t_.ses_values[ses_];  // interned: equal ids, equal text
       case LogicKind::kRace:
         return l.name == t_.races[static_cast<size_t>(rec_.person.race)] ||
                (l.name == t_.hispanic && rec_.person.ethnicity == record::Ethnicity::kHispanic);
@@ -1061,7 +1120,7 @@ class Life {
   // leaves changes. next_change returns the earliest instant after `t` at which that can
   // happen (kNever if none), or kNoIdle when the logic reads anything else (attributes,
   // entries, history), which other modules may change at any step.
-  static constexpr int64_t kNoIdle = std::numeric_limits<int64_t>::min();
+  static constexpr int64_t kNoIdle = kNoIdleTime;
 
   // The smallest integer above `now` at which `compare(value, op, q)` can flip, for a
   // value that never decreases: ceil(q) or floor(q) + 1.
@@ -1088,8 +1147,8 @@ class Life {
   // reads attributes or entries, until the next step on which some module changes them.
   void sleep_on_guard(const Logic& allow, const GuardReads& reads, Run& r, int64_t t,
                       int64_t step) {
-    bool reads_state = false;
-    const int64_t change = next_change(allow, t, reads_state);
+    bool reads_state = reads.untimed_reads_state;
+    const int64_t change = reads.timed ? next_change(allow, t, reads_state) : reads.untimed_change;
     block(r, std::max(step + kStep, change), false, t);
     if (!reads_state || change == kNoIdle) return;
     r.state_wait = true;
