@@ -626,6 +626,7 @@ struct Run {
   std::vector<std::vector<uint8_t>> entered;  ///< stats: [0] top, then per submodule used
 };
 
+constexpr size_t kObservationReserve = 512;
 constexpr size_t kEntryKinds = static_cast<size_t>(EntryKind::kImmunization) + 1;
 constexpr uint32_t kNoEntry = std::numeric_limits<uint32_t>::max();
 
@@ -642,6 +643,9 @@ class Life {
         birth_civil_(rec.person.birth_date.civil()) {
     attributes_.resize(lib.attributes().size() + 1);
     wellness_count_ = rec.encounters.size();
+    // A life with Synthea's library makes hundreds of observations: grow once, not by
+    // moving every observation at each doubling.
+    rec.observations.reserve(rec.observations.size() + kObservationReserve);
     symptoms_.assign(lib.symptoms().size(), 0.0);
     latest_named_.assign(tables.named_slot_count * kEntryKinds, kNoEntry);
     note_code_ids(rec.conditions, condition_ids_);
