@@ -460,12 +460,12 @@ TEST_F(AtomicFileTest, LongStreamsKeepEveryByteAcrossBuffers) {
   if (info.f_type == kExt4 || info.f_type == kXfs) EXPECT_TRUE(direct);
 }
 
-// Sizes at the edges of the buffer: nothing, one byte, one buffer exactly, one byte more or
-// less than a buffer or two, and one write of several buffers.
+// Sizes at the edges of the buffers (the first holds 1 MB, later ones 2 MB): nothing, one
+// byte, a buffer exactly, a byte more or less than one or two buffers, and one write of several.
 TEST_F(AtomicFileTest, SizesAtBufferEdgesKeepEveryByte) {
   constexpr size_t kMiB = size_t{1} << 20;
   for (const size_t n : {size_t{0}, size_t{1}, kMiB - 1, kMiB, kMiB + 1, 2 * kMiB - 1, 2 * kMiB,
-                         2 * kMiB + 1, 3 * kMiB + kMiB / 2}) {
+                         2 * kMiB + 1, 3 * kMiB - 1, 3 * kMiB, 3 * kMiB + 1, 7 * kMiB + kMiB / 2}) {
     std::string expected(n, '\0');
     for (size_t i = 0; i < n; ++i) expected[i] = static_cast<char>('0' + (i * 7 + i / 4096) % 75);
     const fs::path target = dir_ / ("edge-" + std::to_string(n));

@@ -2,7 +2,7 @@
 //
 // AtomicFile writes to a temporary name beside its target and renames it on
 // commit(); dropped without commit(), it removes the temporary file. It buffers
-// 1 MB at a time; a long file's full buffers go straight to the disk, past the
+// what it is given; a long file's full buffers go straight to the disk, past the
 // page cache (decision 0011).
 // StagedDir collects a run's outputs in a hidden staging folder inside the
 // target folder and moves them into place on commit(), so a failed run leaves
@@ -47,11 +47,14 @@ class AtomicFile {
   void flush_buffer();
   // Write `n` bytes at `data` to the file, through the page cache unless direct_.
   void write_out(const char* data, size_t n);
+  // Replace the buffer with `bytes` aligned to `align`.
+  void allocate(size_t align, size_t bytes);
 
   std::filesystem::path path_;
   std::filesystem::path temp_;
   int fd_ = -1;
-  std::unique_ptr<char, FreeBuffer> buffer_;  ///< kBufferBytes, page-aligned, made on first use
+  std::unique_ptr<char, FreeBuffer> buffer_;  ///< page-aligned, made on first use
+  size_t capacity_ = 0;                       ///< bytes buffer_ holds: 1 MB, 2 MB once direct
   size_t used_ = 0;                           ///< bytes in buffer_
   uint64_t size_ = 0;
   bool direct_ = false;        ///< the file is open with O_DIRECT
