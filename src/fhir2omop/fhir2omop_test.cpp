@@ -1,6 +1,7 @@
 // fhir2omop tests: hand-written FHIR (Synthea-like bundle and NDJSON) converted to CDM rows,
 // bad input counted in the mapping report, element readers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -645,7 +646,8 @@ void to_athena(const fs::path& from, const fs::path& to) {
 // The Athena folder is built in the build tree from the shared synthea27nj subset.
 TEST(VocabFolder, AthenaFolderMapsLikeTheSubset) {
   const fs::path subset = fs::path(FOS_SHARED_DIR) / "oracles/omop/vocab-subset/synthea27nj";
-  const fs::path athena = fs::temp_directory_path() / "fos-fhir2omop-athena-synthea27nj";
+  const fs::path athena = fs::temp_directory_path() /
+                          ("fos-fhir2omop-athena-synthea27nj-" + std::to_string(::getpid()));
   fs::create_directories(athena);
   to_athena(subset / "CONCEPT.csv", athena / "CONCEPT.csv");
   to_athena(subset / "CONCEPT_RELATIONSHIP.csv", athena / "CONCEPT_RELATIONSHIP.csv");
@@ -661,6 +663,7 @@ TEST(VocabFolder, AthenaFolderMapsLikeTheSubset) {
   EXPECT_EQ(mapped.standard->domain_id, "Condition");
   EXPECT_FALSE(vocabulary.map("SNOMED", "no-such-code").standard);
   EXPECT_THROW(load_vocabulary_folder(athena / "missing"), Error);
+  fs::remove_all(athena);
 }
 
 TEST(Elements, QuantityKeepsWrittenDecimals) {

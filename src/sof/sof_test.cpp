@@ -1,6 +1,7 @@
 // Tests of the ViewDefinition runner: the official SQL on FHIR cases run in-process on
 // the fixture text as written (decimal precision kept), validation errors, writers.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <deque>
 
 #include <algorithm>
@@ -224,7 +225,8 @@ TEST(Writers, CsvAndNdjson) {
 }
 
 TEST(ViewRunner, BundleReferencesResolveForReferenceKeys) {
-  const fs::path dir = fs::temp_directory_path() / "fos_sof_bundle_test";
+  const fs::path dir =
+      fs::temp_directory_path() / ("fos_sof_bundle_test-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   write_file_atomic(dir / "b.json", R"J({"resourceType":"Bundle","type":"transaction","entry":[
     {"fullUrl":"urn:uuid:p-1","resource":{"resourceType":"Patient"}},
@@ -251,7 +253,7 @@ TEST(ViewRunner, BundleReferencesResolveForReferenceKeys) {
 class ParallelFlatten : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "fos_sof_parallel_test";
+    dir_ = fs::temp_directory_path() / ("fos_sof_parallel_test-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::string a;

@@ -2,6 +2,7 @@
 #include "lake/duckdb/db.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -89,7 +90,8 @@ TEST(DuckDb, ErrorsCarryContextAndDuckDbMessage) {
 }
 
 TEST(DuckDb, FileDatabasePersists) {
-  const auto dir = std::filesystem::temp_directory_path() / "fos_lake_duckdb_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("fos_lake_duckdb_test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto path = dir / "x.duckdb";
