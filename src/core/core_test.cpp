@@ -143,11 +143,20 @@ TEST(Instant, FormatsAndParsesUtcAndOffsets) {
 }
 
 namespace {
+// The text `body` writes into a string; written in place into a JsonBuffer, it must be the same.
 std::string write_json(const std::function<void(JsonWriter&)>& body) {
   std::string out;
-  JsonWriter w(out);
-  body(w);
-  EXPECT_TRUE(w.complete());
+  {
+    JsonWriter w(out);
+    body(w);
+    EXPECT_TRUE(w.complete());
+  }
+  JsonBuffer direct;
+  {
+    JsonWriter w(direct);
+    body(w);
+  }
+  EXPECT_EQ(direct.view(), out);
   return out;
 }
 }  // namespace
@@ -326,6 +335,49 @@ TEST(JsonWriter, BuffersLargeDocumentsAndFlushesCompleteValues) {
     w.field("a", 1);
   }  // the destructor appends what is still buffered
   EXPECT_EQ(out, expected + "]\n7{\"a\":1");
+}
+
+// Written in place: the buffer grows under the writer (from empty, from a small reserve, by
+// values larger than its growth step), counts what is written at each complete top-level
+// value, and keeps what others append between values.
+TEST(JsonWriter, WritesInPlaceIntoAGrowingBuffer) {
+  for (size_t reserve : {size_t{0}, size_t{10}, size_t{1} << 20}) {
+    JsonBuffer buf;
+    buf.reserve(reserve);
+    std::string expected;
+    for (int line = 0; line < 40; ++line) {
+      const std::string text(static_cast<size_t>(line) * 397, static_cast<char>('a' + line % 26));
+      std::string quoted;
+      append_json_string(quoted, text);
+      const std::string raw_value = "[" + std::string(static_cast<size_t>(line) * 211, '2') + "]";
+      expected.append("{\"t\":").append(quoted).append(",\"r\":").append(raw_value);
+      expected.append(",\"n\":").append(std::to_string(line)).append("}\n");
+      JsonWriter w(buf);
+      w.begin_object();
+      w.field("t", text);
+      w.raw_member("r", raw_value);
+      w.field("n", line);
+      w.end_object();
+      EXPECT_TRUE(w.complete());
+      EXPECT_EQ(buf.size() + 1, expected.size());  // committed before the writer ends
+      buf.push_back('\n');
+      w.value(JsonPlain{"after"});  // continues after the newline
+      expected += "\"after\"";
+      buf.append("\n");
+      expected += "\n";
+    }
+    EXPECT_EQ(buf.view(), expected);
+    EXPECT_GE(buf.capacity(), buf.size());
+  }
+  JsonBuffer buf;
+  buf.append("abc");
+  JsonBuffer moved(std::move(buf));
+  EXPECT_EQ(moved.view(), "abc");
+  EXPECT_TRUE(buf.empty());  // NOLINT(bugprone-use-after-move): a moved-from buffer is empty
+  moved.clear();
+  EXPECT_TRUE(moved.empty());
+  moved.release();
+  EXPECT_EQ(moved.capacity(), 0U);
 }
 
 TEST(JsonWriter, NumbersRoundTripAndKeepFixedPrecision) {

@@ -1,6 +1,7 @@
 // JsonWriter: separators, escaping and number formatting.
 #include "core/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -184,10 +185,39 @@ JsonWriter::~JsonWriter() {
   }
 }
 
+void JsonBuffer::grow(size_t n) {
+  reallocate(std::max({size_ + n, size_ + kGrowth, 2 * capacity_}));
+}
+
+void JsonBuffer::reallocate(size_t capacity) {
+  auto data = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
+
 void JsonWriter::flush() {
+  if (direct_ != nullptr) {
+    // Let go of the buffer's end: the next write asks the buffer again (make_room), so
+    // text others append between top-level values is kept.
+    if (pos_ != nullptr) direct_->commit(pos_);
+    pos_ = nullptr;
+    end_ = nullptr;
+    return;
+  }
   if (pos_ == buf_) return;
-  out_.append(buf_, static_cast<size_t>(pos_ - buf_));
+  out_->append(buf_, static_cast<size_t>(pos_ - buf_));
   pos_ = buf_;
+}
+
+void JsonWriter::make_room(size_t n) {
+  if (direct_ == nullptr) {
+    flush();
+    return;
+  }
+  if (pos_ != nullptr) direct_->commit(pos_);
+  pos_ = direct_->room(n);
+  end_ = direct_->limit();
 }
 
 void JsonWriter::too_deep() {
@@ -203,9 +233,10 @@ void JsonWriter::key_misplaced() {
 }
 
 void JsonWriter::put_bytes(std::string_view bytes) {
-  if (bytes.size() > kBufferSize) {
+  if (bytes.empty()) return;
+  if (bytes.size() > kBufferSize && direct_ == nullptr) {
     flush();
-    out_.append(bytes);
+    out_->append(bytes);
     return;
   }
   reserve(bytes.size());

@@ -1,10 +1,14 @@
-// JsonWriter: appends compact, valid JSON to a string.
+// JsonWriter: appends compact, valid JSON to a string or a JsonBuffer.
 //
 // Commas and nesting are tracked for the caller; strings are escaped (quote,
 // backslash, control characters); doubles use the shortest text that reads back
 // to the same value, or a fixed number of decimals when the precision is part of
 // the data (FHIR decimals: 1.50 is not 1.5). Non-finite numbers throw: JSON has
 // none. The writer does not own the string; it must outlive the writer.
+//
+// Into a std::string the writer collects text in a small buffer of its own and appends it
+// in pieces. Into a JsonBuffer it writes in place, so each byte is written once: the hot
+// path is a pointer bump and a capacity check.
 //
 // Member names written as string literals become JsonKey values, checked for
 // characters that would need escaping when the program is compiled, so the
@@ -14,9 +18,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace fos {
 
@@ -57,9 +63,85 @@ struct JsonPlain {
 template <typename S>
 concept JsonKeyText = std::is_convertible_v<const S&, std::string_view> && !std::is_array_v<S>;
 
+/// A growable run of bytes that a JsonWriter writes into in place. Unlike std::string it
+/// never zeroes memory it then overwrites, and it hands out its spare capacity to writers.
+class JsonBuffer {
+ public:
+  JsonBuffer() = default;
+  JsonBuffer(const JsonBuffer&) = delete;
+  JsonBuffer& operator=(const JsonBuffer&) = delete;
+  JsonBuffer(JsonBuffer&& other) noexcept
+      : data_(std::move(other.data_)), size_(other.size_), capacity_(other.capacity_) {
+    other.size_ = 0;
+    other.capacity_ = 0;
+  }
+  JsonBuffer& operator=(JsonBuffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    other.size_ = 0;
+    other.capacity_ = 0;
+    return *this;
+  }
+  ~JsonBuffer() = default;
+
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  bool empty() const { return size_ == 0; }
+  std::string_view view() const { return {data_.get(), size_}; }
+
+  /// Empty, keeping the capacity.
+  void clear() { size_ = 0; }
+  /// Empty, giving the memory back.
+  void release() {
+    data_.reset();
+    size_ = 0;
+    capacity_ = 0;
+  }
+  /// Capacity for at least `n` bytes in all.
+  void reserve(size_t n) {
+    if (n > capacity_) reallocate(n);
+  }
+  void append(std::string_view bytes) {
+    if (bytes.empty()) return;
+    std::memcpy(room(bytes.size()), bytes.data(), bytes.size());
+    size_ += bytes.size();
+  }
+  void push_back(char c) {
+    *room(1) = c;
+    ++size_;
+  }
+
+  /// Where `n` more bytes go (after size()), growing when fewer are free: at least
+  /// kGrowth more then, and at least double. The bytes count once commit() says so.
+  char* room(size_t n) {
+    if (capacity_ - size_ < n) [[unlikely]]
+      grow(n);
+    return data_.get() + size_;
+  }
+  /// One past the last byte writable without growing.
+  char* limit() { return data_.get() + capacity_; }
+  /// The bytes up to `end` (between data() + size() and limit()) are now part of the buffer.
+  void commit(const char* end) { size_ = static_cast<size_t>(end - data_.get()); }
+
+  static constexpr size_t kGrowth = 4096;
+
+ private:
+  void grow(size_t n);
+  void reallocate(size_t capacity);
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 class JsonWriter {
  public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(std::string& out) : out_(&out) {}
+  /// Writes in place into `out`. Between complete top-level values (see flush()) others may
+  /// append to `out` too; the writer continues after what they appended.
+  explicit JsonWriter(JsonBuffer& out) : direct_(&out), pos_(nullptr), end_(nullptr) {}
   /// Appends what is still buffered (see flush()).
   ~JsonWriter();
   JsonWriter(const JsonWriter&) = delete;
@@ -186,7 +268,8 @@ class JsonWriter {
   /// Append the buffered text to the string now. The writer collects text in a small
   /// buffer of its own and appends it whenever the buffer fills, whenever a top-level
   /// value is complete, and when the writer is destroyed; so the string is up to date
-  /// whenever complete() is true.
+  /// whenever complete() is true. Into a JsonBuffer: the bytes written so far count
+  /// (JsonBuffer::commit), at the same moments.
   void flush();
 
  private:
@@ -194,11 +277,12 @@ class JsonWriter {
   // Room raw_member needs besides its value: the longest key, quotes, colon and comma.
   static constexpr size_t kJsonKeyRoom = JsonKey::kMaxSize + 4;
 
-  // Room for `n` more bytes in the buffer. REQUIRES: n <= kBufferSize.
+  // Room for `n` more bytes at pos_. REQUIRES: n <= kBufferSize.
   void reserve(size_t n) {
-    if (static_cast<size_t>(buf_ + kBufferSize - pos_) < n) [[unlikely]]
-      flush();
+    if (static_cast<size_t>(end_ - pos_) < n) [[unlikely]]
+      make_room(n);
   }
+  void make_room(size_t n);
   // Whether the next element needs a leading comma; records that it was written.
   bool take_comma() {
     if (after_key_) {
@@ -257,12 +341,16 @@ class JsonWriter {
   [[noreturn]] static void unbalanced();
   [[noreturn]] static void key_misplaced();
 
-  std::string& out_;
+  std::string* out_ = nullptr;
+  JsonBuffer* direct_ = nullptr;
   // One bit per nesting level: whether the next element needs a leading comma.
   uint64_t need_comma_ = 0;
   int depth_ = 0;
   bool after_key_ = false;
+  // Where the next byte goes and the end of the room there: in buf_ when writing into a
+  // string; in the JsonBuffer (null until the first write and after each flush) otherwise.
   char* pos_ = buf_;
+  char* end_ = buf_ + kBufferSize;
   char buf_[kBufferSize];
 };
 

@@ -33,7 +33,8 @@ constexpr int kPatientTypes = detail::kPatientTypeCount;
 constexpr size_t kKeepAnyway = size_t{64} << 10;
 
 struct NdjsonBlock final : record::RenderedBlock {
-  std::array<std::string, kPatientTypes> text;
+  // Resources are written in place into these (JsonWriter on a JsonBuffer): no copy.
+  std::array<JsonBuffer, kPatientTypes> text;
   std::array<uint64_t, kPatientTypes> count{};
   SharedIds shared;
 
@@ -41,9 +42,9 @@ struct NdjsonBlock final : record::RenderedBlock {
   // what this block used (a large patient's block): that memory is given back rather than
   // carried by every later block.
   void clear() {
-    for (std::string& t : text) {
+    for (JsonBuffer& t : text) {
       if (t.capacity() > 2 * t.size() + kKeepAnyway) {
-        std::string().swap(t);
+        t.release();
       } else {
         t.clear();
       }
@@ -82,7 +83,7 @@ class NdjsonSink final : public record::RecordSink {
     FOS_ASSERT(!finished_);
     auto& b = dynamic_cast<NdjsonBlock&>(*block);
     for (int t = 0; t < kPatientTypes; ++t) {
-      append(static_cast<ResourceType>(t), b.text[t], b.count[t]);
+      append(static_cast<ResourceType>(t), b.text[t].view(), b.count[t]);
     }
     shared_ids_.organizations.merge(b.shared.organizations);
     shared_ids_.providers.merge(b.shared.providers);
