@@ -37,26 +37,6 @@ Rng::Rng(uint64_t seed, uint64_t stream) : key_(combine64(seed, stream)) {
   }
 }
 
-static inline uint64_t rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-uint64_t Rng::next_u64() {
-  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-double Rng::uniform() {
-  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
-}
-
 int64_t Rng::uniform_int(int64_t lo, int64_t hi) {
   FOS_ASSERT(lo <= hi);
   const uint64_t span = static_cast<uint64_t>(hi - lo) + 1;

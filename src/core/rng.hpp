@@ -30,9 +30,20 @@ class Rng {
   Rng derive(uint64_t tag) const { return Rng(key_, tag); }
   Rng derive(std::string_view tag) const { return Rng(key_, hash64(tag)); }
 
-  uint64_t next_u64();
+  /// The next 64 random bits (xoshiro256**; inline: the engine draws millions).
+  uint64_t next_u64() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
   /// Uniform in [0, 1).
-  double uniform();
+  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   /// Uniform in [lo, hi).
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   /// Uniform integer in [lo, hi], inclusive. REQUIRES: lo <= hi.
@@ -47,6 +58,8 @@ class Rng {
   size_t weighted_cumulative(std::span<const double> cumulative);
 
  private:
+  static constexpr uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
   uint64_t key_;
   std::array<uint64_t, 4> s_{};
 };

@@ -23,6 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Room for the engine's observations of one life (Synthea's library makes hundreds, some
+/// lives over a thousand): reserved with the vitals, so that they are not moved as they grow.
+constexpr size_t kEngineObservations = 1536;
+
 // fos's own modules (built in) with the modules of `dirs` on top (same relative path
 // replaces), and the lookup tables of `dirs`.
 std::shared_ptr<const ModuleLibrary> load_builtin_modules(const std::vector<fs::path>& dirs,
@@ -100,8 +104,10 @@ struct Generator::Impl {
 
   record::PatientRecord generate_with_modules(uint64_t index) const;
   record::PatientRecord generate_plain(uint64_t index) const;
-  void add_vitals(record::PatientRecord& rec, const std::vector<detail::Visit>& visits,
-                  const Rng& patient, Instant end) const;
+  size_t add_vitals(record::PatientRecord& rec, const std::vector<detail::Visit>& visits,
+                    const Rng& patient, Instant end) const;
+  void measure_vitals(const record::Person& person, const std::vector<detail::Visit>& visits,
+                      const Rng& patient, Instant end, std::vector<record::Observation>& out) const;
   /// The patient at `index` with config/constraints.yaml applied; what changed in `counts`.
   record::PatientRecord make(uint64_t index, ConstraintCounts& counts) const;
   void tally(const ConstraintCounts& counts, uint64_t candidates) const;
@@ -189,40 +195,54 @@ record::PatientRecord Generator::Impl::generate_with_modules(uint64_t index) con
   input.provider_id = provider.id;
   input.organization_id = provider.organization_id;
   Instant end = draw.end;
+  // The vitals of the window before the planned end go first, where they belong (the engine
+  // appends after them and never reads them); measured again if a module's death moves
+  // the end, and with it the window.
+  rec.observations.reserve((9 * visits.size()) + kEngineObservations);
+  const size_t vitals = add_vitals(rec, visits, patient, end);
   if (const auto death = engine->run(rec, input, patient, stats.get()); death && *death < end) {
     rec.person.death = *death;
     end = *death;
+    std::vector<record::Observation> observations;
+    observations.reserve(rec.observations.size());
+    measure_vitals(rec.person, visits, patient, end, observations);
+    const auto fresh = static_cast<uint32_t>(observations.size());
+    for (auto& report : rec.reports) {
+      for (uint32_t& r : report.results) r = r - static_cast<uint32_t>(vitals) + fresh;
+    }
+    observations.insert(
+        observations.end(),
+        std::make_move_iterator(rec.observations.begin() + static_cast<std::ptrdiff_t>(vitals)),
+        std::make_move_iterator(rec.observations.end()));
+    rec.observations = std::move(observations);
   }
-  add_vitals(rec, visits, patient, end);
   finalize_record(rec, end, options.years_of_history);
   return rec;
 }
 
-// Wellness vitals go in front of the engine's observations, as if measured before
-// the engine ran (the engine never reads them). Only visits inside the export
-// window are written out: finalize_record would drop the others, and the vitals
-// stream draws the same numbers either way.
-void Generator::Impl::add_vitals(record::PatientRecord& rec,
-                                 const std::vector<detail::Visit>& visits, const Rng& patient,
-                                 Instant end) const {
-  const record::Person& person = rec.person;
+// Wellness vitals are measured at every visit; only those of visits inside the export window
+// before `end` are written out: finalize_record would drop the others, and the vitals stream
+// draws the same numbers either way.
+void Generator::Impl::measure_vitals(const record::Person& person,
+                                     const std::vector<detail::Visit>& visits, const Rng& patient,
+                                     Instant end, std::vector<record::Observation>& out) const {
   const Instant first = window_start(end, options.years_of_history);
   Rng vitals_rng = patient.derive("vitals");
   detail::VitalsModel vitals(config.vitals(), person.sex, person.birth_date, vitals_rng);
-  std::vector<record::Observation> observations;
-  observations.reserve(9 * visits.size());
   for (size_t i = 0; i < visits.size(); ++i) {
     const bool emit = visits[i].start >= first && visits[i].start <= end;
-    vitals.measure(visits[i], static_cast<uint32_t>(i), emit, observations);
+    vitals.measure(visits[i], static_cast<uint32_t>(i), emit, out);
   }
-  const auto shift = static_cast<uint32_t>(observations.size());
-  if (shift == 0) return;
-  for (auto& report : rec.reports) {
-    for (uint32_t& r : report.results) r += shift;
-  }
-  observations.insert(observations.end(), std::make_move_iterator(rec.observations.begin()),
-                      std::make_move_iterator(rec.observations.end()));
-  rec.observations = std::move(observations);
+}
+
+// Appends the wellness vitals for the window before `end` to the record's (still empty)
+// observations, ahead of the engine's; returns how many.
+size_t Generator::Impl::add_vitals(record::PatientRecord& rec,
+                                   const std::vector<detail::Visit>& visits, const Rng& patient,
+                                   Instant end) const {
+  const size_t before = rec.observations.size();
+  measure_vitals(rec.person, visits, patient, end, rec.observations);
+  return rec.observations.size() - before;
 }
 
 record::PatientRecord Generator::Impl::generate_plain(uint64_t index) const {

@@ -86,7 +86,7 @@ record::AllergyCategory allergy_category(std::string_view c) {
   return record::AllergyCategory::kEnvironment;
 }
 
-double draw(const Distribution& d, Rng& rng) {
+[[gnu::noinline]] double draw_random(const Distribution& d, Rng& rng) {
   double v = 0;
   switch (d.kind) {
     case DistKind::kExact:
@@ -112,6 +112,12 @@ double draw(const Distribution& d, Rng& rng) {
     }
   }
   return d.round ? std::round(v) : v;
+}
+
+// A value of `d`: exact ones (most delays) inline, the others drawn out of line.
+inline double draw(const Distribution& d, Rng& rng) {
+  if (d.kind == DistKind::kExact) return d.round ? std::round(d.a) : d.a;
+  return draw_random(d, rng);
 }
 
 // By leap year (0/1) and day of the year (0-based): the month (1-12).
@@ -262,6 +268,9 @@ struct HotState {
   enum Flag : uint8_t {
     kRemember = 1,  ///< some PriorState names this state: entries go to the history
     kPrivate = 2,   ///< in a run-ahead chain (Engine::Tables::module_hot)
+    /// kPrivate, and no run-ahead chain of the module reads an attribute the yearly
+    /// lifecycle update changes: its run-aheads need not stop at the yearly update.
+    kNotYearly = 4,
   };
   enum Touch : uint8_t { kNoTouch, kTouchAny, kTouchAttribute };
   /// What guards read and states change (guard_reads, state_writes).
@@ -561,6 +570,9 @@ struct Engine::Tables {
     /// The rows have disjoint time ranges in ascending order and no age range: the one
     /// row holding a time is found by binary search.
     bool time_sorted = false;
+    /// The rows have disjoint age ranges in ascending order and no time range: the one row
+    /// holding an age is found by binary search.
+    bool age_sorted = false;
     bool one_key = false;  ///< all rows have the same key ids (compared once)
   };
   struct TableIndex {
@@ -626,6 +638,33 @@ struct Run {
   std::vector<std::vector<uint8_t>> entered;  ///< stats: [0] top, then per submodule used
 };
 
+/// A life's per-run state and its largest tables, kept by each thread from one patient to
+/// the next (Engine::run) so that their storage is reused instead of allocated per patient.
+struct LifeBuffers {
+  std::vector<Run> runs;
+  std::vector<int64_t> due;
+  std::vector<int64_t> due_low;
+  std::vector<Value> attributes;
+  std::vector<double> symptoms;
+  std::vector<uint32_t> latest_named;
+  std::vector<uint64_t> attribute_waiters;
+  std::vector<uint64_t> attribute_waiting;
+};
+
+// Run `r` as Run{} but keeping its vectors' storage.
+void reset_run(Run& r) {
+  std::vector<Frame> stack = std::move(r.stack);
+  std::vector<std::pair<uint32_t, int64_t>> history = std::move(r.history);
+  std::vector<Pending> pending = std::move(r.pending);
+  stack.clear();
+  history.clear();
+  pending.clear();
+  r = Run{};
+  r.stack = std::move(stack);
+  r.history = std::move(history);
+  r.pending = std::move(pending);
+}
+
 constexpr size_t kObservationReserve = 512;
 constexpr size_t kEntryKinds = static_cast<size_t>(EntryKind::kImmunization) + 1;
 constexpr uint32_t kNoEntry = std::numeric_limits<uint32_t>::max();
@@ -633,15 +672,17 @@ constexpr uint32_t kNoEntry = std::numeric_limits<uint32_t>::max();
 class Life {
  public:
   Life(const ModuleLibrary& lib, const Engine::Tables& tables, record::PatientRecord& rec,
-       const EngineInput& input, const Rng& patient)
+       const EngineInput& input, const Rng& patient, LifeBuffers& buffers)
       : lib_(lib),
         t_(tables),
         rec_(rec),
         in_(input),
         services_rng_(patient.derive("module-services")),
         vitals_(rec.person.sex, rec.person.birth_date, services_rng_),
+        buffers_(buffers),
         birth_civil_(rec.person.birth_date.civil()) {
-    attributes_.resize(lib.attributes().size() + 1);
+    swap_buffers();
+    attributes_.assign(lib.attributes().size() + 1, Value{});
     wellness_count_ = rec.encounters.size();
     // A life with Synthea's library makes hundreds of observations: grow once, not by
     // moving every observation at each doubling.
@@ -656,15 +697,17 @@ class Life {
     note_code_ids(rec.care_plans, care_plan_ids_);
     note_code_ids(rec.allergies, allergy_ids_);
     const Rng modules = patient.derive("modules");
+    runs_.resize(lib.modules().size());
+    due_.clear();
     for (size_t i = 0; i < lib.modules().size(); ++i) {
-      Run r;
+      Run& r = runs_[i];
+      reset_run(r);
       r.module = lib.modules()[i].get();
       r.index = i;
       r.rng = modules.derive(tables.module_streams[i]);  // = derive(r.module->key)
       r.stack.push_back({r.module, tables.module_hot[i].data(), 0, true, 0});
       r.wake = rec.person.birth_time.seconds();
       due_.push_back(r.wake);
-      runs_.push_back(std::move(r));
     }
     mask_words_ = (runs_.size() + 63) / 64;
     attribute_waiters_.assign(attributes_.size() * mask_words_, 0);
@@ -677,6 +720,10 @@ class Life {
     }
     lifecycle_start();
   }
+
+  ~Life() { swap_buffers(); }
+  Life(const Life&) = delete;
+  Life& operator=(const Life&) = delete;
 
   std::optional<Instant> simulate(ModuleStats* stats) {
     const int64_t birth = rec_.person.birth_time.seconds();
@@ -695,7 +742,7 @@ class Life {
       }
       if (death_ && death_->seconds() <= step) break;
       // Jump over steps where nothing is due (all blocked on later times).
-      int64_t next = earliest_due();
+      int64_t next = earliest_due(step + kStep);
       if (next == kNever) break;
       next = std::min(next, next_year_);                     // the yearly update runs on its step
       if (death_) next = std::min(next, death_->seconds());  // and a scheduled death
@@ -717,6 +764,18 @@ class Life {
   }
 
  private:
+  // Takes the thread's buffers (their storage) for this life, and gives them back.
+  void swap_buffers() {
+    runs_.swap(buffers_.runs);
+    due_.swap(buffers_.due);
+    due_low_.swap(buffers_.due_low);
+    attributes_.swap(buffers_.attributes);
+    symptoms_.swap(buffers_.symptoms);
+    latest_named_.swap(buffers_.latest_named);
+    attribute_waiters_.swap(buffers_.attribute_waiters);
+    attribute_waiting_.swap(buffers_.attribute_waiting);
+  }
+
   // The first run at or after `from` due at `step` (at least runs_.size() when none). Most
   // runs sleep at any step: whole blocks are passed over by their earliest due time.
   size_t first_due(size_t from, int64_t step) const {
@@ -739,10 +798,14 @@ class Life {
     return due_.size();
   }
 
-  // The earliest due time of all runs (kNever when all are done).
-  int64_t earliest_due() const {
+  // The earliest due time of all runs (kNever when all are done), or the first due time
+  // found at or before `soon` (then the next step runs anyway: no need to look further).
+  int64_t earliest_due(int64_t soon) const {
     int64_t low = kNever;
-    for (const int64_t d : due_low_) low = std::min(low, d);
+    for (const int64_t d : due_low_) {
+      if (d <= soon) return d;
+      low = std::min(low, d);
+    }
     return low;
   }
 
@@ -1051,8 +1114,17 @@ class Life {
         const Ages& a = ages(t);
         return compare(l.months ? a.months : a.years, l.op, l.quantity);
       }
-      case LogicKind::kAttribute:
-        return compare_values(attributes_[l.attribute], l.op, l.value);
+      case LogicKind::kAttribute: {
+        // compare_values' common cases first: presence, and numbers or booleans alike.
+        const Value& v = attributes_[l.attribute];
+        if (l.op == Op::kIsNotNil) return v.kind != ValueKind::kNil;
+        if (l.op == Op::kIsNil) return v.kind == ValueKind::kNil;
+        if (v.kind == l.value.kind && (v.kind == ValueKind::kNumber || v.kind == ValueKind::kBool))
+          return compare(v.number, l.op, l.value.number);
+        return compare_values(v, l.op, l.value);
+      }
+      case LogicKind::kSes:
+        return l.name == t_.ses_values[ses_];  // interned: equal ids, equal text
       default:
         return eval_other(l, r, t);
     }
@@ -1428,6 +1500,13 @@ class Life {
         return nullptr;
       return &table.rows[row];
     }
+    if (group->second.age_sorted) {  // one key (compared above), disjoint ascending ages
+      const auto it = std::upper_bound(rows.begin(), rows.end(), age, [&](double v, uint32_t row) {
+        return v < table.rows[row].age_low;
+      });
+      if (it == rows.begin() || age > table.rows[*(it - 1)].age_high) return nullptr;
+      return &table.rows[*(it - 1)];
+    }
     for (const uint32_t row : rows) {
       if (!one_key && index.keys[row] != key_scratch_) continue;
       const LookupTable::Row& rw = table.rows[row];
@@ -1550,8 +1629,11 @@ class Life {
       name_entry(s, EntryKind::kAllergy, static_cast<uint32_t>(rec_.allergies.size() - 1));
       return;
     }
-    for (size_t i = 0; i < rec_.conditions.size(); ++i) {
-      if (condition_ids_[i] == s.code_ids[0] && !rec_.conditions[i].abatement) {
+    const uint32_t code = s.code_ids[0];
+    const bool active = std::find(active_condition_ids_.begin(), active_condition_ids_.end(),
+                                  code) != active_condition_ids_.end();
+    for (size_t i = 0; active && i < rec_.conditions.size(); ++i) {
+      if (condition_ids_[i] == code && !rec_.conditions[i].abatement) {
         // Already active: Synthea keeps one entry; refer to it again.
         name_entry(s, EntryKind::kCondition, static_cast<uint32_t>(i));
         return;
@@ -1695,10 +1777,11 @@ class Life {
   // the yearly lifecycle attributes. Play it ahead now, as each expiry would have run at
   // its step: the same draws from the module's own stream in the same order, expiry times
   // chained exactly. Stop before the first expiry whose step is at or after the next
-  // yearly update, the end of the record or a known death, or on reaching a state outside
-  // the chain: the module then waits in the last Delay, holding the drawn target in
-  // `f.next`, and wakes at the step and time it would have (weekly "chance of" loops cost
-  // one wake per year instead of one per round). Off when module stats are collected:
+  // yearly update (unless no chain of the module reads what it changes: kNotYearly), the
+  // end of the record or a known death, or on reaching a state outside the chain: the
+  // module then waits in the last Delay, holding the drawn target in `f.next`, and wakes
+  // at the step and time it would have (weekly "chance of" loops cost one wake per year,
+  // or none, instead of one per round). Off when module stats are collected:
   // states entered ahead would be counted even if a later death cut them off.
   void run_ahead(Run& r, Frame& f) {
     if (stats_on_ || r.encounter != kNone || lock_ == &r) return;
@@ -1709,7 +1792,8 @@ class Life {
     // An expiry's step (step_at) is past the end, at or after the next yearly update or at
     // or after a known death exactly when it is at or after `stop` (a step), that is when
     // the expiry is after `last` (expiries are never before birth).
-    int64_t stop = std::min(step_at(in_.end.seconds() + 1), step_at(next_year_));
+    int64_t stop = step_at(in_.end.seconds() + 1);
+    if (!(hot[f.state].flags & HotState::kNotYearly)) stop = std::min(stop, step_at(next_year_));
     if (death_) stop = std::min(stop, step_at(death_->seconds()));
     const int64_t last = stop - kStep;
     int32_t delay = f.state;
@@ -2188,6 +2272,7 @@ class Life {
   const EngineInput& in_;
   Rng services_rng_;
   detail::VitalSigns vitals_;
+  LifeBuffers& buffers_;  ///< the thread's: swapped in (and back) with the vectors it holds
   std::vector<Run> runs_;
   /// By run: when it is next due (kNever once done and for the padding to whole blocks),
   /// and by block of kDueBlock runs the earliest of those: scanned at every step.
@@ -2384,6 +2469,13 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
                    (k == 0 || table->rows[rows[k - 1]].time_high < row.time_low);
         }
         group.time_sorted = sorted;
+        bool by_age = table->has_age && !table->has_time;
+        for (size_t k = 0; by_age && k < rows.size(); ++k) {
+          const LookupTable::Row& row = table->rows[rows[k]];
+          by_age = row.age_low <= row.age_high && index.keys[rows[k]] == index.keys[rows[0]] &&
+                   (k == 0 || table->rows[rows[k - 1]].age_high < row.age_low);
+        }
+        group.age_sorted = by_age;
       }
     }
   };
@@ -2401,8 +2493,32 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   for (const auto& m : lib.modules()) note_prior_names(*m, t.prior_names);
   for (const auto& m : lib.submodules()) note_prior_names(*m, t.prior_names);
   const auto chains = private_states(lib);
+  // Whether a run-ahead state's transition reads an attribute lifecycle_year changes.
+  const std::array<uint32_t, 7> yearly = {t.smoker,  t.insurance, t.marital,    t.afib_risk,
+                                          t.mi_risk, t.ihd_risk,  t.stroke_risk};
+  auto is_yearly = [&](uint32_t a) {
+    return std::find(yearly.begin(), yearly.end(), a) != yearly.end();
+  };
+  auto weights_yearly = [&](const std::vector<WeightedTarget>& weights) {
+    return std::any_of(weights.begin(), weights.end(), [&](const WeightedTarget& w) {
+      return w.attribute && is_yearly(*w.attribute);
+    });
+  };
+  auto reads_yearly = [&](const ModuleState& s) {
+    const Transition& tr = s.transition;
+    if (weights_yearly(tr.weights)) return true;
+    for (const TransitionOption& o : tr.options) {
+      if (weights_yearly(o.weights)) return true;
+    }
+    return tr.table &&
+           std::any_of(tr.table->key_attributes.begin(), tr.table->key_attributes.end(), is_yearly);
+  };
   auto hot = [&](const Module& m) {
     const std::vector<uint8_t>& chain = chains.at(&m);
+    bool chain_yearly = false;
+    for (size_t i = 0; i < m.states.size(); ++i) {
+      if (chain[i] && reads_yearly(m.states[i])) chain_yearly = true;
+    }
     std::vector<HotState> out;
     out.reserve(m.states.size());
     for (size_t i = 0; i < m.states.size(); ++i) {
@@ -2421,6 +2537,7 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
       if (s.name_id < t.prior_names.size() && t.prior_names[s.name_id])
         h.flags |= HotState::kRemember;
       if (chain[i]) h.flags |= HotState::kPrivate;
+      if (chain[i] && !chain_yearly) h.flags |= HotState::kNotYearly;
       if (s.type == StateType::kSetAttribute || s.type == StateType::kCounter) {
         h.touch = HotState::kTouchAttribute;
         h.attribute = s.attribute;
@@ -2455,7 +2572,8 @@ Engine::~Engine() = default;
 std::optional<Instant> Engine::run(record::PatientRecord& rec, const EngineInput& input,
                                    const Rng& patient, ModuleStats* stats) const {
   if (library_->modules().empty()) return std::nullopt;
-  Life life(*library_, *tables_, rec, input, patient);
+  thread_local LifeBuffers buffers;
+  Life life(*library_, *tables_, rec, input, patient, buffers);
   if (stats) life.enable_stats();
   return life.simulate(stats);
 }
