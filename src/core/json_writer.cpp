@@ -178,7 +178,7 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-JsonWriter::~JsonWriter() {
+void JsonWriter::flush_at_end() noexcept {
   try {
     flush();
   } catch (...) {  // NOLINT(bugprone-empty-catch): out of memory while already failing

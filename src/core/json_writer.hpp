@@ -142,8 +142,10 @@ class JsonWriter {
   /// Writes in place into `out`. Between complete top-level values (see flush()) others may
   /// append to `out` too; the writer continues after what they appended.
   explicit JsonWriter(JsonBuffer& out) : direct_(&out), pos_(nullptr), end_(nullptr) {}
-  /// Appends what is still buffered (see flush()).
-  ~JsonWriter();
+  /// Appends what is still buffered (see flush()); nothing to do, inline, after a complete value.
+  ~JsonWriter() {
+    if (pos_ != (direct_ != nullptr ? nullptr : buf_)) flush_at_end();
+  }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
 
@@ -283,6 +285,8 @@ class JsonWriter {
       make_room(n);
   }
   void make_room(size_t n);
+  // flush() for the destructor: swallows a failure to allocate.
+  void flush_at_end() noexcept;
   // Whether the next element needs a leading comma; records that it was written.
   bool take_comma() {
     if (after_key_) {

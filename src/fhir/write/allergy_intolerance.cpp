@@ -69,8 +69,7 @@ void render_allergy_intolerance(const detail::PatientContext& ctx, size_t i,
   w.begin_array();
   w.value(category_code(a.category));
   w.end_array();
-  w.key("code");
-  detail::write_concept(w, a.code, ctx.concepts());
+  detail::write_concept_member(w, "code", a.code, ctx.concepts());
   detail::write_reference(w, "patient", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(a.encounter, "allergy", i));
   const detail::IsoText onset(a.onset);

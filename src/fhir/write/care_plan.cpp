@@ -40,8 +40,7 @@ void render_care_plan(const detail::PatientContext& ctx, size_t i, const detail:
       w.begin_object();
       w.key("detail");
       w.begin_object();
-      w.key("code");
-      detail::write_concept(w, activity, ctx.concepts());
+      detail::write_concept_member(w, "code", activity, ctx.concepts());
       w.field("status", plan.stop ? "completed" : "in-progress");
       w.end_object();
       w.end_object();

@@ -42,8 +42,7 @@ void render_condition(const detail::PatientContext& ctx, size_t i, const detail:
   w.raw(kConfirmed);
   w.key("category");
   w.raw(kCategory);
-  w.key("code");
-  detail::write_concept(w, c.code, ctx.concepts());
+  detail::write_concept_member(w, "code", c.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(c.encounter, "condition", i));
   const detail::IsoText onset(c.onset);

@@ -34,8 +34,7 @@ void render_device(const detail::PatientContext& ctx, size_t i, const detail::Re
     w.end_array();
   }
   w.field("status", d.stop ? "inactive" : "active");
-  w.key("type");
-  detail::write_concept(w, d.code, ctx.concepts());
+  detail::write_concept_member(w, "type", d.code, ctx.concepts());
   detail::write_reference(w, "patient", ctx.patient());
   w.end_object();
 }

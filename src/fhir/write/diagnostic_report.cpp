@@ -24,8 +24,7 @@ void render_diagnostic_report(const detail::PatientContext& ctx, size_t i,
   w.field("status", JsonPlain{"final"});
   w.key("category");
   w.raw(kCategory);
-  w.key("code");
-  detail::write_concept(w, report.code, ctx.concepts());
+  detail::write_concept_member(w, "code", report.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(report.encounter, "report", i));
   const detail::IsoText effective(report.effective);

@@ -15,8 +15,7 @@ void render_immunization(const detail::PatientContext& ctx, size_t i,
   w.key("meta");
   w.raw(kMeta);
   w.field("status", JsonPlain{"completed"});
-  w.key("vaccineCode");
-  detail::write_concept(w, imm.code, ctx.concepts());
+  detail::write_concept_member(w, "vaccineCode", imm.code, ctx.concepts());
   detail::write_reference(w, "patient", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(imm.encounter, "immunization", i));
   detail::write_instant(w, "occurrenceDateTime", imm.date);

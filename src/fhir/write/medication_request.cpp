@@ -71,8 +71,7 @@ void render_medication_request(const detail::PatientContext& ctx, size_t i,
   w.field("id", JsonPlain{self.id()});
   w.field("status", m.stop ? "stopped" : "active");
   w.field("intent", JsonPlain{"order"});
-  w.key("medicationCodeableConcept");
-  detail::write_concept(w, m.code, ctx.concepts());
+  detail::write_concept_member(w, "medicationCodeableConcept", m.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", encounter);
   detail::write_instant(w, "authoredOn", m.start);

@@ -146,13 +146,16 @@ class NdjsonSink final : public record::RecordSink {
     return *concepts_.emplace_back(me, std::make_unique<detail::ConceptCache>()).second;
   }
 
-  // Room for the block's text at typical resource sizes, so buffers grow at most rarely.
+  // Room for the block's text at typical resource sizes plus a quarter, so buffers grow
+  // (copying what they hold) at most rarely. Room reserved and not written costs no more
+  // than its address space.
   static void reserve(std::span<const record::PatientRecord> block, NdjsonBlock& out) {
-    out.text[0].reserve(block.size() * 2600);
+    const auto room = [](size_t bytes) { return bytes + bytes / 4 + JsonBuffer::kGrowth; };
+    out.text[0].reserve(room(block.size() * 2600));
     for (const EntryKind& kind : entry_kinds()) {
       size_t n = 0;
       for (const auto& r : block) n += kind.count(r);
-      out.text[static_cast<int>(kind.type)].reserve(n * kind.typical_bytes);
+      if (n > 0) out.text[static_cast<int>(kind.type)].reserve(room(n * kind.typical_bytes));
     }
   }
 
@@ -171,7 +174,7 @@ class NdjsonSink final : public record::RecordSink {
       const size_t n = kind.count(record);
       for (size_t i = 0; i < n; ++i) {
         JsonWriter w = line(kind.type);
-        kind.render(ctx, i, ctx.entry(kind.type, i), w);
+        kind.render(ctx, i, ctx.entry_ref(kind.type, i), w);
         end_line(kind.type);
       }
     }

@@ -1,5 +1,6 @@
 // Observation: category, LOINC code, subject, encounter, time, one value or components.
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,9 +56,18 @@ std::string head_members(std::string_view meta, ObservationCategory c) {
   return out;
 }
 
+// A LOINC code of up to eight characters as one number (zero-padded), so the profile
+// lookup compares integers; longer codes (none has a profile) give 0.
+uint64_t loinc_key(std::string_view loinc) {
+  if (loinc.empty() || loinc.size() > 8) return 0;
+  uint64_t key = 0;
+  for (const char c : loinc) key = (key << 8) | static_cast<unsigned char>(c);
+  return key;
+}
+
 struct VitalSignProfile {
-  std::string_view loinc;
-  std::string head;  // head_members with the profile's meta
+  uint64_t loinc = 0;  // loinc_key
+  std::string head;    // head_members with the profile's meta
 };
 
 // meta.profile of a vital sign: the generic vital-signs profile plus the FHIR R4
@@ -77,8 +87,8 @@ std::vector<VitalSignProfile> make_vital_sign_profiles() {
   };
   std::vector<VitalSignProfile> out;
   for (const auto& [code, profile] : kProfiles) {
-    out.push_back({code, head_members(detail::meta_profiles(kVitalSigns, profile),
-                                      ObservationCategory::kVitalSigns)});
+    out.push_back({loinc_key(code), head_members(detail::meta_profiles(kVitalSigns, profile),
+                                                 ObservationCategory::kVitalSigns)});
   }
   return out;
 }
@@ -87,8 +97,9 @@ const std::string& vital_sign_head(std::string_view loinc) {
   static const std::vector<VitalSignProfile> kProfiles = make_vital_sign_profiles();
   static const std::string kGeneric =
       head_members(detail::meta_profiles(kVitalSigns), ObservationCategory::kVitalSigns);
+  const uint64_t key = loinc_key(loinc);
   for (const auto& p : kProfiles) {
-    if (p.loinc == loinc) return p.head;
+    if (p.loinc == key) return p.head;
   }
   return kGeneric;
 }
@@ -122,8 +133,7 @@ void write_value(JsonWriter& w, const T& part, detail::ConceptCache* concepts) {
     w.key("valueQuantity");
     detail::write_quantity(w, *part.quantity, concepts);
   } else if (part.value_code) {
-    w.key("valueCodeableConcept");
-    detail::write_concept(w, *part.value_code, concepts);
+    detail::write_concept_member(w, "valueCodeableConcept", *part.value_code, concepts);
   }
 }
 
@@ -136,8 +146,7 @@ void write_components(JsonWriter& w, const detail::PatientContext& ctx, size_t i
   for (const auto& part : obs.components) {
     check_one_value(record, i, (part.quantity ? 1 : 0) + (part.value_code ? 1 : 0));
     w.begin_object();
-    w.key("code");
-    detail::write_concept(w, part.code, ctx.concepts());
+    detail::write_concept_member(w, "code", part.code, ctx.concepts());
     write_value(w, part, ctx.concepts());
     w.end_object();
   }
@@ -156,8 +165,7 @@ void render_observation(const detail::PatientContext& ctx, size_t i,
   w.field("resourceType", JsonPlain{"Observation"});
   w.field("id", JsonPlain{self.id()});
   w.raw_members(observation_head(obs));
-  w.key("code");
-  detail::write_concept(w, obs.code, ctx.concepts());
+  detail::write_concept_member(w, "code", obs.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(obs.encounter, "observation", i));
   const detail::IsoText effective(obs.effective);

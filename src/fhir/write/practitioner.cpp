@@ -48,8 +48,7 @@ void render_practitioner(const detail::ProviderEntry& entry, JsonWriter& w) {
     w.key("qualification");
     w.begin_array();
     w.begin_object();
-    w.key("code");
-    detail::write_concept(w, provider.specialty);
+    detail::write_concept_member(w, "code", provider.specialty);
     w.end_object();
     w.end_array();
   }

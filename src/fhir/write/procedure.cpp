@@ -18,8 +18,7 @@ void render_procedure(const detail::PatientContext& ctx, size_t i, const detail:
   w.key("meta");
   w.raw(kMeta);
   w.field("status", JsonPlain{"completed"});
-  w.key("code");
-  detail::write_concept(w, p.code, ctx.concepts());
+  detail::write_concept_member(w, "code", p.code, ctx.concepts());
   detail::write_reference(w, "subject", ctx.patient());
   detail::write_reference(w, "encounter", ctx.encounter(p.encounter, "procedure", i));
   w.key("performedPeriod");

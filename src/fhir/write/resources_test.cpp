@@ -476,6 +476,23 @@ TEST(Elements, ConceptCacheRendersBorrowedCodesOnce) {
     }
   }
   EXPECT_EQ(cache.size(), 3002U);
+  // The key is exact: a code borrowing the start of another's text is another concept.
+  const record::Code prefix{record::CodeSystem::kSnomed,
+                            record::Text::borrow(borrowed.code.view().substr(0, 4)),
+                            borrowed.display};
+  EXPECT_EQ(render(prefix, &cache), render(prefix, nullptr));
+  EXPECT_EQ(render(borrowed, &cache), expected);
+  EXPECT_EQ(cache.size(), 3003U);
+  // As a member: the key, then the same concept.
+  {
+    std::string text;
+    JsonWriter w(text);
+    w.begin_object();
+    detail::write_concept_member(w, "code", borrowed, &cache);
+    detail::write_concept_member(w, "other", same_text_owned, &cache);
+    w.end_object();
+    EXPECT_EQ(text, R"({"code":)" + expected + R"(,"other":)" + expected + "}");
+  }
   // Quantities: the unit's members are kept by content and give the same bytes.
   const auto quantity = [](std::string unit, detail::ConceptCache* c) {
     std::string text;
@@ -489,6 +506,13 @@ TEST(Elements, ConceptCacheRendersBorrowedCodesOnce) {
             R"("code":"mm[Hg]"})");
   EXPECT_EQ(quantity("mm[Hg]", &cache), quantity("mm[Hg]", nullptr));
   EXPECT_EQ(quantity("", &cache), R"({"value":1.50})");
+  // More units than the cache keeps: the rest are written each time, with the same bytes.
+  for (size_t i = 0; i < detail::ConceptCache::kMaxUnits + 100; ++i) {
+    std::string unit = std::to_string(i % 700);
+    unit.push_back('u');
+    ASSERT_EQ(quantity(unit, &cache), quantity(unit, nullptr)) << unit;
+  }
+  EXPECT_EQ(quantity("mm[Hg]", &cache), quantity("mm[Hg]", nullptr));
 }
 
 TEST(References, RelativeAndUrnStyles) {

@@ -27,8 +27,7 @@ void render_supply_delivery(const detail::PatientContext& ctx, size_t i,
   w.begin_object();
   w.field("value", s.quantity);
   w.end_object();
-  w.key("itemCodeableConcept");
-  detail::write_concept(w, s.code, ctx.concepts());
+  detail::write_concept_member(w, "itemCodeableConcept", s.code, ctx.concepts());
   w.end_object();
   detail::write_instant(w, "occurrenceDateTime", s.date);
   w.end_object();

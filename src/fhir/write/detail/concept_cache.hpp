@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "record/code.hpp"
@@ -34,23 +33,26 @@ class ConceptCache {
   /// Distinct concepts held.
   size_t size() const { return used_; }
   /// The members write_quantity writes after the value for a non-empty UCUM `unit`:
-  /// `"unit":"<unit>","system":"http://unitsofmeasure.org","code":"<unit>"` (kept by content).
+  /// `"unit":"<unit>","system":"http://unitsofmeasure.org","code":"<unit>"` (kept by content),
+  /// or an empty view when the cache holds kMaxUnits units already: then the caller writes them.
   std::string_view unit_members(std::string_view unit);
 
+  static constexpr size_t kMaxUnits = 512;
+
  private:
+  // 32 bytes, two to a cache line: the texts' addresses, then their sizes, the system and a
+  // used bit in one word (compared at once), then where the rendered concept is.
   struct Slot {
     const char* code = nullptr;
     const char* display = nullptr;
-    uint32_t code_size = 0;
-    uint32_t display_size = 0;
+    uint64_t shape = 0;  // 0: free
     uint32_t offset = 0;
     uint32_t length = 0;
-    record::CodeSystem system = record::CodeSystem::kOther;
-    bool used = false;
   };
 
-  static size_t hash(const char* code, const char* display, record::CodeSystem system);
-  static bool matches(const Slot& slot, const record::Code& code);
+  // The sizes and system of `code` with the used bit: the part of a key besides addresses.
+  static uint64_t shape(const record::Code& code);
+  static size_t hash(const char* code, const char* display, uint64_t shape);
   std::string_view add(Slot& slot, const record::Code& code);
   void grow();
 
@@ -58,11 +60,15 @@ class ConceptCache {
   size_t used_ = 0;
   std::string text_;  // the rendered concepts, one after another
 
-  struct TextHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // Units by content: a small open-addressing table (twice kMaxUnits slots) of indexes
+  // into units_, hashed with a few instructions (units are a few characters long).
+  struct Unit {
+    std::string unit;
+    std::string members;
   };
-  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> units_;
+  static uint32_t unit_hash(std::string_view unit);
+  std::vector<Unit> units_;
+  std::vector<uint16_t> unit_slots_;  // index + 1 into units_; 0 = free
 };
 
 }  // namespace fos::fhir::detail

@@ -83,6 +83,11 @@ class PatientContext {
   ResourceRef immunization(size_t i) const;
   /// The `i`-th entry of a patient-owned type (not kPatient): resource_uuid("<Type>", index, i).
   ResourceRef entry(ResourceType type, size_t i) const;
+  /// The same, held by the context. REQUIRES: `type` is patient-owned (not kPatient) and `i`
+  /// is below the record's number of entries of that type.
+  const ResourceRef& entry_ref(ResourceType type, size_t i) const {
+    return entries_[static_cast<size_t>(type)][i];
+  }
   /// The Condition an entry started at `at` is for: the latest condition with this
   /// code whose onset is not after `at`, else the first with this code; nullopt when none.
   std::optional<size_t> condition_for(const record::Code& reason, Instant at) const;

@@ -81,6 +81,11 @@ struct LastInstant {
   int64_t seconds = 0;
   bool set = false;
   char text[20] = {};
+  // The last day formatted ("YYYY-MM-DD"): an encounter's start and end, and the entries
+  // during it, mostly fall on one day.
+  Date day{0};
+  bool day_set = false;
+  char day_text[10] = {};
 };
 thread_local LastInstant last_instant;
 
@@ -100,7 +105,16 @@ IsoText::IsoText(Instant instant) {
 }
 
 void IsoText::format(Instant instant) {
-  len_ = put_date(buf_, instant.date().civil());
+  LastInstant& last = last_instant;
+  const Date day = instant.date();
+  if (last.day_set && last.day == day) {
+    std::memcpy(buf_, last.day_text, 10);
+  } else {
+    put_date(buf_, day.civil());
+    std::memcpy(last.day_text, buf_, 10);
+    last.day = day;
+    last.day_set = true;
+  }
   const int sod = instant.seconds_of_day();
   buf_[10] = 'T';
   put_two(buf_ + 11, sod / 3600);
@@ -201,6 +215,19 @@ void write_concept(JsonWriter& w, const record::Code& code, ConceptCache* cache)
   w.end_object();
 }
 
+void write_concept_member(JsonWriter& w, JsonKey key, const record::Code& code,
+                          ConceptCache* cache) {
+  if (cache != nullptr) {
+    const std::string_view json = cache->concept_json(code);
+    if (!json.empty()) {
+      w.raw_member(key, json);
+      return;
+    }
+  }
+  w.key(key);
+  write_concept(w, code, nullptr);
+}
+
 void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code, ConceptCache* cache) {
   w.key(key);
   w.begin_array();
@@ -227,8 +254,10 @@ void write_quantity(JsonWriter& w, const record::Quantity& quantity, ConceptCach
   w.key("value");
   w.value_fixed(quantity.value, quantity.decimals);
   if (!quantity.unit.empty()) {
-    if (cache != nullptr) {
-      w.raw_members(cache->unit_members(quantity.unit));
+    const std::string_view members =
+        cache != nullptr ? cache->unit_members(quantity.unit) : std::string_view();
+    if (!members.empty()) {
+      w.raw_members(members);
     } else {
       write_unit(w, quantity.unit);
     }

@@ -52,6 +52,10 @@ void write_concept(JsonWriter& w, std::string_view system, std::string_view code
                    std::string_view display);
 /// With a cache, a code that borrows its text is rendered once and then copied.
 void write_concept(JsonWriter& w, const record::Code& code, ConceptCache* cache = nullptr);
+/// `"<key>":<CodeableConcept>`: with a cache, a cached concept in one step
+/// (JsonWriter::raw_member).
+void write_concept_member(JsonWriter& w, JsonKey key, const record::Code& code,
+                          ConceptCache* cache = nullptr);
 /// `"<key>":[<CodeableConcept>]`.
 void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code,
                         ConceptCache* cache = nullptr);

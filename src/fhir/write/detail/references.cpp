@@ -28,15 +28,21 @@ constexpr std::array<char, 512> kHexPairs = [] {
   return pairs;
 }();
 
-// Lower-case 8-4-4-4-12 text of `id` into `out` (36 characters).
+// Where byte i's two hex digits go in the 8-4-4-4-12 text.
+constexpr std::array<uint8_t, 16> kHexAt = {0,  2,  4,  6,  9,  11, 14, 16,
+                                            19, 21, 24, 26, 28, 30, 32, 34};
+
+// Lower-case 8-4-4-4-12 text of `id` into `out` (36 characters); unrolled, no branches.
 void format_uuid(const Uuid& id, char* out) {
   const auto& bytes = id.bytes();
-  int pos = 0;
+#pragma GCC unroll 16
   for (size_t i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out[pos++] = '-';
-    std::memcpy(out + pos, &kHexPairs[2 * size_t{bytes[i]}], 2);
-    pos += 2;
+    std::memcpy(out + kHexAt[i], &kHexPairs[2 * size_t{bytes[i]}], 2);
   }
+  out[8] = '-';
+  out[13] = '-';
+  out[18] = '-';
+  out[23] = '-';
 }
 
 }  // namespace
@@ -45,13 +51,41 @@ std::string_view type_name(ResourceType type) {
   return kTypeNames[static_cast<size_t>(type)];
 }
 
+namespace {
+
+// `{"reference":"<Type>/` per type and `{"reference":"urn:uuid:`, padded to a fixed size so
+// a constructor copies one in a few moves.
+constexpr size_t kHeadRoom = 40;
+struct RefHead {
+  std::array<char, kHeadRoom> text{};
+  uint8_t size = 0;
+};
+
+constexpr RefHead make_head(std::string_view prefix, bool slash) {
+  RefHead head;
+  size_t pos = 0;
+  for (const char c : std::string_view(R"({"reference":")")) head.text[pos++] = c;
+  for (const char c : prefix) head.text[pos++] = c;
+  if (slash) head.text[pos++] = '/';
+  head.size = static_cast<uint8_t>(pos);
+  return head;
+}
+
+constexpr std::array<RefHead, kResourceTypeCount> kRelativeHeads = [] {
+  std::array<RefHead, kResourceTypeCount> heads{};
+  for (size_t t = 0; t < kResourceTypeCount; ++t) heads[t] = make_head(kTypeNames[t], true);
+  return heads;
+}();
+constexpr RefHead kUrnHead = make_head(kUrnPrefix, false);
+
+}  // namespace
+
 ResourceRef::ResourceRef(ResourceType type, const Uuid& id, RefStyle style) : type_(type) {
-  const std::string_view prefix = style == RefStyle::kUrnUuid ? kUrnPrefix : type_name(type);
-  std::memcpy(buf_, kJsonPrefix.data(), kJsonPrefix.size());
-  size_t pos = kJsonPrefix.size();
-  std::memcpy(buf_ + pos, prefix.data(), prefix.size());
-  pos += prefix.size();
-  if (style == RefStyle::kRelative) buf_[pos++] = '/';
+  static_assert(kHeadRoom + 36 + 2 <= sizeof(buf_));
+  const RefHead& head =
+      style == RefStyle::kUrnUuid ? kUrnHead : kRelativeHeads[static_cast<size_t>(type)];
+  std::memcpy(buf_, head.text.data(), kHeadRoom);
+  size_t pos = head.size;
   id_pos_ = static_cast<uint8_t>(pos);
   format_uuid(id, buf_ + pos);
   pos += 36;
@@ -60,11 +94,8 @@ ResourceRef::ResourceRef(ResourceType type, const Uuid& id, RefStyle style) : ty
   len_ = static_cast<uint8_t>(pos - kJsonPrefix.size());
 }
 
-void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref, std::string_view display) {
-  if (display.empty()) {
-    w.raw_member(key, ref.json());
-    return;
-  }
+void write_reference_with_display(JsonWriter& w, JsonKey key, const ResourceRef& ref,
+                                  std::string_view display) {
   w.key(key);
   w.begin_object();
   w.field("reference", JsonPlain{ref.reference()});

@@ -67,9 +67,19 @@ class ResourceRef {
   ResourceType type_ = ResourceType::kPatient;
 };
 
-/// Write `"<key>":{"reference":"...","display":"..."}` (display only when not empty).
-void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref,
-                     std::string_view display = {});
+/// write_reference with a non-empty display.
+void write_reference_with_display(JsonWriter& w, JsonKey key, const ResourceRef& ref,
+                                  std::string_view display);
+/// Write `"<key>":{"reference":"...","display":"..."}` (display only when not empty). Inline:
+/// the common case, the ready Reference object under a literal key, is a few moves.
+inline void write_reference(JsonWriter& w, JsonKey key, const ResourceRef& ref,
+                            std::string_view display = {}) {
+  if (display.empty()) {
+    w.raw_member(key, ref.json());
+    return;
+  }
+  write_reference_with_display(w, key, ref, display);
+}
 /// The Reference object write_reference writes after the key.
 std::string reference_json(const ResourceRef& ref, std::string_view display);
 
