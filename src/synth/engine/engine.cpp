@@ -314,9 +314,10 @@ struct GuardReads {
 
 constexpr int64_t kNoIdleTime = std::numeric_limits<int64_t>::min();  ///< Life::kNoIdle
 
-// Whether `l` has an Age or Date leaf.
+// Whether `l` has an Age or Date leaf, or a PriorState leaf with `within` (which time ends).
 bool timed(const Logic& l) {
   if (l.kind == LogicKind::kAge || l.kind == LogicKind::kDate) return true;
+  if (l.kind == LogicKind::kPriorState && l.within) return true;
   return std::any_of(l.children.begin(), l.children.end(), timed);
 }
 
@@ -597,6 +598,8 @@ struct Engine::Tables {
   std::vector<uint64_t> module_streams;
   std::vector<std::vector<HotState>> submodule_hot;
   std::vector<GuardReads> guards;  ///< by HotState::guard
+  /// The attributes lifecycle_year changes that the library names (distinct).
+  std::vector<uint32_t> yearly_attributes;
 };
 
 namespace {
@@ -865,7 +868,8 @@ class Life {
 
   // Yearly: age-dependent attributes (smoking, insurance, cardiovascular risks).
   void lifecycle_year(Instant when) {
-    touch(kEverything);
+    // Only these attributes change (time leaves wake their guards by themselves).
+    for (const uint32_t a : t_.yearly_attributes) touch(a, 0);
     const double age = (when.date().days() - rec_.person.birth_date.days()) / kDaysPerYear;
     const bool male = rec_.person.sex == record::Sex::kMale;
     attributes_[t_.smoker] = Value::of_bool(age >= 16 && smoker_draw_ < (male ? 0.16 : 0.12));
@@ -1192,10 +1196,10 @@ class Life {
 
   // ---- idle guards -----------------------------------------------------------------------
   // A guard whose logic depends only on time and on what never changes for the patient
-  // (age, date, gender, race, socioeconomic category) keeps its value until one of its
-  // leaves changes. next_change returns the earliest instant after `t` at which that can
-  // happen (kNever if none), or kNoIdle when the logic reads anything else (attributes,
-  // entries, history), which other modules may change at any step.
+  // while it waits (age, date, gender, race, socioeconomic category, its module's own
+  // history) keeps its value until one of its leaves changes. next_change returns the
+  // earliest instant after `t` at which that can happen (kNever if none), or kNoIdle when
+  // the logic reads what it cannot foresee; attributes and entries set `reads_state`.
   static constexpr int64_t kNoIdle = kNoIdleTime;
 
   // The smallest integer above `now` at which `compare(value, op, q)` can flip, for a
@@ -1224,7 +1228,8 @@ class Life {
   void sleep_on_guard(const Logic& allow, const GuardReads& reads, Run& r, int64_t t,
                       int64_t step) {
     bool reads_state = reads.untimed_reads_state;
-    const int64_t change = reads.timed ? next_change(allow, t, reads_state) : reads.untimed_change;
+    const int64_t change =
+        reads.timed ? next_change(allow, r, t, reads_state) : reads.untimed_change;
     block(r, std::max(step + kStep, change), false, t);
     if (!reads_state || change == kNoIdle) return;
     r.state_wait = true;
@@ -1340,7 +1345,7 @@ class Life {
     return (writes & HotState::kAttributes) || has_attribute(w, attribute);
   }
 
-  int64_t next_change(const Logic& l, int64_t t, bool& reads_state) const {
+  int64_t next_change(const Logic& l, const Run& r, int64_t t, bool& reads_state) const {
     switch (l.kind) {
       case LogicKind::kAnd:
       case LogicKind::kOr:
@@ -1349,7 +1354,7 @@ class Life {
       case LogicKind::kAtMost: {
         int64_t next = kNever;
         for (const Logic& c : l.children) {
-          const int64_t n = next_change(c, t, reads_state);
+          const int64_t n = next_change(c, r, t, reads_state);
           if (n == kNoIdle) return kNoIdle;
           next = std::min(next, n);
         }
@@ -1392,21 +1397,31 @@ class Life {
       case LogicKind::kSymptom:
         reads_state = true;
         return kNever;
-      case LogicKind::kPriorState:  // own history: fixed while waiting, unless `within`
-        return l.within ? kNoIdle : kNever;
+      case LogicKind::kPriorState: {  // own history: fixed while waiting
+        if (!l.within) return kNever;
+        // True while `within` has not passed since the entry, then false for good.
+        const std::optional<int64_t> entered = prior_entry(l, r);
+        if (!entered || t - *entered > *l.within) return kNever;
+        return *entered + *l.within + 1;
+      }
       default:
         return kNoIdle;
     }
   }
 
-  bool prior_state(const Logic& l, const Run& r, int64_t t) const {
+  // When the state PriorState `l` asks about was last entered (none: not since `since`).
+  static std::optional<int64_t> prior_entry(const Logic& l, const Run& r) {
     for (size_t k = r.history.size(); k-- > 0;) {
       const auto& [name, entered] = r.history[k];
-      if (l.since && name == *l.since) return false;
-      if (name != l.name) continue;
-      return !l.within || t - entered <= *l.within;
+      if (l.since && name == *l.since) return std::nullopt;
+      if (name == l.name) return entered;
     }
-    return false;
+    return std::nullopt;
+  }
+
+  static bool prior_state(const Logic& l, const Run& r, int64_t t) {
+    const std::optional<int64_t> entered = prior_entry(l, r);
+    return entered && (!l.within || t - *entered <= *l.within);
   }
 
   // ---- transitions ---------------------------------------------------------------------
@@ -2082,8 +2097,9 @@ class Life {
         break;
       }
       case StateType::kMultiObservation: {
-        record::Observation panel;
-        panel.encounter = encounter_for(r, t);
+        const uint32_t enc = encounter_for(r, t);  // may add an encounter, not an observation
+        record::Observation& panel = rec_.observations.emplace_back();
+        panel.encounter = enc;
         panel.code = s.codes[0];
         panel.category = category(s.observation.category);
         panel.effective = Instant(t);
@@ -2093,7 +2109,6 @@ class Life {
           part.code = b.codes[0];
           observe_value(b, r, t, part);
         }
-        rec_.observations.push_back(std::move(panel));
         module_observations_.push_back(static_cast<uint32_t>(rec_.observations.size() - 1));
         module_observation_ids_.push_back(s.code_ids[0]);
         break;
@@ -2496,6 +2511,10 @@ Engine::Engine(std::shared_ptr<const ModuleLibrary> library)
   // Whether a run-ahead state's transition reads an attribute lifecycle_year changes.
   const std::array<uint32_t, 7> yearly = {t.smoker,  t.insurance, t.marital,    t.afib_risk,
                                           t.mi_risk, t.ihd_risk,  t.stroke_risk};
+  for (const uint32_t a : yearly) {
+    if (a < lib.attributes().size() && !any_id(t.yearly_attributes, a))
+      t.yearly_attributes.push_back(a);
+  }
   auto is_yearly = [&](uint32_t a) {
     return std::find(yearly.begin(), yearly.end(), a) != yearly.end();
   };

@@ -46,22 +46,28 @@ double VitalSigns::at(Vital vital, Instant when, Glycemia glycemia) const {
 
 double VitalSigns::baseline(Vital vital, double age, Glycemia glycemia) const {
   const bool male = sex_ == record::Sex::kMale;
-  const double adult_height = (male ? 176.0 : 162.5) + 7.0 * z_[0];
-  // Growth: birth length 50 cm, reaching adult height at 18 (concave curve).
-  const double height =
-      age >= 18 ? adult_height : 50 + (adult_height - 50) * std::pow(age / 18.0, 0.62);
-  // BMI: about 16 in childhood, rising through adulthood to a plateau at 60.
-  const double adult_bmi = 24.5 + 2.5 * std::min(1.0, std::max(0.0, age - 18) / 42);
-  const double bmi = (age < 18 ? 16.5 + 0.25 * std::max(0.0, age - 6) : adult_bmi) *
-                     std::exp(0.18 * z_[1] * std::min(1.0, 0.3 + age / 20));
+  // Height and BMI (pow and exp) only for the vitals made of them.
+  auto height = [&] {
+    const double adult_height = (male ? 176.0 : 162.5) + 7.0 * z_[0];
+    // Growth: birth length 50 cm, reaching adult height at 18 (concave curve).
+    return age >= 18 ? adult_height : 50 + (adult_height - 50) * std::pow(age / 18.0, 0.62);
+  };
+  auto bmi = [&] {
+    // BMI: about 16 in childhood, rising through adulthood to a plateau at 60.
+    const double adult_bmi = 24.5 + 2.5 * std::min(1.0, std::max(0.0, age - 18) / 42);
+    return (age < 18 ? 16.5 + 0.25 * std::max(0.0, age - 6) : adult_bmi) *
+           std::exp(0.18 * z_[1] * std::min(1.0, 0.3 + age / 20));
+  };
   const double old = std::max(0.0, age - 30);
   switch (vital) {
     case Vital::kHeight:
-      return height;
-    case Vital::kWeight:
-      return bmi * (height / 100) * (height / 100);
+      return height();
+    case Vital::kWeight: {
+      const double h = height();
+      return bmi() * (h / 100) * (h / 100);
+    }
     case Vital::kBmi:
-      return bmi;
+      return bmi();
     case Vital::kHeightPercentile:
     case Vital::kWeightPercentile:
     case Vital::kHeadCircumferencePercentile:
