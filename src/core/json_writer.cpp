@@ -200,7 +200,7 @@ void JsonWriter::flush() {
   if (direct_ != nullptr) {
     // Let go of the buffer's end: the next write asks the buffer again (make_room), so
     // text others append between top-level values is kept.
-    if (pos_ != nullptr) direct_->commit(pos_);
+    if (pos_ != nullptr && pos_ > direct_->data() + direct_->size()) direct_->commit(pos_);
     pos_ = nullptr;
     end_ = nullptr;
     return;
@@ -274,10 +274,10 @@ void JsonWriter::put_string(bool comma, std::string_view text) {
 }
 
 void JsonWriter::key_text(std::string_view name) {
-  if (after_key_) key_misplaced();
+  if (state_ == kAfterKey) key_misplaced();
   put_string(take_comma(), name);
   put_char(':');
-  after_key_ = true;
+  state_ = kAfterKey;
 }
 
 void JsonWriter::value(std::string_view text) {

@@ -139,9 +139,10 @@ class JsonBuffer {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : out_(&out) {}
-  /// Writes in place into `out`. Between complete top-level values (see flush()) others may
-  /// append to `out` too; the writer continues after what they appended.
-  explicit JsonWriter(JsonBuffer& out) : direct_(&out), pos_(nullptr), end_(nullptr) {}
+  /// Writes in place into `out`, from its end when the writer is made. After each complete
+  /// top-level value (see flush()) others may append to `out` too; the writer continues after
+  /// what they appended.
+  explicit JsonWriter(JsonBuffer& out) : direct_(&out), pos_(out.room(0)), end_(out.limit()) {}
   /// Appends what is still buffered (see flush()); nothing to do, inline, after a complete value.
   ~JsonWriter() {
     if (pos_ != (direct_ != nullptr ? nullptr : buf_)) flush_at_end();
@@ -155,14 +156,14 @@ class JsonWriter {
   void end_array() { close(']'); }
   /// Write an object key given as a literal. REQUIRES: inside an object, no pending key.
   void key(JsonKey name) {
-    if (after_key_) [[unlikely]]
+    if (state_ == kAfterKey) [[unlikely]]
       key_misplaced();
     const size_t n = name.size();
     reserve(n + 4);
     // Through a local pointer, with the state read first: stores through a char pointer
     // could alias the writer's members, so the compiler would reload them after each one.
-    const bool comma = take_comma();
-    after_key_ = true;
+    const bool comma = state_ == kComma;
+    state_ = kAfterKey;
     char* p = pos_;
     *p = ',';
     p += comma ? 1 : 0;
@@ -215,7 +216,7 @@ class JsonWriter {
   void raw_member(JsonKey name, std::string_view json) {
     const size_t n = name.size();
     const size_t m = json.size();
-    if (after_key_ || depth_ == 0 || m > kBufferSize - kJsonKeyRoom) [[unlikely]] {
+    if (state_ == kAfterKey || depth_ == 0 || m > kBufferSize - kJsonKeyRoom) [[unlikely]] {
       key(name);
       raw(json);
       return;
@@ -238,7 +239,7 @@ class JsonWriter {
   /// is one or more valid members separated by commas.
   void raw_members(std::string_view members) {
     const size_t m = members.size();
-    if (after_key_ || depth_ == 0) [[unlikely]]
+    if (state_ == kAfterKey || depth_ == 0) [[unlikely]]
       key_misplaced();
     if (m + 1 > kBufferSize) [[unlikely]] {
       if (take_comma()) put_char(',');
@@ -287,16 +288,10 @@ class JsonWriter {
   void make_room(size_t n);
   // flush() for the destructor: swallows a failure to allocate.
   void flush_at_end() noexcept;
-  // Whether the next element needs a leading comma; records that it was written.
+  // Whether the next element needs a leading comma; records that an element was written.
   bool take_comma() {
-    if (after_key_) {
-      after_key_ = false;
-      return false;
-    }
-    if (depth_ == 0) return false;
-    const uint64_t bit = uint64_t{1} << (depth_ - 1);
-    const bool comma = (need_comma_ & bit) != 0;
-    need_comma_ |= bit;
+    const bool comma = state_ == kComma;
+    state_ = kComma;
     return comma;
   }
   // Reserve room for a value of up to `n` bytes and write its leading comma, if any.
@@ -304,18 +299,31 @@ class JsonWriter {
     reserve(n + 1);
     if (take_comma()) *pos_++ = ',';
   }
-  // After a value: a complete top-level value goes to the string.
+  // After a value: a complete top-level value goes to the string; the next top-level value
+  // needs no comma.
   void end_value() {
-    if (depth_ == 0) flush();
+    if (depth_ == 0) [[unlikely]] {
+      state_ = kNoComma;
+      end_top_level();
+    }
+  }
+  // flush() at the end of a top-level value; into a JsonBuffer inline (a few moves).
+  void end_top_level() {
+    if (direct_ != nullptr) {
+      direct_->commit(pos_);
+      pos_ = nullptr;
+      end_ = nullptr;
+      return;
+    }
+    flush();
   }
   void open(char bracket) {
     if (depth_ >= 64) [[unlikely]]
       too_deep();
     reserve(2);
-    const bool comma = take_comma();
-    const int depth = depth_ + 1;
-    depth_ = depth;
-    need_comma_ &= ~(uint64_t{1} << (depth - 1));
+    const bool comma = state_ == kComma;
+    state_ = kNoComma;  // the first element inside needs no comma
+    depth_ = depth_ + 1;
     char* p = pos_;
     *p = ',';
     p += comma ? 1 : 0;
@@ -323,15 +331,20 @@ class JsonWriter {
     pos_ = p + 1;
   }
   void close(char bracket) {
-    if (depth_ <= 0 || after_key_) [[unlikely]]
+    if (depth_ <= 0 || state_ == kAfterKey) [[unlikely]]
       unbalanced();
     reserve(1);
     const int depth = depth_ - 1;
     depth_ = depth;
+    // After a container, its parent's next element needs a comma; at the top level, none.
+    state_ = kComma;
     char* p = pos_;
     *p = bracket;
     pos_ = p + 1;
-    if (depth == 0) flush();
+    if (depth == 0) [[unlikely]] {
+      state_ = kNoComma;
+      end_top_level();
+    }
   }
   void key_text(std::string_view name);
   // `text` as a JSON string, after a comma when `comma`.
@@ -347,10 +360,12 @@ class JsonWriter {
 
   std::string* out_ = nullptr;
   JsonBuffer* direct_ = nullptr;
-  // One bit per nesting level: whether the next element needs a leading comma.
-  uint64_t need_comma_ = 0;
+  // What comes before the next element: nothing (first in its container, or top level), a
+  // comma, or nothing because it is the value of the key just written. A container's own
+  // state need not be kept while a child is open: after the child closes it is always kComma.
+  enum State : uint8_t { kNoComma, kComma, kAfterKey };
   int depth_ = 0;
-  bool after_key_ = false;
+  State state_ = kNoComma;
   // Where the next byte goes and the end of the room there: in buf_ when writing into a
   // string; in the JsonBuffer (null until the first write and after each flush) otherwise.
   char* pos_ = buf_;

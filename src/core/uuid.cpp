@@ -1,6 +1,7 @@
 // SHA-1 (FIPS 180-4) and UUID forms.
 #include "core/uuid.hpp"
 
+#include <bit>
 #include <cstring>
 #include <random>
 
@@ -183,7 +184,13 @@ void one_block(const std::array<uint8_t, 16>& ns, std::string_view name, uint8_t
   std::memcpy(block + 16, name.data(), name.size());
   block[16 + name.size()] = 0x80;
   const uint64_t bits = static_cast<uint64_t>(16 + name.size()) * 8;
-  for (int i = 0; i < 8; ++i) block[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  if constexpr (std::endian::native == std::endian::little) {
+    // The message length in bits, big-endian, in the last eight bytes (one store).
+    const uint64_t big_endian = __builtin_bswap64(bits);
+    std::memcpy(block + 56, &big_endian, 8);
+  } else {
+    for (int i = 0; i < 8; ++i) block[63 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  }
 }
 
 int hex_value(char c) {
@@ -226,10 +233,12 @@ Sha1Digest sha1(std::string_view bytes) {
 Uuid Uuid::from_sha1_state(const uint32_t* h) {
   Uuid u;
   for (size_t i = 0; i < 4; ++i) {
-    u.bytes_[4 * i] = static_cast<uint8_t>(h[i] >> 24);
-    u.bytes_[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
-    u.bytes_[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);
-    u.bytes_[4 * i + 3] = static_cast<uint8_t>(h[i]);
+    if constexpr (std::endian::native == std::endian::little) {
+      const uint32_t big_endian = __builtin_bswap32(h[i]);  // the digest's byte order
+      std::memcpy(u.bytes_.data() + 4 * i, &big_endian, 4);
+    } else {
+      std::memcpy(u.bytes_.data() + 4 * i, &h[i], 4);
+    }
   }
   u.bytes_[6] = static_cast<uint8_t>((u.bytes_[6] & 0x0F) | 0x50);
   u.bytes_[8] = static_cast<uint8_t>((u.bytes_[8] & 0x3F) | 0x80);

@@ -215,17 +215,8 @@ void write_concept(JsonWriter& w, const record::Code& code, ConceptCache* cache)
   w.end_object();
 }
 
-void write_concept_member(JsonWriter& w, JsonKey key, const record::Code& code,
-                          ConceptCache* cache) {
-  if (cache != nullptr) {
-    const std::string_view json = cache->concept_json(code);
-    if (!json.empty()) {
-      w.raw_member(key, json);
-      return;
-    }
-  }
-  w.key(key);
-  write_concept(w, code, nullptr);
+std::string_view cached_concept(ConceptCache* cache, const record::Code& code) {
+  return cache->concept_json(code);
 }
 
 void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code, ConceptCache* cache) {

@@ -52,10 +52,20 @@ void write_concept(JsonWriter& w, std::string_view system, std::string_view code
                    std::string_view display);
 /// With a cache, a code that borrows its text is rendered once and then copied.
 void write_concept(JsonWriter& w, const record::Code& code, ConceptCache* cache = nullptr);
+/// The JSON of `code` from `cache` (ConceptCache::concept_json); empty when not cached.
+std::string_view cached_concept(ConceptCache* cache, const record::Code& code);
 /// `"<key>":<CodeableConcept>`: with a cache, a cached concept in one step
-/// (JsonWriter::raw_member).
-void write_concept_member(JsonWriter& w, JsonKey key, const record::Code& code,
-                          ConceptCache* cache = nullptr);
+/// (JsonWriter::raw_member). Inline, so a literal key is copied with constant-size moves.
+inline void write_concept_member(JsonWriter& w, JsonKey key, const record::Code& code,
+                                 ConceptCache* cache = nullptr) {
+  const std::string_view json = cache != nullptr ? cached_concept(cache, code) : std::string_view();
+  if (!json.empty()) {
+    w.raw_member(key, json);
+    return;
+  }
+  w.key(key);
+  write_concept(w, code, nullptr);
+}
 /// `"<key>":[<CodeableConcept>]`.
 void write_concept_list(JsonWriter& w, JsonKey key, const record::Code& code,
                         ConceptCache* cache = nullptr);
