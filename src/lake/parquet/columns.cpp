@@ -48,6 +48,11 @@ ColumnBatch::ColumnBatch(const std::vector<ColumnSpec>& layout) {
   for (const ColumnSpec& column : layout) columns.emplace_back(column.type);
 }
 
+void ColumnBatch::clear() {
+  for (BatchColumn& column : columns) column.clear();
+  rows = 0;
+}
+
 size_t ColumnBatch::bytes() const {
   size_t total = 0;
   for (const BatchColumn& column : columns) total += column.bytes();

@@ -75,12 +75,12 @@ class PodBuffer {
   T* begin() { return data_.get(); }
   T* end() { return data_.get() + size_; }
 
-  void push_back(T value) {
+  [[gnu::always_inline]] void push_back(T value) {
     if (size_ == capacity_) [[unlikely]]
       grow(size_ + 1);
     data_[size_++] = value;
   }
-  void append(const T* values, size_t n) {
+  [[gnu::always_inline]] void append(const T* values, size_t n) {
     if (n == 0) return;
     if (size_ + n > capacity_) [[unlikely]]
       grow(size_ + n);
@@ -121,26 +121,33 @@ class BatchColumn {
   size_t values() const { return type_ == ColumnType::kVarchar ? ends_.size() : words_.size(); }
 
   /// Integer, date (days) or timestamp (microseconds) columns.
-  void push_int(int64_t value) {
+  [[gnu::always_inline]] void push_int(int64_t value) {
     words_.push_back(static_cast<uint64_t>(value));
-    valid_.push_back(1);
+    valid_.push_back(true);
   }
-  void push_double(double value) {
+  [[gnu::always_inline]] void push_double(double value) {
     words_.push_back(std::bit_cast<uint64_t>(value));
-    valid_.push_back(1);
+    valid_.push_back(true);
   }
-  void push_text(std::string_view value) {
+  [[gnu::always_inline]] void push_text(std::string_view value) {
     bytes_.append(value.data(), value.size());
     ends_.push_back(bytes_.size());
-    valid_.push_back(1);
+    valid_.push_back(true);
   }
-  void push_null() { valid_.push_back(0); }
+  [[gnu::always_inline]] void push_null() { valid_.push_back(false); }
   /// Make room for `rows` more rows without growing (text bytes are not reserved).
   void reserve(size_t rows);
+  /// Drop every row, keeping the storage for the rows to come.
+  void clear() {
+    words_.clear();
+    ends_.clear();
+    bytes_.clear();
+    valid_.clear();
+  }
 
-  bool is_null(size_t row) const { return valid_[row] == 0; }
-  /// The null flags (1 value, 0 NULL), one per row.
-  const uint8_t* valid_data() const { return valid_.data(); }
+  bool is_null(size_t row) const { return !valid_[row]; }
+  /// The null flags (1 value, 0 NULL), one per row, as bytes.
+  const uint8_t* valid_data() const { return reinterpret_cast<const uint8_t*>(valid_.data()); }
   /// Value `i` (of the non-NULL rows) of an integer, date or timestamp column.
   int64_t int_value(size_t i) const { return static_cast<int64_t>(words_[i]); }
   double double_value(size_t i) const { return std::bit_cast<double>(words_[i]); }
@@ -164,7 +171,9 @@ class BatchColumn {
   PodBuffer<uint64_t> words_;  ///< integers, or doubles' bits (not kVarchar)
   PodBuffer<size_t> ends_;     ///< kVarchar: the end of each value in bytes_
   PodBuffer<char> bytes_;
-  PodBuffer<uint8_t> valid_;
+  // Flags held as bool, not as a character type: a store of one may not alias every other
+  // object, so the code appending a row's fields keeps its state in registers.
+  PodBuffer<bool> valid_;
 };
 
 /// Rows of a fixed set of typed columns.
@@ -177,6 +186,8 @@ struct ColumnBatch {
 
   /// Approximate heap bytes held.
   size_t bytes() const;
+  /// Drop every row, keeping the columns and their storage (a batch can be refilled).
+  void clear();
 };
 
 }  // namespace fos::lake

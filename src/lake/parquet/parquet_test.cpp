@@ -189,9 +189,17 @@ TEST_F(Parquet, TextBoundsOrderByBytes) {
   const std::vector<ColumnSpec> columns = {{"s", ColumnType::kVarchar}};
   const std::vector<std::string> cases[] = {{"abcdefgh-2", "abcdefgh-10", "abcdefgh", "abcdefgh-1"},
                                             {"ab", "abc", "b", "a", "ba"},
-                                            {"zz", "z", "\xC3\xA9", "Z", "abc"}};
-  const std::pair<std::string, std::string> expected[] = {
-      {"abcdefgh", "abcdefgh-2"}, {"a", "ba"}, {"Z", "\xC3\xA9"}};
+                                            {"zz", "z", "\xC3\xA9", "Z", "abc"},
+                                            // texts of 1 to 7 bytes (keys read in pieces)
+                                            {"abcdefg", "abcdeff", "abcdef", "abcd", "abce", "ab"},
+                                            {"b", "abcdezz", "abcdez", "abcdfa", "abc", "abcde"},
+                                            {"aaaaab", "aaaaa", "aab", "aaaaaa"}};
+  const std::pair<std::string, std::string> expected[] = {{"abcdefgh", "abcdefgh-2"},
+                                                          {"a", "ba"},
+                                                          {"Z", "\xC3\xA9"},
+                                                          {"ab", "abce"},
+                                                          {"abc", "b"},
+                                                          {"aaaaa", "aab"}};
   for (size_t i = 0; i < std::size(cases); ++i) {
     const fs::path out = dir_ / ("bounds" + std::to_string(i) + ".parquet");
     {
