@@ -491,7 +491,7 @@ class PatientRenderer {
   }
 
   // "<end date>,<end datetime>" (never before the start), or two NULLs when there is no end.
-  static void end_date_time(RowBuilder& r, const Event& e) {
+  [[gnu::always_inline]] static void end_date_time(RowBuilder& r, const Event& e) {
     if (!e.end) {
       r.null().null();
       return;
@@ -609,14 +609,15 @@ class PatientRenderer {
         .end();
   }
 
-  static void concept_or_null(RowBuilder& r, std::optional<int32_t> id) {
+  [[gnu::always_inline]] static void concept_or_null(RowBuilder& r, std::optional<int32_t> id) {
     if (id)
       r.concept_id(*id);
     else
       r.null();
   }
 
-  static void unit_source(RowBuilder& r, const record::Quantity* quantity, const Value& v) {
+  [[gnu::always_inline]] static void unit_source(RowBuilder& r, const record::Quantity* quantity,
+                                                 const Value& v) {
     if (quantity != nullptr && !quantity->unit.empty())
       r.text(quantity->unit);
     else

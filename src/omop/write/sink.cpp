@@ -111,7 +111,9 @@ std::unique_ptr<lake::ParquetWriter> parquet_writer(const fs::path& dir,
 // their encoding and compression run beside it. A rendered block's batches (one per table) are
 // handed over together, one lock and wake-up per block. Batches are written in the order
 // pushed. At most kMaxQueuedBytes of them wait, so memory does not grow with the population; a
-// writer's error comes back from the next push() or from drain().
+// writer's error comes back from the next push() or from drain(). A patient table's batch, once
+// written, is kept (emptied, up to kSpareBatches per table) for a later block to fill again, so
+// its column buffers are not freed and allocated again per block.
 class ParquetQueue {
  public:
   ParquetQueue() : thread_([this] { run(); }) {}
@@ -132,7 +134,18 @@ class ParquetQueue {
   struct Batch {
     lake::ParquetWriter* writer = nullptr;
     lake::ColumnBatch rows;
+    size_t table = kPatientTableCount;  ///< its PatientTable, to be reused; else not kept
   };
+
+  /// An emptied batch of patient table `table` written before, if one is spare.
+  std::optional<lake::ColumnBatch> spare(size_t table) {
+    std::lock_guard lock(spares_mutex_);
+    std::vector<lake::ColumnBatch>& spares = spares_[table];
+    if (spares.empty()) return std::nullopt;
+    std::optional<lake::ColumnBatch> out(std::move(spares.back()));
+    spares.pop_back();
+    return out;
+  }
 
   /// Queue `batches`, written in their order.
   void push(std::vector<Batch> batches) {
@@ -156,6 +169,7 @@ class ParquetQueue {
 
  private:
   static constexpr size_t kMaxQueuedBytes = 32 << 20;
+  static constexpr size_t kSpareBatches = 4;
 
   struct Job {
     std::vector<Batch> batches;
@@ -178,7 +192,8 @@ class ParquetQueue {
         error = std::current_exception();
       }
       const size_t bytes = job.bytes;
-      job = {};  // free the batch outside the lock
+      keep_spares(job.batches);
+      job = {};  // free the rest outside the lock
       lock.lock();
       busy_ = false;
       queued_bytes_ -= bytes;
@@ -188,6 +203,19 @@ class ParquetQueue {
     }
   }
 
+  // Keep written patient-table batches, emptied, for spare().
+  void keep_spares(std::vector<Batch>& batches) {
+    for (Batch& batch : batches) batch.rows.clear();
+    std::lock_guard lock(spares_mutex_);
+    for (Batch& batch : batches) {
+      if (batch.table >= kPatientTableCount) continue;
+      std::vector<lake::ColumnBatch>& spares = spares_[batch.table];
+      if (spares.size() < kSpareBatches) spares.push_back(std::move(batch.rows));
+    }
+  }
+
+  std::mutex spares_mutex_;
+  std::array<std::vector<lake::ColumnBatch>, kPatientTableCount> spares_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Job> jobs_;
@@ -243,6 +271,11 @@ class OmopSink : public record::RecordSink {
       std::span<const record::PatientRecord> block) const override {
     auto out = std::make_unique<OmopBlock>(form());
     for (size_t t = 0; t < kPatientTableCount; ++t) {
+      if (parquet_queue_) {
+        if (std::optional<lake::ColumnBatch> spare = parquet_queue_->spare(t)) {
+          out->rows.tables[t].recycle(std::move(*spare));
+        }
+      }
       out->rows.tables[t].reserve(row_hints_[t].load(std::memory_order_relaxed));
     }
     std::unique_ptr<MappingCache> mappings = take_mapping_cache();
@@ -269,7 +302,7 @@ class OmopSink : public record::RecordSink {
     std::vector<ParquetQueue::Batch> batches;
     for (size_t t = 0; t < kPatientTableCount; ++t) {
       put(outputs_.at(std::string(table_name(static_cast<PatientTable>(t)))), rows.tables[t],
-          omop->csv[t], batches);
+          omop->csv[t], batches, t);
     }
     if (parquet_queue_) parquet_queue_->push(std::move(batches));
     used_concepts_.merge(rows.concepts);
@@ -356,13 +389,13 @@ class OmopSink : public record::RecordSink {
   }
 
   // Append `rows` (and their CSV text `csv`) to a table's outputs; its Parquet batch, if any, to
-  // `batches`.
+  // `batches` (kept for reuse when `table` is a PatientTable).
   void put(TableOutput& output, TableRows& rows, std::string_view csv,
-           std::vector<ParquetQueue::Batch>& batches) {
+           std::vector<ParquetQueue::Batch>& batches, size_t table = kPatientTableCount) {
     output.rows += rows.size();
     if (output.csv) output.csv->write(csv);
     if (output.parquet && rows.size() > 0)
-      batches.push_back({output.parquet.get(), rows.take_batch()});
+      batches.push_back({output.parquet.get(), rows.take_batch(), table});
   }
 
   // A mapping cache for one block's rendering: one a worker used before, when one is free, so

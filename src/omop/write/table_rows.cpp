@@ -212,6 +212,16 @@ lake::ColumnBatch TableRows::take_batch() {
   return out;
 }
 
+void TableRows::recycle(lake::ColumnBatch batch) {
+  FOS_ASSERT(form_ == Form::kColumns && batch_.rows == 0);
+  FOS_ASSERT(batch.columns.size() == layout_->columns.size());
+  for (size_t c = 0; c < batch.columns.size(); ++c) {
+    FOS_ASSERT(batch.columns[c].type() == layout_->columns[c].type);
+  }
+  batch.clear();
+  batch_ = std::move(batch);
+}
+
 void TableRows::reserve(size_t rows) {
   if (form_ != Form::kColumns) return;
   for (BatchColumn& column : batch_.columns) column.reserve(rows);
@@ -231,75 +241,47 @@ std::string_view RowBuilder::truncate(std::string_view text, size_t max_chars) {
   return truncate_utf8(text, max_chars);
 }
 
-void RowBuilder::too_many(const char* kind) const {
-  fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) + " gets a " +
+void RowBuilder::too_many(const TableRows& rows, const char* kind) {
+  fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows.layout().table->name) + " gets a " +
                                  std::string(kind) + " field past its " +
-                                 std::to_string(column_count_) + " columns");
+                                 std::to_string(rows.layout().columns.size()) + " columns");
 }
 
-void RowBuilder::wrong_type(const char* kind) const {
-  const TableLayout& layout = rows_.layout();
+void RowBuilder::wrong_type(const TableRows& rows, size_t fields, const char* kind) {
+  const TableLayout& layout = rows.layout();
   fail(ErrorKind::kInternal, "OMOP column " + std::string(layout.table->name) + "." +
-                                 layout.columns[fields_ - 1].name + " cannot hold a " +
+                                 layout.columns[fields - 1].name + " cannot hold a " +
                                  std::string(kind) + " value");
 }
 
-void RowBuilder::wrong_count() const {
-  fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows_.layout().table->name) + " has " +
-                                 std::to_string(fields_) + " fields, the table " +
-                                 std::to_string(column_count_));
+void RowBuilder::wrong_count(const TableRows& rows, size_t fields) {
+  fail(ErrorKind::kInternal, "OMOP row of " + std::string(rows.layout().table->name) + " has " +
+                                 std::to_string(fields) + " fields, the table " +
+                                 std::to_string(rows.layout().columns.size()));
 }
 
-RowBuilder& RowBuilder::integer_as_text(BatchColumn& column, int64_t value) {
-  if (column.type() != ColumnType::kVarchar) wrong_type("integer");
+void RowBuilder::integer_as_text(const TableRows& rows, size_t fields, BatchColumn& column,
+                                 int64_t value) {
+  if (column.type() != ColumnType::kVarchar) wrong_type(rows, fields, "integer");
   std::string text;
   append_int(text, value);
   column.push_text(text);
-  return *this;
 }
 
-RowBuilder& RowBuilder::csv_null() {
-  csv_field();
-  return *this;
+void RowBuilder::csv_integer(std::string& out, int64_t value) {
+  append_int(out, value);
 }
 
-RowBuilder& RowBuilder::csv_integer(int64_t value) {
-  append_int(csv_field(), value);
-  return *this;
+void RowBuilder::csv_text(std::string& out, std::string_view value) {
+  append_csv_field(out, value);
 }
 
-RowBuilder& RowBuilder::csv_text(std::string_view value) {
-  append_csv_field(csv_field(), value);
-  return *this;
-}
-
-RowBuilder& RowBuilder::csv_date(Date value) {
-  value.append_iso(csv_field());
-  return *this;
-}
-
-RowBuilder& RowBuilder::csv_datetime(Instant value) {
-  value.append_sql(csv_field());
-  return *this;
-}
-
-RowBuilder& RowBuilder::number(double value, int decimals) {
-  std::array<char, 64> buf{};
-  return number(round_number(buf, value, decimals), decimals);
-}
-
-RowBuilder& RowBuilder::number(const RoundedNumber& rounded, int decimals) {
-  if (csv_ != nullptr) {
-    csv_field().append(rounded.text);
-    return *this;
-  }
-  const size_t index = fields_;
-  BatchColumn& column = next("number");
-  if (column.type() != ColumnType::kDouble) wrong_type("number");
+void RowBuilder::push_number(TableRows& rows, size_t index, BatchColumn& column, double value,
+                             int decimals) {
+  if (column.type() != ColumnType::kDouble) wrong_type(rows, index + 1, "number");
   // The value its CSV text reads back as, so CSV and Parquet agree exactly.
-  column.push_double(rounded.value);
-  rows_.decimals_[index].push_back(static_cast<int8_t>(decimals < 0 ? 0 : decimals));
-  return *this;
+  column.push_double(value);
+  rows.decimals_[index].push_back(static_cast<int8_t>(decimals < 0 ? 0 : decimals));
 }
 
 }  // namespace fos::omop

@@ -56,6 +56,10 @@ class TableRows {
   std::string take_csv();
   /// Move the rows out as a column batch, leaving this empty. REQUIRES: kColumns.
   lake::ColumnBatch take_batch();
+  /// Hold the rows to come in `batch`'s storage (a batch taken before and written, so its
+  /// buffers are reused instead of allocated again); its rows are dropped. REQUIRES: kColumns,
+  /// no rows yet, and `batch` has this table's columns.
+  void recycle(lake::ColumnBatch batch);
   /// Make room for `rows` more rows in every column (kColumns; a no-op for kCsv).
   void reserve(size_t rows);
 
@@ -101,7 +105,9 @@ struct RoundedNumber {
 RoundedNumber round_number(std::span<char, 64> buf, double value, int decimals);
 
 /// Appends one row to a TableRows. The common fields of kColumns rows are appended inline:
-/// a bounds check and a type check per field, the column count checked at end().
+/// a bounds check and a type check per field, the column count checked at end(). Everything a
+/// field does is inline and its failures are static functions, so the builder never leaves
+/// registers while a row is appended.
 class RowBuilder {
  public:
   /// Concept ids written go to `concepts` (drained into a set by the caller, once for many rows).
@@ -112,66 +118,100 @@ class RowBuilder {
         columns_(rows.batch_.columns.data()),
         column_count_(rows.batch_.columns.size()) {}
 
-  RowBuilder& integer(int64_t value) {
-    if (csv_ != nullptr) return csv_integer(value);
+  [[gnu::always_inline]] RowBuilder& integer(int64_t value) {
+    if (csv_ != nullptr) {
+      csv_integer(csv_field(), value);
+      return *this;
+    }
     lake::BatchColumn& column = next("integer");
     if (column.type() != lake::ColumnType::kInteger && column.type() != lake::ColumnType::kBigint)
         [[unlikely]] {
-      return integer_as_text(column, value);
+      integer_as_text(rows_, fields_, column, value);
+      return *this;
     }
     column.push_int(value);
     return *this;
   }
-  RowBuilder& integer(std::optional<int64_t> value) { return value ? integer(*value) : null(); }
+  [[gnu::always_inline]] RowBuilder& integer(std::optional<int64_t> value) {
+    return value ? integer(*value) : null();
+  }
   /// A concept id; recorded so the concept table can include it.
-  RowBuilder& concept_id(int32_t id) {
+  [[gnu::always_inline]] RowBuilder& concept_id(int32_t id) {
     concepts_.add(id);
     return integer(int64_t{id});
   }
-  RowBuilder& text(std::string_view value) {
+  [[gnu::always_inline]] RowBuilder& text(std::string_view value) {
     const std::optional<size_t>* width = fields_ < column_count_ ? &widths()[fields_] : nullptr;
     // A text of at most n bytes has at most n characters: only longer ones are cut.
     if (width != nullptr && *width && value.size() > **width) value = truncate(value, **width);
-    if (csv_ != nullptr) return csv_text(value);
+    if (csv_ != nullptr) {
+      csv_text(csv_field(), value);
+      return *this;
+    }
     lake::BatchColumn& column = next("text");
     if (column.type() != lake::ColumnType::kVarchar) [[unlikely]]
-      wrong_type("text");
+      wrong_type(rows_, fields_, "text");
     column.push_text(value);
     return *this;
   }
   /// text(), or NULL when `value` is empty.
-  RowBuilder& text_or_null(std::string_view value) { return value.empty() ? null() : text(value); }
-  RowBuilder& date(Date value) {
-    if (csv_ != nullptr) return csv_date(value);
+  [[gnu::always_inline]] RowBuilder& text_or_null(std::string_view value) {
+    return value.empty() ? null() : text(value);
+  }
+  [[gnu::always_inline]] RowBuilder& date(Date value) {
+    if (csv_ != nullptr) {
+      value.append_iso(csv_field());
+      return *this;
+    }
     lake::BatchColumn& column = next("date");
     if (column.type() != lake::ColumnType::kDate) [[unlikely]]
-      wrong_type("date");
+      wrong_type(rows_, fields_, "date");
     column.push_int(value.days());
     return *this;
   }
   /// date(), or NULL when `value` is nullopt.
-  RowBuilder& date_or_null(std::optional<Date> value) { return value ? date(*value) : null(); }
-  RowBuilder& datetime(Instant value) {
-    if (csv_ != nullptr) return csv_datetime(value);
+  [[gnu::always_inline]] RowBuilder& date_or_null(std::optional<Date> value) {
+    return value ? date(*value) : null();
+  }
+  [[gnu::always_inline]] RowBuilder& datetime(Instant value) {
+    if (csv_ != nullptr) {
+      value.append_sql(csv_field());
+      return *this;
+    }
     lake::BatchColumn& column = next("datetime");
     if (column.type() != lake::ColumnType::kTimestamp) [[unlikely]]
-      wrong_type("datetime");
+      wrong_type(rows_, fields_, "datetime");
     column.push_int(value.seconds() * kMicrosPerSecond);
     return *this;
   }
   /// `value` rounded to `decimals` digits after the point (the value its text reads as).
-  RowBuilder& number(double value, int decimals);
+  [[gnu::always_inline]] RowBuilder& number(double value, int decimals) {
+    std::array<char, 64> buf{};
+    return number(round_number(buf, value, decimals), decimals);
+  }
   /// number() for a value already rounded: `rounded` is round_number(value, decimals).
-  RowBuilder& number(const RoundedNumber& rounded, int decimals);
-  RowBuilder& null() {
-    if (csv_ != nullptr) return csv_null();
+  [[gnu::always_inline]] RowBuilder& number(const RoundedNumber& rounded, int decimals) {
+    if (csv_ != nullptr) {
+      csv_field().append(rounded.text);
+      return *this;
+    }
+    const size_t index = fields_;
+    lake::BatchColumn& column = next("number");
+    push_number(rows_, index, column, rounded.value, decimals);
+    return *this;
+  }
+  [[gnu::always_inline]] RowBuilder& null() {
+    if (csv_ != nullptr) {
+      csv_field();
+      return *this;
+    }
     next("NULL").push_null();
     return *this;
   }
   /// Finish the row. Throws Error{kInternal} unless every column got a field.
-  void end() {
+  [[gnu::always_inline]] void end() {
     if (fields_ != column_count_) [[unlikely]]
-      wrong_count();
+      wrong_count(rows_, fields_);
     if (csv_ != nullptr) {
       *csv_ += '\n';
       ++rows_.csv_rows_;
@@ -184,27 +224,29 @@ class RowBuilder {
   static constexpr int64_t kMicrosPerSecond = 1'000'000;
 
   // The column the next field goes to; throws Error{kInternal} past the last one.
-  lake::BatchColumn& next(const char* kind) {
+  [[gnu::always_inline]] lake::BatchColumn& next(const char* kind) {
     if (fields_ >= column_count_) [[unlikely]]
-      too_many(kind);
+      too_many(rows_, kind);
     return columns_[fields_++];
   }
   const std::vector<std::optional<size_t>>& widths() const { return rows_.layout_->widths; }
   static std::string_view truncate(std::string_view text, size_t max_chars);
-  [[noreturn]] void too_many(const char* kind) const;
-  [[noreturn]] void wrong_type(const char* kind) const;
-  [[noreturn]] void wrong_count() const;
-  RowBuilder& integer_as_text(lake::BatchColumn& column, int64_t value);
+  // Failures, given what they name (the builder itself stays out of memory).
+  [[noreturn]] static void too_many(const TableRows& rows, const char* kind);
+  [[noreturn]] static void wrong_type(const TableRows& rows, size_t fields, const char* kind);
+  [[noreturn]] static void wrong_count(const TableRows& rows, size_t fields);
+  static void integer_as_text(const TableRows& rows, size_t fields, lake::BatchColumn& column,
+                              int64_t value);
+  // A DOUBLE field (column `index`), or wrong_type().
+  static void push_number(TableRows& rows, size_t index, lake::BatchColumn& column, double value,
+                          int decimals);
   // kCsv: the text to append the next field to (after its separator).
-  std::string& csv_field() {
+  [[gnu::always_inline]] std::string& csv_field() {
     if (fields_++ > 0) *csv_ += ',';
     return *csv_;
   }
-  RowBuilder& csv_null();
-  RowBuilder& csv_integer(int64_t value);
-  RowBuilder& csv_text(std::string_view value);
-  RowBuilder& csv_date(Date value);
-  RowBuilder& csv_datetime(Instant value);
+  static void csv_integer(std::string& out, int64_t value);
+  static void csv_text(std::string& out, std::string_view value);
 
   TableRows& rows_;
   ConceptLog& concepts_;

@@ -423,6 +423,38 @@ TEST(OmopTableRows, CsvAndBatchAgree) {
   EXPECT_FALSE(std::signbit(batch.columns[11].double_value(0)));
 }
 
+// A written batch given back to a table is emptied and refilled; one of another table is refused.
+TEST(TableRows, RecycledBatchesHoldNewRowsOnly) {
+  ConceptLog concepts;
+  TableRows rows(table_layout("death"));
+  auto add_row = [&](TableRows& into, int64_t person) {
+    RowBuilder(into, concepts)
+        .integer(person)
+        .date(Date::from_civil(2020, 1, 2))
+        .null()
+        .concept_id(32817)
+        .null()
+        .null()
+        .null()
+        .end();
+  };
+  add_row(rows, 1);
+  add_row(rows, 2);
+  lake::ColumnBatch used = rows.take_batch();
+  ASSERT_EQ(used.rows, 2u);
+  rows.recycle(std::move(used));
+  EXPECT_EQ(rows.size(), 0u);
+  add_row(rows, 3);
+  const lake::ColumnBatch batch = rows.take_batch();
+  ASSERT_EQ(batch.rows, 1u);
+  EXPECT_EQ(batch.columns[0].size(), 1u);
+  EXPECT_EQ(batch.columns[0].int_value(0), 3);
+  EXPECT_TRUE(batch.columns[2].is_null(0));
+  EXPECT_EQ(batch.columns[3].values(), 1u);
+  TableRows other(table_layout("location"));
+  EXPECT_THROW(other.recycle(lake::ColumnBatch(table_layout("death").columns)), Error);
+}
+
 TEST(OmopTableRows, AValueOfTheWrongTypeNamesTheColumn) {
   TableRows rows(table_layout("death"));
   ConceptLog concepts;
