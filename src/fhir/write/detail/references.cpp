@@ -4,6 +4,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/error.hpp"
 
 namespace fos::fhir::detail {
@@ -17,6 +21,7 @@ constexpr std::array<std::string_view, kResourceTypeCount> kTypeNames = {
 
 constexpr std::string_view kUrnPrefix = "urn:uuid:";
 
+#if !defined(__SSE2__)
 // Two lower-case hex digits per byte value.
 constexpr std::array<char, 512> kHexPairs = [] {
   constexpr char kHex[] = "0123456789abcdef";
@@ -27,22 +32,38 @@ constexpr std::array<char, 512> kHexPairs = [] {
   }
   return pairs;
 }();
+#endif
 
-// Where byte i's two hex digits go in the 8-4-4-4-12 text.
-constexpr std::array<uint8_t, 16> kHexAt = {0,  2,  4,  6,  9,  11, 14, 16,
-                                            19, 21, 24, 26, 28, 30, 32, 34};
-
-// Lower-case 8-4-4-4-12 text of `id` into `out` (36 characters); unrolled, no branches.
+// Lower-case 8-4-4-4-12 text of `id` into `out` (36 characters).
 void format_uuid(const Uuid& id, char* out) {
   const auto& bytes = id.bytes();
-#pragma GCC unroll 16
-  for (size_t i = 0; i < 16; ++i) {
-    std::memcpy(out + kHexAt[i], &kHexPairs[2 * size_t{bytes[i]}], 2);
-  }
+  char hex[32];
+#if defined(__SSE2__)
+  // All 32 digits at once: each byte's high and low nibble side by side, then '0'..'9' or
+  // 'a'..'f' by adding '0' and, for nibbles above 9, 'a' - '0' - 10 more.
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data()));
+  const __m128i nibble = _mm_set1_epi8(0x0F);
+  const __m128i high = _mm_and_si128(_mm_srli_epi16(v, 4), nibble);
+  const __m128i low = _mm_and_si128(v, nibble);
+  const auto digits = [](__m128i n) {
+    const __m128i letters =
+        _mm_and_si128(_mm_cmpgt_epi8(n, _mm_set1_epi8(9)), _mm_set1_epi8('a' - '0' - 10));
+    return _mm_add_epi8(_mm_add_epi8(n, _mm_set1_epi8('0')), letters);
+  };
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(hex), digits(_mm_unpacklo_epi8(high, low)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(hex + 16), digits(_mm_unpackhi_epi8(high, low)));
+#else
+  for (size_t i = 0; i < 16; ++i) std::memcpy(hex + 2 * i, &kHexPairs[2 * size_t{bytes[i]}], 2);
+#endif
+  std::memcpy(out, hex, 8);
   out[8] = '-';
+  std::memcpy(out + 9, hex + 8, 4);
   out[13] = '-';
+  std::memcpy(out + 14, hex + 12, 4);
   out[18] = '-';
+  std::memcpy(out + 19, hex + 16, 4);
   out[23] = '-';
+  std::memcpy(out + 24, hex + 20, 12);
 }
 
 }  // namespace
