@@ -173,10 +173,13 @@ size_t count_valid(const uint8_t* flags, size_t n) {
   return count;
 }
 
-// The least and greatest of `n` > 0 64-bit integers; an AVX2 clone compares four at a time
-// where the processor has it (the bounds are the same either way).
-[[gnu::target_clones("avx2", "default")]] std::pair<int64_t, int64_t> int_bounds(
-    const uint64_t* words, size_t n) {
+// The least and greatest of `n` > 0 64-bit integers; on x86-64 an AVX2 clone compares four at
+// a time where the processor has it (the bounds are the same either way).
+#if defined(__x86_64__)
+[[gnu::target_clones("avx2", "default")]]
+#endif
+std::pair<int64_t, int64_t>
+int_bounds(const uint64_t* words, size_t n) {
   int64_t least = std::numeric_limits<int64_t>::max();
   int64_t greatest = std::numeric_limits<int64_t>::lowest();
   for (size_t i = 0; i < n; ++i) {
