@@ -51,41 +51,6 @@ record::EncounterClass record_class(ModuleEncounterClass c) {
   return record::EncounterClass::kAmbulatory;
 }
 
-record::ObservationCategory category(std::string_view c) {
-  using record::ObservationCategory;
-  // The names have different lengths: one comparison decides.
-  switch (c.size()) {
-    case 10:
-      if (c == "laboratory") return ObservationCategory::kLaboratory;
-      break;
-    case 6:
-      if (c == "survey") return ObservationCategory::kSurvey;
-      break;
-    case 14:
-      if (c == "social-history") return ObservationCategory::kSocialHistory;
-      break;
-    case 7:
-      if (c == "imaging") return ObservationCategory::kImaging;
-      break;
-    case 9:
-      if (c == "procedure") return ObservationCategory::kProcedure;
-      break;
-    case 11:
-      if (c == "vital-signs") return ObservationCategory::kVitalSigns;
-      break;
-    default:
-      break;
-  }
-  return ObservationCategory::kExam;  // exam, therapy, unset
-}
-
-record::AllergyCategory allergy_category(std::string_view c) {
-  if (c == "food") return record::AllergyCategory::kFood;
-  if (c == "medication") return record::AllergyCategory::kMedication;
-  if (c == "biologic") return record::AllergyCategory::kBiologic;
-  return record::AllergyCategory::kEnvironment;
-}
-
 [[gnu::noinline]] double draw_random(const Distribution& d, Rng& rng) {
   double v = 0;
   switch (d.kind) {
@@ -1638,7 +1603,7 @@ class Life {
       record::Allergy& a = rec_.allergies.emplace_back();
       a.encounter = enc;
       a.code = s.codes[0];
-      a.category = allergy_category(s.allergy_category);
+      a.category = s.allergy_category;
       a.onset = Instant(t);
       a.reactions = s.reactions;
       name_entry(s, EntryKind::kAllergy, static_cast<uint32_t>(rec_.allergies.size() - 1));
@@ -1677,7 +1642,7 @@ class Life {
 
   void observe(const ObservationBody& b, Run& r, int64_t t, record::Observation& o) {
     o.code = b.codes[0];
-    o.category = category(b.category);
+    o.category = b.category;
     o.effective = Instant(t);
     observe_value(b, r, t, o);
   }
@@ -2101,7 +2066,7 @@ class Life {
         record::Observation& panel = rec_.observations.emplace_back();
         panel.encounter = enc;
         panel.code = s.codes[0];
-        panel.category = category(s.observation.category);
+        panel.category = s.observation.category;
         panel.effective = Instant(t);
         panel.components.reserve(s.observations.size());
         for (const ObservationBody& b : s.observations) {

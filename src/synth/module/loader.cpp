@@ -106,6 +106,25 @@ void for_each_target(const Transition& t, const auto& fn) {
   }
 }
 
+// The FHIR observation-category code of a module's observation, parsed once at load.
+record::ObservationCategory observation_category(std::string_view c) {
+  using record::ObservationCategory;
+  if (c == "laboratory") return ObservationCategory::kLaboratory;
+  if (c == "survey") return ObservationCategory::kSurvey;
+  if (c == "social-history") return ObservationCategory::kSocialHistory;
+  if (c == "imaging") return ObservationCategory::kImaging;
+  if (c == "procedure") return ObservationCategory::kProcedure;
+  if (c == "vital-signs") return ObservationCategory::kVitalSigns;
+  return ObservationCategory::kExam;  // exam, therapy, unset
+}
+
+record::AllergyCategory allergy_category(std::string_view c) {
+  if (c == "food") return record::AllergyCategory::kFood;
+  if (c == "medication") return record::AllergyCategory::kMedication;
+  if (c == "biologic") return record::AllergyCategory::kBiologic;
+  return record::AllergyCategory::kEnvironment;
+}
+
 }  // namespace
 
 ModuleLoader::ModuleLoader(ModuleLibrary& library, TableSource tables, bool check_graph)
@@ -622,7 +641,9 @@ ObservationBody ModuleLoader::observation(const Json& s, std::string_view field)
   ObservationBody o;
   o.codes = codes(s, "codes");
   if (o.codes.empty()) field_error(field, "codes: at least one code needed");
-  if (const Json* c = s.find("category"); c && c->is_string()) o.category = c->string();
+  if (const Json* c = s.find("category"); c && c->is_string()) {
+    o.category = observation_category(c->string());
+  }
   if (const Json* u = s.find("unit"); u && u->is_string()) o.unit = u->string();
   if (const Json* e = s.find("exact")) {
     o.source = ObsSource::kDistribution;
@@ -721,7 +742,7 @@ void ModuleLoader::clinical_body(const Json& s, ModuleState& st) {
       }
       if (st.type == StateType::kAllergyOnset) {
         if (const Json* c = s.find("category"); c && c->is_string()) {
-          st.allergy_category = c->string();
+          st.allergy_category = allergy_category(c->string());
         }
         if (const Json* r = s.find("reactions"); r && r->is_array()) {
           for (const Json& x : r->items())
@@ -782,7 +803,7 @@ void ModuleLoader::clinical_body(const Json& s, ModuleState& st) {
     case StateType::kDiagnosticReport: {
       need_codes();
       if (const Json* c = s.find("category"); c && c->is_string())
-        st.observation.category = c->string();
+        st.observation.category = observation_category(c->string());
       const Json& list = need(s, "observations");
       if (!list.is_array()) field_error("observations", "expected an array");
       for (const Json& o : list.items()) st.observations.push_back(observation(o, "observations"));

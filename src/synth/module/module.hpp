@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "record/clinical.hpp"
 #include "record/code.hpp"
 
 namespace fos::synth {
@@ -284,7 +285,8 @@ enum class ObsSource : uint8_t {
 struct ObservationBody {
   std::vector<record::Code> codes;
   std::vector<uint32_t> code_ids;  ///< `codes` as ModuleLibrary::code_ids
-  std::string category;            ///< FHIR observation-category code ("laboratory", ...)
+  /// From the FHIR observation-category code ("laboratory", ...); exam when absent or other.
+  record::ObservationCategory category = record::ObservationCategory::kExam;
   std::string unit;
   ObsSource source = ObsSource::kNone;
   Distribution distribution;
@@ -350,7 +352,7 @@ struct ModuleState {
   bool as_needed = false;
   double duration_seconds = 0;  ///< prescription duration (0 = open)
 
-  std::string allergy_category;
+  record::AllergyCategory allergy_category = record::AllergyCategory::kEnvironment;
   std::vector<record::Code> reactions;
 
   std::vector<record::Code> activities;  ///< CarePlanStart
